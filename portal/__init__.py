@@ -1,0 +1,48 @@
+"""The enforcement transparency portal: a Flask application built by `create_app()`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import blueprints, errors, flask_db, security, web_i18n
+from portal.config import (
+    DEV_SECRET_KEY,
+    check_production_settings,
+    default_settings,
+    project_root,
+    settings_from_environment,
+)
+from portal.templating import file_size, long_date
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal from the environment; `overrides` (for tests) win over both."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(default_settings(Path(app.instance_path), project_root()))
+    app.config.update(settings_from_environment(os.environ))
+    app.config.update(overrides or {})
+    check_production_settings(app.config)
+    if app.config["SECRET_KEY"] == DEV_SECRET_KEY:
+        app.logger.warning(
+            "PORTAL_SECRET_KEY is not set: using the development key. "
+            "Never run a public portal like this."
+        )
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        # Behind a load balancer: trust its X-Forwarded-* headers for scheme, host and client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+
+    flask_db.init_database(app)
+    web_i18n.init_i18n(app)
+    security.init_security(app)
+    errors.register_error_pages(app)
+    app.jinja_env.filters.update(long_date=long_date, file_size=file_size)
+    for blueprint in blueprints.all_blueprints():
+        app.register_blueprint(blueprint)
+    return app

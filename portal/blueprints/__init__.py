@@ -1,0 +1,10 @@
+"""The portal's areas, one blueprint each."""
+
+from flask import Blueprint
+
+
+def all_blueprints() -> list[Blueprint]:
+    """Every blueprint the app registers, in order."""
+    from portal.blueprints import press, site
+
+    return [site.bp, press.bp]

@@ -1,0 +1,71 @@
+"""Configuration read from the environment, with embedded defaults that need nothing installed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 - the flagged default, refused in production
+
+# Settings every deployment may set, with the environment variable that carries each one.
+ENVIRONMENT_VARIABLES = {
+    "DATABASE_URL": "PORTAL_DATABASE_URL",
+    "INDEX_DIR": "PORTAL_INDEX_DIR",
+    "RATELIMIT_STORAGE_URI": "PORTAL_RATELIMIT_STORAGE",
+    "SECRET_KEY": "PORTAL_SECRET_KEY",
+    "SITE_URL": "PORTAL_SITE_URL",
+    "CONTENT_DIR": "PORTAL_CONTENT_DIR",
+    "CASES_DIR": "PORTAL_CASES_DIR",
+    "ENV": "PORTAL_ENV",
+    "TRUSTED_PROXIES": "PORTAL_TRUSTED_PROXIES",
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe or incomplete for the environment it runs in."""
+
+
+def default_settings(instance_path: Path, project_root: Path) -> dict[str, object]:
+    """Defaults for a single machine: SQLite in the instance folder, content from the checkout."""
+    return {
+        "DATABASE_URL": f"sqlite:///{instance_path / 'portal.sqlite3'}",
+        "INDEX_DIR": str(project_root / "search_index"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SECRET_KEY": DEV_SECRET_KEY,
+        "SITE_URL": "http://127.0.0.1:5000",
+        "CONTENT_DIR": str(project_root / "content"),
+        "CASES_DIR": str(project_root / "cases"),
+        "ENV": "development",
+        "TRUSTED_PROXIES": "0",
+        "PRESS_PAGE_SIZE": 20,
+    }
+
+
+def settings_from_environment(environ: Mapping[str, str]) -> dict[str, object]:
+    """The settings that the environment sets, under their configuration names."""
+    return {
+        name: environ[variable]
+        for name, variable in ENVIRONMENT_VARIABLES.items()
+        if environ.get(variable)
+    }
+
+
+def check_production_settings(settings: Mapping[str, object]) -> None:
+    """Refuse to run a production portal with the development secret key or debug on."""
+    if settings.get("ENV") != "production":
+        return
+    problems = []
+    if settings.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        problems.append("PORTAL_SECRET_KEY must be set to a long random value")
+    if settings.get("DEBUG"):
+        problems.append("debug mode must be off")
+    if str(settings.get("SITE_URL", "")).startswith("http://127.0.0.1"):
+        problems.append("PORTAL_SITE_URL must be the public origin")
+    if problems:
+        raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
+
+
+def project_root() -> Path:
+    """The checkout the portal runs from: the current directory, where `make run` starts it."""
+    return Path(os.getcwd())

@@ -1,0 +1,102 @@
+"""SQLAlchemy 2.0 typed models: the single source the views read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so that Alembic migrations name them the same on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC; every timestamp the portal stores is UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class SourcedMixin:
+    """A row made from a content file: where it came from, and the hash that tells a change."""
+
+    source_path: Mapped[str] = mapped_column(String(500), unique=True)
+    source_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class PressRelease(SourcedMixin, Base):
+    """One language version of a press release; versions share `year` and `slug`."""
+
+    __tablename__ = "press_releases"
+    __table_args__ = (UniqueConstraint("year", "slug", "lang", name="uq_press_releases_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    slug: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(500))
+    date: Mapped[dt.date] = mapped_column(index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    collections: Mapped[list[str]] = mapped_column(JSON, default=list)
+    translation_note: Mapped[str | None] = mapped_column(Text)
+    sample_translation: Mapped[bool] = mapped_column(default=False)
+
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="release",
+        cascade="all, delete-orphan",
+        order_by="Attachment.position",
+        lazy="selectin",
+    )
+
+
+class Attachment(Base):
+    """A document released with a press release; `path` is None when only its title is known."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("press_releases.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(500))
+    path: Mapped[str | None] = mapped_column(String(500))
+    media_type: Mapped[str | None] = mapped_column(String(120))
+    format_name: Mapped[str | None] = mapped_column(String(40))
+    size: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+    release: Mapped[PressRelease] = relationship(back_populates="attachments")
+
+    @property
+    def file_name(self) -> str | None:
+        """The file's own name, used in its download URL."""
+        return self.path.rsplit("/", 1)[-1] if self.path else None
+
+
+class Page(SourcedMixin, Base):
+    """One language version of a plain page such as About or the re-use licence."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("slug", "lang", name="uq_pages_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    updated: Mapped[dt.date | None]

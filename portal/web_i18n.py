@@ -1,0 +1,89 @@
+"""Languages in the web app: the /<lang>/ URL segment, Flask-Babel, alternates, canonical URLs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g, render_template, request, url_for
+from flask_babel import Babel
+from werkzeug.routing import BaseConverter
+
+from portal.i18n import DEFAULT_LANGUAGE, LANGUAGE_CODES, LANGUAGES, Language
+
+
+class LanguageConverter(BaseConverter):
+    """Matches only the portal's language codes, so /fr/ is a plain 404."""
+
+    regex = "|".join(LANGUAGE_CODES)
+
+
+def current_language() -> Language:
+    """The language of the current page (from the URL), or the default outside /<lang>/."""
+    return LANGUAGES[g.get("lang") or DEFAULT_LANGUAGE]
+
+
+def language_of_path(path: str) -> str | None:
+    """The language code a URL path starts with, if any."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in LANGUAGES else None
+
+
+def preferred_language() -> str:
+    """The language the browser asks for most, among the portal's."""
+    return request.accept_languages.best_match(LANGUAGE_CODES, default=DEFAULT_LANGUAGE)
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """The public URL of an endpoint, on PORTAL_SITE_URL (which may include a sub-path)."""
+    path = url_for(endpoint, **values)[len(request.script_root) :]
+    return current_app.config["SITE_URL"].rstrip("/") + path
+
+
+def render_page(
+    template: str, available: tuple[str, ...] | list[str] = LANGUAGE_CODES, **context: Any
+) -> str:
+    """Render a page with its canonical URL and its translations among `available` languages."""
+    endpoint = request.endpoint or ""
+    values = dict(request.view_args or {})
+    lang = current_language().code
+    translations = [
+        {
+            "language": LANGUAGES[code],
+            "url": url_for(endpoint, **{**values, "lang": code}),
+            "absolute_url": absolute_url(endpoint, **{**values, "lang": code}),
+        }
+        for code in LANGUAGE_CODES
+        if code in available
+    ]
+    return render_template(
+        template,
+        canonical_url=absolute_url(endpoint, **{**values, "lang": lang}),
+        translations=[t for t in translations if t["language"].code != lang],
+        alternates=translations if len(translations) > 1 else [],
+        **context,
+    )
+
+
+def init_i18n(app: Flask) -> None:
+    """Route /<lang>/ URLs and select the UI language from them."""
+    app.url_map.converters["lang"] = LanguageConverter
+
+    @app.url_value_preprocessor
+    def take_language(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if values and "lang" in values:
+            g.lang = values["lang"]
+
+    @app.url_defaults
+    def add_language(endpoint: str, values: dict[str, Any]) -> None:
+        if (
+            "lang" not in values
+            and g.get("lang")
+            and app.url_map.is_endpoint_expecting(endpoint, "lang")
+        ):
+            values["lang"] = g.lang
+
+    Babel(app, locale_selector=lambda: current_language().locale)
+
+    @app.context_processor
+    def language_context() -> dict[str, Any]:
+        return {"current_language": current_language(), "languages": LANGUAGES}
