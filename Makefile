@@ -25,6 +25,8 @@ run: $(VENV)/.installed
 	$(BIN)/portal run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
@@ -37,8 +39,8 @@ format: $(VENV)/.installed-test
 
 # Re-extract UI strings and update the catalogues after changing templates or code.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F portal/babel.cfg -k _l -o portal/translations/messages.pot portal
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel extract -F portal/babel.cfg -k _l --no-location --sort-output -o portal/translations/messages.pot portal
+	$(BIN)/pybabel update --no-location --width 100 -i portal/translations/messages.pot -d portal/translations
 	$(BIN)/pybabel compile -d portal/translations
 
 clean:

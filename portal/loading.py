@@ -24,7 +24,7 @@ def known_collections(cases_dir: Path) -> set[str]:
 def load_content(
     session_factory: sessionmaker[Session], content_dir: Path, cases_dir: Path
 ) -> SyncReport:
-    """Validate everything first (ContentError if anything is wrong), then sync in one transaction."""
+    """Validate everything first (ContentError on any problem), then sync in one transaction."""
     content = read_content(content_dir, known_collections(cases_dir))
     with session_factory.begin() as session:
         return sync_content(session, content)

@@ -1,0 +1,202 @@
+"""Fixtures that build small portal sites in temporary folders, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import functools
+import os
+import textwrap
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from portal import create_app
+from portal.database import make_engine, upgrade_schema
+from portal.flask_db import session_factory
+from portal.loading import load_content
+from tests.pagecheck import FetchedPage, fetch
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get(
+    "PORTAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI") == "true"
+
+
+class SiteBuilder:
+    """Writes content files into a temporary site folder, the way an editor would."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        self.cases = root / "cases"
+        self.content.mkdir(parents=True, exist_ok=True)
+        self.cases.mkdir(parents=True, exist_ok=True)
+
+    def write(self, relative: str, front_matter: dict[str, Any] | str, body: str = "") -> Path:
+        """Write a content file; `front_matter` is a dict (dumped as YAML) or raw YAML text."""
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(front_matter, dict):
+            front_matter = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False)
+        path.write_text(f"---\n{front_matter.strip()}\n---\n{textwrap.dedent(body)}", "utf-8")
+        return path
+
+    def release(self, year: int, slug: str, lang: str = "en", body: str = "Text.", **fields: Any):
+        """Write a valid press release, with `fields` added to or replacing the defaults."""
+        front = {
+            "title": f"Release {slug} ({lang})",
+            "date": fields.pop("date", f"{year}-01-15"),
+            "summary": f"Summary of {slug}.",
+        }
+        front.update(fields)
+        text_front = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+        # safe_dump quotes date strings; dates in real files are bare YAML dates.
+        text_front = text_front.replace(f"'{front['date']}'", str(front["date"]))
+        return self.write(f"press/{year}/{slug}.{lang}.md", text_front, body)
+
+    def page(self, slug: str, lang: str = "en", body: str = "Page text.", **fields: Any) -> Path:
+        """Write a valid plain page."""
+        front = {"title": f"Page {slug} ({lang})", "summary": f"About {slug}."} | fields
+        return self.write(f"pages/{slug}.{lang}.md", front, body)
+
+    def collection(self, key: str) -> None:
+        """Declare a typical-case collection folder, so releases may name it."""
+        folder = self.cases / key
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "collection.en.md").write_text("---\ntitle: A collection\n---\n", "utf-8")
+
+    def standard(self) -> SiteBuilder:
+        """A small bilingual site: one release in both languages, one in English only, pages."""
+        self.release(
+            2021, "annual-report", "en", date="2021-01-15", translation_note="For reference."
+        )
+        self.release(2021, "annual-report", "zh", date="2021-01-15", title="年度报告",
+                     sample_translation=True)  # fmt: skip
+        self.release(2020, "older-news", "en", date="2020-06-01")
+        for lang in ("en", "zh"):
+            self.page("about", lang)
+            self.page("licence", lang)
+        return self
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteBuilder:
+    """An empty site folder to write content into."""
+    return SiteBuilder(tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL server's URL; under CI=true an unreachable server fails the run."""
+    engine = create_engine(POSTGRES_URL)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        message = f"PostgreSQL is not reachable at {POSTGRES_URL}: {error.orig}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A URL to a fresh, empty schema on the PostgreSQL server, dropped after the test."""
+    base = request.getfixturevalue("postgres_server")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: SQLite in a temporary folder, then a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """An empty SQLite database, for tests of the web layer that need no second database."""
+    return f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+
+
+@pytest.fixture
+def make_app(site: SiteBuilder) -> Iterator[Callable[..., Flask]]:
+    """Build an app on `site` and `database_url`, schema migrated and content loaded."""
+    apps: list[Flask] = []
+
+    def build(database_url: str, load: bool = True, **overrides: Any) -> Flask:
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": database_url,
+                "CONTENT_DIR": str(site.content),
+                "CASES_DIR": str(site.cases),
+                "INDEX_DIR": str(site.root / "search_index"),
+                "SITE_URL": "https://portal.example.test",
+                **overrides,
+            }
+        )
+        factory = session_factory(app)
+        upgrade_schema(factory.kw["bind"])
+        if load:
+            load_content(factory, site.content, site.cases)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        session_factory(app).kw["bind"].dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask], site: SiteBuilder, sqlite_url: str) -> Flask:
+    """The standard small site on SQLite."""
+    site.standard()
+    return make_app(sqlite_url)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def fetch_page(client: FlaskClient) -> Callable[..., FetchedPage]:
+    """GET a page of the standard site and check it as pagecheck.fetch does."""
+    return functools.partial(fetch, client)
+
+
+@pytest.fixture
+def engine_for():
+    """Engines made by a test, disposed after it."""
+    engines = []
+
+    def make(url: str):
+        engine = make_engine(url)
+        engines.append(engine)
+        return engine
+
+    yield make
+    for engine in engines:
+        engine.dispose()

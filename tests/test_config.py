@@ -1,0 +1,76 @@
+"""Configuration from the environment, and the refusal to run an unsafe production portal."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from portal.config import ConfigurationError
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("PORTAL_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    monkeypatch.setenv("PORTAL_SITE_URL", "https://enforcement.court.example")
+    monkeypatch.setenv("PORTAL_RATELIMIT_STORAGE", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("PORTAL_INDEX_DIR", str(tmp_path / "index"))
+    app = create_app()
+    assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path}/x.sqlite3"
+    assert app.config["SITE_URL"] == "https://enforcement.court.example"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    assert app.config["INDEX_DIR"] == str(tmp_path / "index")
+
+
+def test_the_defaults_need_nothing_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("PORTAL_DATABASE_URL", "PORTAL_RATELIMIT_STORAGE", "PORTAL_SECRET_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+    app = create_app()
+    assert app.config["DATABASE_URL"].startswith("sqlite:///")
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_the_development_key_is_flagged_loudly(monkeypatch, caplog) -> None:
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    create_app()
+    assert "PORTAL_SECRET_KEY is not set" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("environment", "problem"),
+    [
+        ({}, "PORTAL_SECRET_KEY must be set"),
+        ({"PORTAL_SECRET_KEY": "dev-only-insecure-key-change-me"}, "PORTAL_SECRET_KEY must be set"),
+        ({"PORTAL_SECRET_KEY": "k" * 40, "FLASK_DEBUG": "1"}, "debug mode must be off"),
+        ({"PORTAL_SECRET_KEY": "k" * 40, "PORTAL_SITE_URL": ""}, "PORTAL_SITE_URL must be"),
+    ],
+)
+def test_production_refuses_unsafe_settings(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], problem: str
+) -> None:
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_SITE_URL", "https://enforcement.court.example")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=problem):
+        create_app()
+
+
+def test_production_starts_with_safe_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "a-long-random-production-secret-0123456789")
+    monkeypatch.setenv("PORTAL_SITE_URL", "https://enforcement.court.example")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    assert create_app().config["ENV"] == "production"
+
+
+def test_behind_a_trusted_proxy_the_forwarded_scheme_turns_on_hsts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv("PORTAL_TRUSTED_PROXIES", "1")
+    monkeypatch.setenv("PORTAL_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    client = create_app().test_client()
+    response = client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in response.headers
+    monkeypatch.setenv("PORTAL_TRUSTED_PROXIES", "0")
+    spoofed = create_app().test_client().get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in spoofed.headers
