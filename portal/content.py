@@ -204,10 +204,10 @@ class _FileReport:
         self.problems.append(ContentProblem(self.path, field_name, message))
 
 
-def _parse_front_matter(path: Path, report: _FileReport) -> tuple[dict[str, Any], str] | None:
+def _parse_front_matter(raw: bytes, report: _FileReport) -> tuple[dict[str, Any], str] | None:
     """Read a file's YAML front matter with the safe loader, and its Markdown body."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         report.add(None, f"is not UTF-8 text (byte {error.start}); save it as UTF-8")
         return None
@@ -251,16 +251,32 @@ def _validate_fields(
     return values
 
 
-def _check_language(lang: str, report: _FileReport) -> None:
+@dataclass(frozen=True)
+class _ParsedFile:
+    values: dict[str, Any]
+    body: str
+    raw: bytes
+
+
+def _read_content_file(
+    path: Path,
+    slug: str,
+    lang: str,
+    schema: dict[str, tuple[Validator, bool]],
+    report: _FileReport,
+) -> _ParsedFile | None:
+    """Check a file's name, parse its front matter and validate it against `schema`."""
     if lang not in LANGUAGE_CODES:
-        report.add(
-            None, f"language '{lang}' in the file name is not one of {', '.join(LANGUAGE_CODES)}"
-        )
-
-
-def _check_slug(slug: str, report: _FileReport) -> None:
+        languages = ", ".join(LANGUAGE_CODES)
+        report.add(None, f"language '{lang}' in the file name is not one of {languages}")
     if not SLUG_PATTERN.match(slug):
         report.add(None, f"slug '{slug}' must be lowercase letters, digits and hyphens")
+    raw = path.read_bytes()
+    parsed = _parse_front_matter(raw, report)
+    if parsed is None:
+        return None
+    metadata, body = parsed
+    return _ParsedFile(_validate_fields(metadata, schema, report), body, raw)
 
 
 def _read_attachments(
@@ -313,13 +329,10 @@ def _read_press_release(
     path: Path, match: re.Match[str], content_dir: Path, collections: set[str], report: _FileReport
 ) -> PressReleaseFile | None:
     year, slug, lang = int(match["year"]), match["slug"], match["lang"]
-    _check_language(lang, report)
-    _check_slug(slug, report)
-    parsed = _parse_front_matter(path, report)
+    parsed = _read_content_file(path, slug, lang, PRESS_FIELDS, report)
     if parsed is None:
         return None
-    metadata, body = parsed
-    values = _validate_fields(metadata, PRESS_FIELDS, report)
+    values = parsed.values
     if "date" in values and values["date"].year != year:
         report.add("date", f"expected a date in {year}, the year folder of this file")
     for key in values.get("collections", ()):
@@ -338,9 +351,9 @@ def _read_press_release(
         title=values["title"],
         date=values["date"],
         summary=values["summary"],
-        body_html=render_markdown(body),
+        body_html=render_markdown(parsed.body),
         source_path=report.path,
-        source_hash=_source_hash(path.read_bytes(), digests),
+        source_hash=_source_hash(parsed.raw, digests),
         tags=values.get("tags", ()),
         collections=values.get("collections", ()),
         attachments=attachments,
@@ -351,23 +364,18 @@ def _read_press_release(
 
 def _read_page(path: Path, match: re.Match[str], report: _FileReport) -> PageFile | None:
     slug, lang = match["slug"], match["lang"]
-    _check_language(lang, report)
-    _check_slug(slug, report)
-    parsed = _parse_front_matter(path, report)
-    if parsed is None:
+    parsed = _read_content_file(path, slug, lang, PAGE_FIELDS, report)
+    if parsed is None or not report.ok:
         return None
-    metadata, body = parsed
-    values = _validate_fields(metadata, PAGE_FIELDS, report)
-    if not report.ok:
-        return None
+    values = parsed.values
     return PageFile(
         slug=slug,
         lang=lang,
         title=values["title"],
         summary=values["summary"],
-        body_html=render_markdown(body),
+        body_html=render_markdown(parsed.body),
         source_path=report.path,
-        source_hash=_source_hash(path.read_bytes()),
+        source_hash=_source_hash(parsed.raw),
         updated=values.get("updated"),
     )
 
