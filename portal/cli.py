@@ -11,9 +11,18 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from portal import create_app
-from portal.content import ContentError
+from portal.cases import RESERVED_COLLECTION_KEYS
+from portal.content_files import SLUG_PATTERN, ContentError
 from portal.database import alembic_config, upgrade_schema
+from portal.docx_import import (
+    DocxImportError,
+    collection_defaults,
+    planned_files,
+    read_collection_document,
+    write_files,
+)
 from portal.flask_db import session_factory
+from portal.i18n import LANGUAGE_CODES
 from portal.loading import load_content
 
 
@@ -77,3 +86,31 @@ def load(content_dir: Path | None) -> None:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
     click.echo(report.summary() if report.changed else "content unchanged")
+
+
+@cli.command("import-docx")
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--collection", "key", required=True, help="The collection's key (folder name).")
+@click.option("--lang", required=True, type=click.Choice(LANGUAGE_CODES), help="The language.")
+@click.option("--force", is_flag=True, help="Replace case files that exist already.")
+@with_appcontext
+def import_docx(document: Path, key: str, lang: str, force: bool) -> None:
+    """Turn a court's collection DOCUMENT (.docx) into case files under cases/KEY/ to review."""
+    if not SLUG_PATTERN.match(key) or key in RESERVED_COLLECTION_KEYS:
+        raise click.BadParameter(
+            "lowercase letters, digits and hyphens, and not a facet name", param_hint="--collection"
+        )
+    folder = Path(current_app.config["CASES_DIR"]) / key
+    try:
+        collection = read_collection_document(document, lang)
+        files = planned_files(collection, lang, folder, document.name, collection_defaults(folder))
+        written = write_files(files, force)
+    except (DocxImportError, FileExistsError) as error:
+        click.echo(f"Nothing was written: {error}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"{len(collection.cases)} case(s) read. An editor must now review the files, replace "
+        "every FILL-IN (parties, court, cause, ...) and run `portal load`."
+    )

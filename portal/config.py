@@ -39,6 +39,7 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "ENV": "development",
         "TRUSTED_PROXIES": "0",
         "PRESS_PAGE_SIZE": 20,
+        "CASES_PAGE_SIZE": 50,
     }
 
 

@@ -1,26 +1,31 @@
-"""Reading and validating the content folder: press releases, plain pages and their attachments.
-
-Every file is checked before anything is written anywhere; a problem names the file, the field
-and what was expected, and all problems of a load are reported together.
-"""
+"""Reading and validating the content folder: press releases, plain pages and their attachments."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-import yaml
+from portal.content_files import (
+    ContentError,
+    ContentProblem,
+    FileReport,
+    Invalid,
+    Schema,
+    date_value,
+    describe,
+    flag_value,
+    keys_value,
+    read_content_file,
+    source_hash,
+    text_value,
+)
+from portal.markup import render_markdown
 
-from portal.i18n import LANGUAGE_CODES
-from portal.markup import RENDERER_VERSION, render_markdown
-
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PRESS_FILE = re.compile(r"^press/(?P<year>\d{4})/(?P<slug>[^/.]+)\.(?P<lang>[^/.]+)\.md$")
 PAGE_FILE = re.compile(r"^pages/(?P<slug>[^/.]+)\.(?P<lang>[^/.]+)\.md$")
 
@@ -36,27 +41,6 @@ ATTACHMENT_TYPES = {
     ".csv": ("text/csv", "CSV"),
     ".txt": ("text/plain", "Text"),
 }
-
-
-@dataclass(frozen=True)
-class ContentProblem:
-    """One thing wrong with one content file."""
-
-    path: str
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}: field '{self.field}'" if self.field else self.path
-        return f"{where}: {self.message}"
-
-
-class ContentError(Exception):
-    """The content folder has problems; nothing was loaded."""
-
-    def __init__(self, problems: list[ContentProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
@@ -113,174 +97,42 @@ class ContentSet:
     pages: list[PageFile] = field(default_factory=list)
 
 
-class _Invalid(ValueError):
-    """A front-matter value that does not fit its field."""
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _Invalid(f"expected non-empty text, got {_describe(value)}")
-    return value.strip()
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise _Invalid(f"expected a date written as YYYY-MM-DD, got {_describe(value)}")
-    return value
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _Invalid(f"expected true or false, got {_describe(value)}")
-    return value
-
-
-def _keys(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise _Invalid(f"expected a list of keys like [a-key, another-key], got {_describe(value)}")
-    for item in value:
-        if not isinstance(item, str) or not SLUG_PATTERN.match(item):
-            raise _Invalid(
-                f"expected keys of lowercase letters, digits and hyphens, got {_describe(item)}"
-            )
-    if len(set(value)) != len(value):
-        raise _Invalid("lists the same key twice")
-    return tuple(value)
-
-
 def _attachment_entries(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
-        raise _Invalid(f"expected a list of {{file: ..., title: ...}}, got {_describe(value)}")
+        raise Invalid(f"expected a list of {{file: ..., title: ...}}, got {describe(value)}")
     for number, item in enumerate(value, start=1):
         if not isinstance(item, dict) or "title" not in item:
-            raise _Invalid(f"item {number}: expected {{file: ..., title: ...}} with a title")
+            raise Invalid(f"item {number}: expected {{file: ..., title: ...}} with a title")
         unknown = set(item) - {"file", "title"}
         if unknown:
-            raise _Invalid(
+            raise Invalid(
                 f"item {number}: unknown key {sorted(unknown)[0]!r}; allowed: file, title"
             )
-        _text(item["title"])
+        text_value(item["title"])
         if "file" in item:
-            _text(item["file"])
+            text_value(item["file"])
     return value
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, str):
-        return repr(value) if value.strip() else "empty text"
-    return f"{type(value).__name__} {value!r}"
-
-
-Validator = Callable[[Any], Any]
-PRESS_FIELDS: dict[str, tuple[Validator, bool]] = {
-    "title": (_text, True),
-    "date": (_date, True),
-    "summary": (_text, True),
-    "tags": (_keys, False),
-    "collections": (_keys, False),
+PRESS_FIELDS: Schema = {
+    "title": (text_value, True),
+    "date": (date_value, True),
+    "summary": (text_value, True),
+    "tags": (keys_value, False),
+    "collections": (keys_value, False),
     "attachments": (_attachment_entries, False),
-    "translation_note": (_text, False),
-    "sample_translation": (_flag, False),
+    "translation_note": (text_value, False),
+    "sample_translation": (flag_value, False),
 }
-PAGE_FIELDS: dict[str, tuple[Validator, bool]] = {
-    "title": (_text, True),
-    "summary": (_text, True),
-    "updated": (_date, False),
+PAGE_FIELDS: Schema = {
+    "title": (text_value, True),
+    "summary": (text_value, True),
+    "updated": (date_value, False),
 }
-
-
-class _FileReport:
-    """Collects the problems of one file."""
-
-    def __init__(self, relative_path: str, problems: list[ContentProblem]) -> None:
-        self.path = relative_path
-        self.problems = problems
-        self.ok = True
-
-    def add(self, field_name: str | None, message: str) -> None:
-        self.ok = False
-        self.problems.append(ContentProblem(self.path, field_name, message))
-
-
-def _parse_front_matter(raw: bytes, report: _FileReport) -> tuple[dict[str, Any], str] | None:
-    """Read a file's YAML front matter with the safe loader, and its Markdown body."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        report.add(None, f"is not UTF-8 text (byte {error.start}); save it as UTF-8")
-        return None
-    if not text.lstrip("\ufeff").startswith("---"):
-        report.add(None, "has no front matter: expected the file to start with a '---' line")
-        return None
-    try:
-        # python-frontmatter's YAML handler uses yaml.SafeLoader: no tag can build an object.
-        post = frontmatter.loads(text.lstrip("\ufeff"))
-    except yaml.constructor.ConstructorError as error:
-        report.add(None, f"front matter uses a YAML tag that is not allowed: {error.problem}")
-        return None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        report.add(
-            None, f"front matter is not valid YAML{where}: {getattr(error, 'problem', error)}"
-        )
-        return None
-    except ValueError as error:  # a date-shaped value that is not a real date, e.g. 2021-02-30
-        report.add(None, f"front matter holds an impossible date: {error}")
-        return None
-    return dict(post.metadata), post.content
-
-
-def _validate_fields(
-    metadata: dict[str, Any], schema: dict[str, tuple[Validator, bool]], report: _FileReport
-) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in sorted(set(metadata) - set(schema), key=str):
-        report.add(str(name), f"is not a known field; allowed: {', '.join(schema)}")
-    for name, (validator, required) in schema.items():
-        if name not in metadata:
-            if required:
-                report.add(name, "is required")
-            continue
-        try:
-            values[name] = validator(metadata[name])
-        except _Invalid as error:
-            report.add(name, str(error))
-    return values
-
-
-@dataclass(frozen=True)
-class _ParsedFile:
-    values: dict[str, Any]
-    body: str
-    raw: bytes
-
-
-def _read_content_file(
-    path: Path,
-    slug: str,
-    lang: str,
-    schema: dict[str, tuple[Validator, bool]],
-    report: _FileReport,
-) -> _ParsedFile | None:
-    """Check a file's name, parse its front matter and validate it against `schema`."""
-    if lang not in LANGUAGE_CODES:
-        languages = ", ".join(LANGUAGE_CODES)
-        report.add(None, f"language '{lang}' in the file name is not one of {languages}")
-    if not SLUG_PATTERN.match(slug):
-        report.add(None, f"slug '{slug}' must be lowercase letters, digits and hyphens")
-    raw = path.read_bytes()
-    parsed = _parse_front_matter(raw, report)
-    if parsed is None:
-        return None
-    metadata, body = parsed
-    return _ParsedFile(_validate_fields(metadata, schema, report), body, raw)
 
 
 def _read_attachments(
-    entries: list[dict[str, Any]], base: Path, content_dir: Path, report: _FileReport
+    entries: list[dict[str, Any]], base: Path, content_dir: Path, report: FileReport
 ) -> tuple[tuple[Attachment, ...], list[bytes]]:
     attachments: list[Attachment] = []
     digests: list[bytes] = []
@@ -317,19 +169,11 @@ def _read_attachments(
     return tuple(attachments), digests
 
 
-def _source_hash(raw: bytes, extra: Iterable[bytes] = ()) -> str:
-    digest = hashlib.sha256(RENDERER_VERSION.encode())
-    digest.update(raw)
-    for part in extra:
-        digest.update(part)
-    return digest.hexdigest()
-
-
 def _read_press_release(
-    path: Path, match: re.Match[str], content_dir: Path, collections: set[str], report: _FileReport
+    path: Path, match: re.Match[str], content_dir: Path, collections: set[str], report: FileReport
 ) -> PressReleaseFile | None:
     year, slug, lang = int(match["year"]), match["slug"], match["lang"]
-    parsed = _read_content_file(path, slug, lang, PRESS_FIELDS, report)
+    parsed = read_content_file(path, slug, lang, PRESS_FIELDS, report)
     if parsed is None:
         return None
     values = parsed.values
@@ -353,7 +197,7 @@ def _read_press_release(
         summary=values["summary"],
         body_html=render_markdown(parsed.body),
         source_path=report.path,
-        source_hash=_source_hash(parsed.raw, digests),
+        source_hash=source_hash(parsed.raw, digests),
         tags=values.get("tags", ()),
         collections=values.get("collections", ()),
         attachments=attachments,
@@ -362,9 +206,9 @@ def _read_press_release(
     )
 
 
-def _read_page(path: Path, match: re.Match[str], report: _FileReport) -> PageFile | None:
+def _read_page(path: Path, match: re.Match[str], report: FileReport) -> PageFile | None:
     slug, lang = match["slug"], match["lang"]
-    parsed = _read_content_file(path, slug, lang, PAGE_FIELDS, report)
+    parsed = read_content_file(path, slug, lang, PAGE_FIELDS, report)
     if parsed is None or not report.ok:
         return None
     values = parsed.values
@@ -375,7 +219,7 @@ def _read_page(path: Path, match: re.Match[str], report: _FileReport) -> PageFil
         summary=values["summary"],
         body_html=render_markdown(parsed.body),
         source_path=report.path,
-        source_hash=_source_hash(parsed.raw),
+        source_hash=source_hash(parsed.raw),
         updated=values.get("updated"),
     )
 
@@ -407,7 +251,7 @@ def read_content(content_dir: Path, collections: Iterable[str] = ()) -> ContentS
         relative = path.relative_to(content_dir).as_posix()
         if relative == "README.md":
             continue
-        report = _FileReport(relative, problems)
+        report = FileReport(relative, problems)
         if match := PRESS_FILE.match(relative):
             release = _read_press_release(path, match, content_dir, known_collections, report)
             if release:

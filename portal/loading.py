@@ -1,4 +1,5 @@
-"""`portal load`: validate the content folders, then sync the database in one transaction."""
+"""`portal load`: validate the content and cases folders, then sync the database in one
+transaction. Nothing is written unless every file is valid."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.content import read_content
-from portal.sync import SyncReport, sync_content
+from portal.cases import CaseSet, link_collections_to_releases, read_cases
+from portal.content import ContentSet, read_content
+from portal.content_files import ContentError
+from portal.sync import SyncReport, sync_site
 
 
 def known_collections(cases_dir: Path) -> set[str]:
@@ -21,10 +24,24 @@ def known_collections(cases_dir: Path) -> set[str]:
     }
 
 
+def read_site(content_dir: Path, cases_dir: Path) -> tuple[ContentSet, CaseSet]:
+    """Read and validate both folders; raise ContentError listing every problem in either."""
+    case_set, problems = read_cases(cases_dir)
+    content = ContentSet()
+    try:
+        content = read_content(content_dir, known_collections(cases_dir))
+    except ContentError as error:
+        problems.extend(error.problems)
+    link_collections_to_releases(case_set, content.press_releases, problems)
+    if problems:
+        raise ContentError(problems)
+    return content, case_set
+
+
 def load_content(
     session_factory: sessionmaker[Session], content_dir: Path, cases_dir: Path
 ) -> SyncReport:
     """Validate everything first (ContentError on any problem), then sync in one transaction."""
-    content = read_content(content_dir, known_collections(cases_dir))
+    content, case_set = read_site(content_dir, cases_dir)
     with session_factory.begin() as session:
-        return sync_content(session, content)
+        return sync_site(session, content, case_set)

@@ -100,3 +100,81 @@ class Page(SourcedMixin, Base):
     summary: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     updated: Mapped[dt.date | None]
+
+
+class Term(Base):
+    """A vocabulary entry (court, cause of action, category or measure) in one language."""
+
+    __tablename__ = "terms"
+    __table_args__ = (UniqueConstraint("kind", "key", "lang", name="uq_terms_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(100))
+    lang: Mapped[str] = mapped_column(String(8))
+    label: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int]
+
+
+class Collection(SourcedMixin, Base):
+    """One language version of a typical-case collection."""
+
+    __tablename__ = "collections"
+    __table_args__ = (UniqueConstraint("key", "lang", name="uq_collections_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(index=True)
+    category: Mapped[str] = mapped_column(String(100))
+    total_cases: Mapped[int]
+    document: Mapped[str | None] = mapped_column(String(500))
+    body_html: Mapped[str] = mapped_column(Text)
+    # The press release it was released with, from that release's `collections:`.
+    release_year: Mapped[int | None]
+    release_slug: Mapped[str | None] = mapped_column(String(200))
+
+
+class Case(SourcedMixin, Base):
+    """One language version of a typical case; versions share `collection` and `slug`."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("collection", "slug", "lang", name="uq_cases_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection: Mapped[str] = mapped_column(String(200), index=True)
+    slug: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(500))
+    parties: Mapped[str] = mapped_column(String(500))
+    court: Mapped[str] = mapped_column(String(100), index=True)
+    cause: Mapped[str] = mapped_column(String(100), index=True)
+    category: Mapped[str] = mapped_column(String(100), index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    case_number: Mapped[str | None] = mapped_column(String(200))
+    body_html: Mapped[str] = mapped_column(Text)
+
+    measure_rows: Mapped[list[CaseMeasure]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def measures(self) -> list[str]:
+        """The keys of the enforcement measures taken in this case."""
+        return [row.measure for row in self.measure_rows]
+
+
+class CaseMeasure(Base):
+    """An enforcement measure taken in a case; one row each, so measures can be counted."""
+
+    __tablename__ = "case_measures"
+    __table_args__ = (UniqueConstraint("case_id", "measure", name="uq_case_measures_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    measure: Mapped[str] = mapped_column(String(100), index=True)
+
+    case: Mapped[Case] = relationship(back_populates="measure_rows")

@@ -10,8 +10,20 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.cases import CaseFile, CaseSet, CollectionFile
+from portal.cases import Term as TermSource
 from portal.content import ContentSet, PageFile, PressReleaseFile
-from portal.models import Attachment, Base, Page, PressRelease, utc_now
+from portal.models import (
+    Attachment,
+    Base,
+    Case,
+    CaseMeasure,
+    Collection,
+    Page,
+    PressRelease,
+    Term,
+    utc_now,
+)
 
 
 @dataclass
@@ -40,14 +52,19 @@ class SyncReport:
 Row = TypeVar("Row", bound=Base)
 
 
+def _hash_differs(row: Any, source: Any) -> bool:
+    return row.source_hash != source.source_hash
+
+
 def _sync_rows(
     session: Session,
     model: type[Row],
     key: Callable[[Any], Hashable],
     sources: Sequence[Any],
     apply: Callable[[Row, Any], None],
+    changed: Callable[[Row, Any], bool] = _hash_differs,
 ) -> tuple[int, int, int]:
-    """Make the rows of `model` match `sources`, matched by `key`; unchanged hashes are skipped."""
+    """Make the rows of `model` match `sources`, matched by `key`; unchanged rows are left alone."""
     existing = {key(row): row for row in session.scalars(select(model))}
     added = updated = 0
     for source in sources:
@@ -57,9 +74,10 @@ def _sync_rows(
             apply(row, source)
             session.add(row)
             added += 1
-        elif row.source_hash != source.source_hash:  # type: ignore[attr-defined]
+        elif changed(row, source):
             apply(row, source)
-            row.updated_at = utc_now()  # type: ignore[attr-defined]
+            if hasattr(row, "updated_at"):
+                row.updated_at = utc_now()
             updated += 1
     for row in existing.values():
         session.delete(row)
@@ -96,15 +114,47 @@ def _apply_page(row: Page, source: PageFile) -> None:
     row.source_path, row.source_hash = source.source_path, source.source_hash
 
 
-def sync_content(session: Session, content: ContentSet) -> SyncReport:
-    """Bring press releases and pages in the database in line with `content`."""
+def _apply_term(row: Term, source: TermSource) -> None:
+    row.kind, row.key, row.lang = source.kind, source.key, source.lang
+    row.label, row.position = source.label, source.position
+
+
+def _term_differs(row: Term, source: TermSource) -> bool:
+    return (row.label, row.position) != (source.label, source.position)
+
+
+def _apply_collection(row: Collection, source: CollectionFile) -> None:
+    for name in (
+        "key", "lang", "title", "summary", "year", "category", "total_cases", "document",
+        "body_html", "release_year", "release_slug", "source_path", "source_hash",
+    ):  # fmt: skip
+        setattr(row, name, getattr(source, name))
+
+
+def _apply_case(row: Case, source: CaseFile) -> None:
+    for name in (
+        "collection", "slug", "lang", "number", "title", "parties", "court", "cause",
+        "category", "year", "case_number", "body_html", "source_path", "source_hash",
+    ):  # fmt: skip
+        setattr(row, name, getattr(source, name))
+    row.measure_rows = [CaseMeasure(measure=measure) for measure in source.measures]
+
+
+def sync_site(session: Session, content: ContentSet, cases: CaseSet) -> SyncReport:
+    """Bring the database in line with the content and cases folders."""
     report = SyncReport(added={}, updated={}, removed={})
-    steps: Iterable[tuple[str, Any, Callable[[Any], Hashable], Sequence[Any], Any]] = (
+    steps: Iterable[tuple[str, Any, Callable[[Any], Hashable], Sequence[Any], Any, Any]] = (
+        ("vocabulary terms", Term, lambda t: (t.kind, t.key, t.lang), cases.terms,
+         _apply_term, _term_differs),
+        ("collections", Collection, lambda c: (c.key, c.lang), cases.collections,
+         _apply_collection, _hash_differs),
+        ("cases", Case, lambda c: (c.collection, c.slug, c.lang), cases.cases,
+         _apply_case, _hash_differs),
         ("press releases", PressRelease, lambda r: (r.year, r.slug, r.lang),
-         content.press_releases, _apply_press_release),
-        ("pages", Page, lambda p: (p.slug, p.lang), content.pages, _apply_page),
+         content.press_releases, _apply_press_release, _hash_differs),
+        ("pages", Page, lambda p: (p.slug, p.lang), content.pages, _apply_page, _hash_differs),
     )  # fmt: skip
-    for kind, model, key, sources, apply in steps:
-        added, updated, removed = _sync_rows(session, model, key, sources, apply)
+    for kind, model, key, sources, apply, changed in steps:
+        added, updated, removed = _sync_rows(session, model, key, sources, apply, changed)
         report.added[kind], report.updated[kind], report.removed[kind] = added, updated, removed
     return report

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app
 from flask.typing import ResponseReturnValue
 
 from portal.flask_db import db_session
-from portal.queries import release_versions, release_years, releases_page
+from portal.queries import collections_by_key, release_versions, release_years, releases_page
 from portal.web_i18n import render_page
 
 bp = Blueprint("press", __name__, url_prefix="/<lang:lang>/press")
@@ -57,4 +57,9 @@ def release(lang: str, year: int, slug: str) -> ResponseReturnValue:
     item = versions.get(lang)
     if item is None:
         abort(404)
-    return render_page("press/release.html", available=tuple(versions), release=item)
+    return render_page(
+        "press/release.html",
+        available=tuple(versions),
+        release=item,
+        collections=collections_by_key(db_session(), item.collections, lang),
+    )

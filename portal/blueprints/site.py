@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from portal.flask_db import db_session
 from portal.models import Attachment
-from portal.queries import latest_releases, page_versions
+from portal.queries import collections_newest_first, latest_releases, page_versions
 from portal.web_i18n import current_language, preferred_language, render_page
 
 bp = Blueprint("site", __name__)
@@ -28,6 +28,7 @@ NAVIGATION = (
     ("site.about", _l("About")),
 )
 LATEST_ON_HOME = 5
+FEATURED_COLLECTIONS = 3
 
 
 def _is_current_section(endpoint: str) -> bool:
@@ -60,8 +61,12 @@ def root() -> ResponseReturnValue:
 
 @bp.route("/<lang:lang>/")
 def home(lang: str) -> ResponseReturnValue:
-    releases = latest_releases(db_session(), lang, LATEST_ON_HOME)
-    return render_page("home.html", releases=releases)
+    session = db_session()
+    return render_page(
+        "home.html",
+        releases=latest_releases(session, lang, LATEST_ON_HOME),
+        collections=collections_newest_first(session, lang)[:FEATURED_COLLECTIONS],
+    )
 
 
 def _plain_page(slug: str) -> ResponseReturnValue:

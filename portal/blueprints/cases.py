@@ -1,0 +1,132 @@
+"""Typical cases: all cases with facet counts, a page per facet value, collections and cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from portal.cases import FACETS
+from portal.flask_db import db_session
+from portal.queries import (
+    case_versions,
+    cases_page,
+    collection_cases,
+    collection_versions,
+    collections_newest_first,
+    facet_counts,
+    release_of_collection,
+    vocabulary,
+)
+from portal.web_i18n import render_page
+
+bp = Blueprint("cases", __name__, url_prefix="/<lang:lang>/cases")
+
+FACET_NAMES = {
+    "court": _l("Court"),
+    "cause": _l("Cause of action"),
+    "category": _l("Category"),
+    "year": _l("Year"),
+    "measure": _l("Enforcement measure"),
+}
+
+
+def _browsing_context(lang: str) -> dict[str, Any]:
+    """What every case listing shows beside its cases: the labels and the facet counts."""
+    session = db_session()
+    return {
+        "labels": vocabulary(session, lang),
+        "facets": facet_counts(session, lang),
+        "facet_names": FACET_NAMES,
+        "facet_kinds": {facet: kind for facet, (_column, kind) in FACETS.items()},
+    }
+
+
+def _listing(
+    lang: str, page: int, facet: str | None = None, key: Any = None
+) -> ResponseReturnValue:
+    context = _browsing_context(lang)
+    if facet is not None:
+        kind = FACETS[facet][1]
+        if kind is not None and key not in context["labels"].get(kind, {}):
+            abort(404)
+    result = cases_page(
+        db_session(), lang, page, current_app.config["CASES_PAGE_SIZE"], facet=facet, value=key
+    )
+    if page < 1 or page > result.pages or (facet is not None and result.total == 0):
+        abort(404)
+    collections = {c.key: c for c in collections_newest_first(db_session(), lang)}
+    return render_page(
+        "cases/index.html",
+        result=result,
+        facet=facet,
+        key=key,
+        collections=collections,
+        **context,
+    )
+
+
+@bp.route("/")
+def index(lang: str) -> ResponseReturnValue:
+    return _listing(lang, 1)
+
+
+@bp.route("/page/<int:page>/")
+def index_page(lang: str, page: int) -> ResponseReturnValue:
+    return _listing(lang, page)
+
+
+def facet(lang: str, facet: str, key: Any, page: int = 1) -> ResponseReturnValue:
+    """One facet value's cases, e.g. /en/cases/court/minhang-district/."""
+    return _listing(lang, page, facet=facet, key=key)
+
+
+# One rule per facet with a fixed first segment, so that /cases/court/<key>/ can never be
+# mistaken for /cases/<collection>/<case>/ (collection keys may not be facet names).
+for _facet in FACETS:
+    _key = "<int:key>" if _facet == "year" else "<key>"
+    bp.add_url_rule(f"/{_facet}/{_key}/", "facet", facet, defaults={"facet": _facet})
+    bp.add_url_rule(
+        f"/{_facet}/{_key}/page/<int:page>/", "facet", facet, defaults={"facet": _facet}
+    )
+
+
+@bp.route("/<collection>/")
+def collection(lang: str, collection: str) -> ResponseReturnValue:
+    session = db_session()
+    versions = collection_versions(session, collection)
+    item = versions.get(lang)
+    if item is None:
+        abort(404)
+    return render_page(
+        "cases/collection.html",
+        available=tuple(versions),
+        collection=item,
+        cases=collection_cases(session, collection, lang),
+        release=release_of_collection(session, item, lang),
+        labels=vocabulary(session, lang),
+    )
+
+
+@bp.route("/<collection>/<slug>/")
+def case(lang: str, collection: str, slug: str) -> ResponseReturnValue:
+    session = db_session()
+    versions = case_versions(session, collection, slug)
+    item = versions.get(lang)
+    parent = collection_versions(session, collection).get(lang)
+    if item is None or parent is None:
+        abort(404)
+    siblings = collection_cases(session, collection, lang)
+    position = next(i for i, sibling in enumerate(siblings) if sibling.slug == slug)
+    return render_page(
+        "cases/case.html",
+        available=tuple(versions),
+        case=item,
+        collection=parent,
+        release=release_of_collection(session, parent, lang),
+        previous_case=siblings[position - 1] if position > 0 else None,
+        next_case=siblings[position + 1] if position + 1 < len(siblings) else None,
+        labels=vocabulary(session, lang),
+    )
