@@ -158,7 +158,10 @@ class Case(SourcedMixin, Base):
     body_html: Mapped[str] = mapped_column(Text)
 
     measure_rows: Mapped[list[CaseMeasure]] = relationship(
-        back_populates="case", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="case",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="CaseMeasure.id",  # the order the editor wrote them in
     )
 
     @property

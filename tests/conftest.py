@@ -67,11 +67,78 @@ class SiteBuilder:
         front = {"title": f"Page {slug} ({lang})", "summary": f"About {slug}."} | fields
         return self.write(f"pages/{slug}.{lang}.md", front, body)
 
-    def collection(self, key: str) -> None:
-        """Declare a typical-case collection folder, so releases may name it."""
-        folder = self.cases / key
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "collection.en.md").write_text("---\ntitle: A collection\n---\n", "utf-8")
+    def vocabulary(self, **extra: dict[str, dict[str, str]]) -> None:
+        """Write a small vocabulary: two courts, two causes, two categories, three measures."""
+        terms = {
+            "courts": {
+                "minhang-district": {"en": "Minhang District Court", "zh": "闵行区人民法院"},
+                "shanghai-no1-intermediate": {
+                    "en": "No.1 Intermediate Court",
+                    "zh": "第一中级人民法院",
+                },
+            },
+            "causes": {
+                "private-lending": {"en": "Private lending", "zh": "民间借贷纠纷"},
+                "service-contract": {"en": "Service contract", "zh": "服务合同纠纷"},
+            },
+            "categories": {
+                "difficult-enforcement": {"en": "Difficult enforcement", "zh": "执行难"},
+                "joint-disciplinary-actions": {"en": "Joint discipline", "zh": "联合惩戒"},
+            },
+            "measures": {
+                "fine": {"en": "Fine", "zh": "罚款"},
+                "detention": {"en": "Detention", "zh": "拘留"},
+                "judicial-auction": {"en": "Judicial auction", "zh": "司法拍卖"},
+            },
+        } | extra
+        text = yaml.safe_dump(terms, allow_unicode=True, sort_keys=False)
+        (self.cases / "vocabulary.yaml").write_text(text, "utf-8")
+
+    def collection(self, key: str, lang: str = "en", body: str = "Intro.", **fields: Any) -> Path:
+        """Write a valid typical-case collection file (and a vocabulary if there is none)."""
+        if not (self.cases / "vocabulary.yaml").exists():
+            self.vocabulary()
+        front = {
+            "title": f"Collection {key} ({lang})",
+            "summary": f"Cases of {key}.",
+            "year": 2020,
+            "category": "difficult-enforcement",
+            "total_cases": 10,
+        } | fields
+        return self._write_file(self.cases / key / f"collection.{lang}.md", front, body)
+
+    def case(self, key: str, stem: str, lang: str = "en", body: str = "", **fields: Any) -> Path:
+        """Write a valid case `<nn>-<slug>` into collection `key`."""
+        front = {
+            "title": f"Case {stem} ({lang})",
+            "parties": "A v. B",
+            "number": int(stem[:2]),
+            "court": "minhang-district",
+            "cause": "private-lending",
+            "category": "difficult-enforcement",
+            "year": 2020,
+        } | fields
+        return self._write_file(self.cases / key / f"{stem}.{lang}.md", front, body)
+
+    def standard_cases(self) -> SiteBuilder:
+        """Two collections in both languages, three cases; the annual report releases both."""
+        for lang in ("en", "zh"):
+            self.collection("2020-difficult", lang, year=2020)
+            self.collection(
+                "2021-discipline", lang, year=2021, category="joint-disciplinary-actions"
+            )
+            self.case("2020-difficult", "01-zhang", lang, measures=["fine", "detention"])
+            self.case("2020-difficult", "02-li", lang, court="shanghai-no1-intermediate",
+                      body="## Basic facts\n\nFacts of the case.\n")  # fmt: skip
+            self.case("2021-discipline", "01-wang", lang, year=2021, cause="service-contract",
+                      category="joint-disciplinary-actions", measures=["fine"])  # fmt: skip
+        return self
+
+    def _write_file(self, path: Path, front: dict[str, Any], body: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+        path.write_text(f"---\n{text}---\n{textwrap.dedent(body)}", "utf-8")
+        return path
 
     def standard(self) -> SiteBuilder:
         """A small bilingual site: one release in both languages, one in English only, pages."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from flask import Flask
 
 from portal import create_app
@@ -85,3 +86,65 @@ def test_the_home_and_press_pages_lead_to_the_release(bundled) -> None:
         for url in (f"/{lang}/", f"/{lang}/press/"):
             links = [a["href"] for a in fetch(bundled, url).html.select(".release-item a")]
             assert RELEASE.format(lang=lang) in links
+
+
+NAMED_CASES = {  # the six cases the release names, with the court that accepted each
+    "/en/cases/2020-difficult-enforcement/01-zhang-v-a-company-in-shanghai/":
+        "Minhang District People's Court of Shanghai",
+    "/en/cases/2020-difficult-enforcement/02-li-v-shaoxing-xinrong-petty-loan/":
+        "Shanghai No.1 Intermediate People's Court",
+    "/en/cases/2020-impossibility-of-enforcement/01-ni-and-others-v-a-health-management-company/":
+        "Baoshan District People's Court of Shanghai",
+    "/en/cases/2020-impossibility-of-enforcement/02-industrial-company-v-decoration-company-branch/":
+        "Shanghai No.2 Intermediate People's Court",
+    "/en/cases/2020-joint-disciplinary-actions/01-two-testing-centres/":
+        "Jinshan District People's Court of Shanghai",
+    "/en/cases/2020-joint-disciplinary-actions/02-zhou-v-wang-and-others/":
+        "Pudong New Area People's Court of Shanghai",
+}  # fmt: skip
+
+
+def test_the_case_list_shows_the_six_named_cases_with_facet_links(bundled) -> None:
+    page = fetch(bundled, "/en/cases/")
+    assert sorted(a["href"] for a in page.html.select(".case-item__title a")) == sorted(NAMED_CASES)
+    assert page.html.select_one(".facet a[href='/en/cases/court/minhang-district/']")
+    assert len(page.html.select(".collection-list li")) == 3
+
+
+@pytest.mark.parametrize(("url", "court"), NAMED_CASES.items())
+def test_each_named_case_names_its_court(bundled, url: str, court: str) -> None:
+    page = fetch(bundled, url)
+    assert page.text_of(".facts dd:nth-of-type(2)") == court
+    assert "The full text is in the court's collection document" in page.text_of(".notice")
+
+
+def test_li_v_shaoxing_xinrong_in_both_languages(bundled) -> None:
+    english = fetch(
+        bundled, "/en/cases/2020-difficult-enforcement/02-li-v-shaoxing-xinrong-petty-loan/"
+    )
+    assert english.text_of(".facts dd:nth-of-type(3)") == "Dispute over private lending"
+    chinese = fetch(
+        bundled, "/zh/cases/2020-difficult-enforcement/02-li-v-shaoxing-xinrong-petty-loan/"
+    )
+    assert "绍兴" in chinese.text_of("h1")
+    assert chinese.text_of(".facts dd:nth-of-type(2)") == "上海市第一中级人民法院"
+    assert chinese.text_of(".facts dd:nth-of-type(3)") == "民间借贷纠纷"
+
+
+def test_the_release_links_its_three_collections(bundled) -> None:
+    for lang in ("en", "zh"):
+        page = fetch(bundled, RELEASE.format(lang=lang))
+        assert len(page.html.select(".released-collections a")) == 3
+
+
+def test_the_vocabulary_covers_every_shanghai_court_and_the_named_measures() -> None:
+    vocabulary = yaml.safe_load((ROOT / "cases/vocabulary.yaml").read_text(encoding="utf-8"))
+    districts = {key for key in vocabulary["courts"] if key.endswith(("-district", "-new-area"))}
+    assert len(districts) == 16
+    assert {"shanghai-high", "shanghai-no1-intermediate", "shanghai-no2-intermediate",
+            "shanghai-no3-intermediate", "shanghai-financial", "shanghai-maritime",
+            "shanghai-railway-transport", "shanghai-ip"} <= set(vocabulary["courts"])  # fmt: skip
+    assert {"fine", "detention", "compulsory-search", "exit-restriction", "consumption-restriction",
+            "dishonest-debtor-list", "online-property-investigation", "judicial-auction",
+            "refusal-to-enforce-crime", "wage-advance-payment", "judicial-assistance",
+            "mobile-enforcement"} <= set(vocabulary["measures"])  # fmt: skip
