@@ -68,17 +68,13 @@ def _listing(
     )
 
 
-@bp.route("/")
-def index(lang: str) -> ResponseReturnValue:
-    return _listing(lang, 1)
-
-
+@bp.route("/", defaults={"page": 1})
 @bp.route("/page/<int:page>/")
-def index_page(lang: str, page: int) -> ResponseReturnValue:
+def index(lang: str, page: int) -> ResponseReturnValue:
     return _listing(lang, page)
 
 
-def facet(lang: str, facet: str, key: Any, page: int = 1) -> ResponseReturnValue:
+def facet(lang: str, facet: str, key: Any, page: int) -> ResponseReturnValue:
     """One facet value's cases, e.g. /en/cases/court/minhang-district/."""
     return _listing(lang, page, facet=facet, key=key)
 
@@ -87,7 +83,7 @@ def facet(lang: str, facet: str, key: Any, page: int = 1) -> ResponseReturnValue
 # mistaken for /cases/<collection>/<case>/ (collection keys may not be facet names).
 for _facet in FACETS:
     _key = "<int:key>" if _facet == "year" else "<key>"
-    bp.add_url_rule(f"/{_facet}/{_key}/", "facet", facet, defaults={"facet": _facet})
+    bp.add_url_rule(f"/{_facet}/{_key}/", "facet", facet, defaults={"facet": _facet, "page": 1})
     bp.add_url_rule(
         f"/{_facet}/{_key}/page/<int:page>/", "facet", facet, defaults={"facet": _facet}
     )

@@ -31,23 +31,15 @@ def _listing(lang: str, page: int, year: int | None = None) -> ResponseReturnVal
     )
 
 
-@bp.route("/")
-def index(lang: str) -> ResponseReturnValue:
-    return _listing(lang, 1)
-
-
+@bp.route("/", defaults={"page": 1})
 @bp.route("/page/<int:page>/")
-def index_page(lang: str, page: int) -> ResponseReturnValue:
+def index(lang: str, page: int) -> ResponseReturnValue:
     return _listing(lang, page)
 
 
-@bp.route("/<int(fixed_digits=4):year>/")
-def year_index(lang: str, year: int) -> ResponseReturnValue:
-    return _listing(lang, 1, year=year)
-
-
+@bp.route("/<int(fixed_digits=4):year>/", defaults={"page": 1})
 @bp.route("/<int(fixed_digits=4):year>/page/<int:page>/")
-def year_index_page(lang: str, year: int, page: int) -> ResponseReturnValue:
+def year_index(lang: str, year: int, page: int) -> ResponseReturnValue:
     return _listing(lang, page, year=year)
 
 
