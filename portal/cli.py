@@ -24,6 +24,8 @@ from portal.docx_import import (
 from portal.flask_db import session_factory
 from portal.i18n import LANGUAGE_CODES
 from portal.loading import load_content
+from portal.search.index import IndexCheckFailed, IndexLocked
+from portal.search.service import rebuild_search_index, update_search_index
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -86,6 +88,30 @@ def load(content_dir: Path | None) -> None:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
     click.echo(report.summary() if report.changed else "content unchanged")
+    try:
+        click.echo(update_search_index(session_factory(), _index_root(), report))
+    except IndexLocked as error:
+        click.echo(f"The database is loaded, but the search index was not updated: {error}. "
+                   "Run `portal index` once the other writer has finished.", err=True)  # fmt: skip
+        sys.exit(1)
+
+
+def _index_root() -> Path:
+    return Path(current_app.config["INDEX_DIR"])
+
+
+@cli.command("index")
+@click.option("--processes", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Worker processes for the build.")  # fmt: skip
+@with_appcontext
+def index(processes: int) -> None:
+    """Rebuild the search index from the database, check it, and swap it in atomically."""
+    try:
+        size = rebuild_search_index(session_factory(), _index_root(), processes=processes)
+    except (IndexLocked, IndexCheckFailed) as error:
+        click.echo(f"The search index was not rebuilt: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"search index rebuilt: {size} documents")
 
 
 @cli.command("import-docx")

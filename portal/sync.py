@@ -4,7 +4,7 @@ what is gone. The caller owns the transaction, so a sync is applied whole or not
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -33,6 +33,10 @@ class SyncReport:
     added: dict[str, int]
     updated: dict[str, int]
     removed: dict[str, int]
+    # The natural keys of the rows a sync wrote (added or updated) and removed, by kind, so
+    # that what is derived from them (the search index) can follow.
+    written_keys: dict[str, list[Hashable]] = field(default_factory=dict)
+    removed_keys: dict[str, list[Hashable]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -63,26 +67,28 @@ def _sync_rows(
     sources: Sequence[Any],
     apply: Callable[[Row, Any], None],
     changed: Callable[[Row, Any], bool] = _hash_differs,
-) -> tuple[int, int, int]:
-    """Make the rows of `model` match `sources`, matched by `key`; unchanged rows are left alone."""
+) -> tuple[list[Hashable], list[Hashable], list[Hashable]]:
+    """Make the rows of `model` match `sources`, matched by `key`; unchanged rows are left alone.
+    Returns the keys added, updated and removed."""
     existing = {key(row): row for row in session.scalars(select(model))}
-    added = updated = 0
+    added: list[Hashable] = []
+    updated: list[Hashable] = []
     for source in sources:
         row = existing.pop(key(source), None)
         if row is None:
             row = model()
             apply(row, source)
             session.add(row)
-            added += 1
+            added.append(key(source))
         elif changed(row, source):
             apply(row, source)
             if hasattr(row, "updated_at"):
                 row.updated_at = utc_now()
-            updated += 1
+            updated.append(key(source))
     for row in existing.values():
         session.delete(row)
     session.flush()
-    return added, updated, len(existing)
+    return added, updated, list(existing)
 
 
 def _apply_press_release(row: PressRelease, source: PressReleaseFile) -> None:
@@ -156,5 +162,7 @@ def sync_site(session: Session, content: ContentSet, cases: CaseSet) -> SyncRepo
     )  # fmt: skip
     for kind, model, key, sources, apply, changed in steps:
         added, updated, removed = _sync_rows(session, model, key, sources, apply, changed)
-        report.added[kind], report.updated[kind], report.removed[kind] = added, updated, removed
+        report.added[kind], report.updated[kind] = len(added), len(updated)
+        report.removed[kind] = len(removed)
+        report.written_keys[kind], report.removed_keys[kind] = added + updated, removed
     return report

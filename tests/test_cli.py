@@ -20,6 +20,7 @@ def run(monkeypatch: pytest.MonkeyPatch, site: SiteBuilder, database_url: str):
     monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
     monkeypatch.setenv("PORTAL_CONTENT_DIR", str(site.content))
     monkeypatch.setenv("PORTAL_CASES_DIR", str(site.cases))
+    monkeypatch.setenv("PORTAL_INDEX_DIR", str(site.root / "search_index"))
 
     def invoke(*args: str):
         return CliRunner().invoke(cli, list(args), catch_exceptions=False)
@@ -50,7 +51,7 @@ def test_load_reports_what_it_changed_then_nothing(run, site: SiteBuilder) -> No
     first = run("load")
     assert first.exit_code == 0
     assert "press releases: 3 added, 0 updated, 0 removed" in first.output
-    assert run("load").output.strip().endswith("content unchanged")
+    assert run("load").output.splitlines() == ["content unchanged", "search index unchanged"]
 
 
 def test_load_refuses_a_bad_file_with_its_path_field_and_expectation(

@@ -56,6 +56,7 @@ def run(monkeypatch: pytest.MonkeyPatch, site: SiteBuilder, tmp_path: Path):
     monkeypatch.setenv("PORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'portal.sqlite3'}")
     monkeypatch.setenv("PORTAL_CONTENT_DIR", str(site.content))
     monkeypatch.setenv("PORTAL_CASES_DIR", str(site.cases))
+    monkeypatch.setenv("PORTAL_INDEX_DIR", str(site.root / "search_index"))
 
     def invoke(*args: str):
         return CliRunner().invoke(cli, list(args), catch_exceptions=False)

@@ -1,0 +1,141 @@
+"""Search: the page (/<lang>/search/?q=) and the same results as JSON (/api/v1/search)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from portal.flask_db import db_session
+from portal.i18n import LANGUAGE_CODES
+from portal.queries import vocabulary
+from portal.search.query import (
+    FACETS,
+    SORTS,
+    SearchIndex,
+    SearchRequest,
+    SearchResults,
+    SearchUnavailable,
+)
+from portal.web_i18n import render_page
+
+bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
+api = Blueprint("search_api", __name__, url_prefix="/api/v1")
+
+EXTENSION_KEY = "portal_search"
+PAGE_SIZE = 10
+MAX_PAGE = 1000
+FACET_NAMES = {
+    "kind": _l("Type"),
+    "language": _l("Language"),
+    "court": _l("Court"),
+    "cause": _l("Cause of action"),
+    "category": _l("Category"),
+    "year": _l("Year"),
+    "measure": _l("Enforcement measure"),
+}
+KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
+
+
+def init_search(app: Flask) -> None:
+    """Give the app its search index (opened lazily, reopened when it is rebuilt)."""
+    app.extensions[EXTENSION_KEY] = SearchIndex(app.config["INDEX_DIR"])
+
+
+def _request_from_args(args: Any, lang: str) -> SearchRequest:
+    """A search from query parameters; values that make no sense are dropped, never an error."""
+    filters = {name: args.get(name, "")[:100] for name in FACETS if args.get(name)}
+    page = args.get("page", "1")
+    return SearchRequest(
+        text=args.get("q", ""),
+        lang=lang,
+        both_languages=args.get("scope") == "all",
+        filters=filters,
+        sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
+        page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
+        page_size=PAGE_SIZE,
+    )
+
+
+def _run(search: SearchRequest) -> SearchResults:
+    try:
+        return current_app.extensions[EXTENSION_KEY].search(search)
+    except SearchUnavailable as error:
+        current_app.logger.error("search unavailable: %s", error)
+        abort(503)
+
+
+def hit_url(hit: Any) -> str:
+    """The page of a search hit."""
+    if hit.kind == "press":
+        return url_for("press.release", lang=hit.lang, **hit.route)
+    return url_for("cases.case", lang=hit.lang, **hit.route)
+
+
+@bp.route("/")
+def index(lang: str) -> ResponseReturnValue:
+    search = _request_from_args(request.args, lang)
+    results = _run(search)
+    return render_page(
+        "search/index.html",
+        search=search,
+        results=results,
+        facet_names=FACET_NAMES,
+        kind_names=KIND_NAMES,
+        labels=vocabulary(db_session(), lang),
+        hit_url=hit_url,
+        search_url=_search_url,
+        params=_current_params(),
+    )
+
+
+def _current_params() -> dict[str, str]:
+    """The query parameters of this search that a link to another page of it keeps."""
+    kept = ("q", "scope", "sort", *FACETS)
+    return {name: value for name, value in request.args.items() if name in kept and value}
+
+
+def _search_url(**changes: str | None) -> str:
+    """This search with some parameters changed (None removes one), from its first page."""
+    params = _current_params()
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return url_for("search.index", lang=request.view_args["lang"], **params)
+
+
+@api.route("/search")
+def api_search() -> ResponseReturnValue:
+    lang = request.args.get("lang", "en")
+    if lang not in LANGUAGE_CODES:
+        lang = "en"
+    search = _request_from_args(request.args, lang)
+    results = _run(search)
+    return jsonify(
+        {
+            "query": results.query.text,
+            "total": results.total,
+            "page": results.page,
+            "pages": results.pages,
+            "suggestion": results.suggestion,
+            "facets": {name: dict(values) for name, values in results.facets.items()},
+            "results": [
+                {
+                    "id": hit.doc_id,
+                    "kind": hit.kind,
+                    "lang": hit.lang,
+                    "title": hit.title,
+                    "snippet_html": str(hit.snippet),
+                    "date": hit.date.date().isoformat() if hit.date else None,
+                    "year": hit.year,
+                    "court": hit.court or None,
+                    "url": hit_url(hit),
+                }
+                for hit in results.hits
+            ],
+        }
+    )

@@ -1,0 +1,111 @@
+"""How text becomes search terms: English is stemmed; Chinese is folded to simplified and
+segmented twice, into jieba words and into character bigrams, both with sequential positions.
+
+jieba's own ChineseAnalyzer records character offsets as positions and emits overlapping
+search-mode tokens, so phrases never match; these tokenizers give each token the next position.
+Words rank well; bigrams find a word inside a longer one (人民法院 in 最高人民法院).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import jieba
+from whoosh.analysis import (
+    LowercaseFilter,
+    RegexTokenizer,
+    StemmingAnalyzer,
+    Token,
+    Tokenizer,
+)
+
+from portal.chinese import HAN, to_simplified
+
+jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary at INFO
+
+# Runs of Chinese characters, or of other word characters (Latin letters, digits).
+_RUNS = re.compile(rf"{HAN.pattern}+|[^\W\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def _token(positions: bool, chars: bool, removestops: bool, mode: str, **kwargs: Any) -> Token:
+    return Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+
+
+class ChineseWordTokenizer(Tokenizer):
+    """jieba's precise segmentation, one position per word, punctuation dropped."""
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = _token(positions, chars, removestops, mode, **kwargs)
+        position = start_pos
+        for word, start, end in jieba.tokenize(to_simplified(value)):
+            if not any(ch.isalnum() for ch in word):
+                continue
+            token.text = word.lower()
+            token.boost, token.stopped = 1.0, False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = position
+                position += 1
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
+
+
+class ChineseBigramTokenizer(Tokenizer):
+    """Overlapping character pairs of each run of Chinese (a lone character stays whole),
+    and whole words of anything else, one position each."""
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = _token(positions, chars, removestops, mode, **kwargs)
+        position = start_pos
+        for run in _RUNS.finditer(to_simplified(value)):
+            text, offset = run.group(), run.start()
+            if HAN.match(text) and len(text) > 1:
+                pieces = [(text[i : i + 2], offset + i) for i in range(len(text) - 1)]
+            else:
+                pieces = [(text, offset)]
+            for piece, start in pieces:
+                token.text = piece.lower()
+                token.boost, token.stopped = 1.0, False
+                if keeporiginal:
+                    token.original = token.text
+                if positions:
+                    token.pos = position
+                    position += 1
+                if chars:
+                    token.startchar = start_char + start
+                    token.endchar = start_char + start + len(piece)
+                yield token
+
+
+ENGLISH = StemmingAnalyzer()
+CHINESE_WORDS = ChineseWordTokenizer()
+CHINESE_BIGRAMS = ChineseBigramTokenizer()
+# Unstemmed English words: the dictionary for "did you mean".
+SPELLING = RegexTokenizer() | LowercaseFilter()

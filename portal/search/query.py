@@ -1,0 +1,301 @@
+"""The public query language and searching: words, "quoted phrases" and -exclusions, nothing
+else. No field syntax or wildcards ever reach Whoosh: queries are built here, term by term."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+from whoosh import highlight, sorting
+from whoosh import index as whoosh_index
+from whoosh.query import And, AndNot, Every, Or, Phrase, Query, Term
+
+from portal.chinese import has_han
+from portal.search.analysis import CHINESE_BIGRAMS, CHINESE_WORDS, ENGLISH, SPELLING
+from portal.search.index import current_index_dir
+
+MAX_QUERY_CHARS = 200
+# Facets by their public name (in URLs and the API), with the index field behind each.
+FACETS = {
+    "kind": "kind",
+    "language": "lang",
+    "court": "court",
+    "cause": "cause",
+    "category": "category",
+    "year": "year",
+    "measure": "measure",
+}
+SORTS = ("relevance", "date")
+SNIPPET_CHARS = 240
+MIN_SUGGESTED_WORD = 4  # shorter words have too many near neighbours to guess from
+# Fields searched for each language of query text, with the analyzer that makes their terms.
+ENGLISH_FIELDS = (("title_en", ENGLISH), ("body_en", ENGLISH),
+                  ("title_zh", CHINESE_WORDS), ("body_zh", CHINESE_WORDS))  # fmt: skip
+CHINESE_FIELDS = (("title_zh", CHINESE_WORDS), ("body_zh", CHINESE_WORDS),
+                  ("title_zh2", CHINESE_BIGRAMS), ("body_zh2", CHINESE_BIGRAMS))  # fmt: skip
+_PIECES = re.compile(r'-?"[^"]*"?|[^\s"]+')
+
+
+class SearchUnavailable(RuntimeError):
+    """There is no usable index: missing, damaged or unreadable."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What a visitor typed, made safe: the words and phrases to find and to exclude."""
+
+    text: str  # the cleaned query, as shown back to the visitor
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    shortened: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.include
+
+
+def _clean(text: str) -> str:
+    # Control characters, lone surrogates and unassigned code points carry no meaning here.
+    kept = "".join(
+        ch if unicodedata.category(ch) not in ("Cc", "Cs", "Cn", "Co") else " " for ch in text
+    )
+    return unicodedata.normalize("NFKC", kept)
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Split a visitor's query into words and phrases to include or exclude; never raises."""
+    text = _clean(raw).strip()
+    shortened = len(text) > MAX_QUERY_CHARS
+    text = text[:MAX_QUERY_CHARS]
+    include: list[str] = []
+    exclude: list[str] = []
+    for piece in _PIECES.findall(text):
+        negative = piece.startswith("-")
+        words = piece.lstrip("-").strip('"').strip()
+        if not words or not any(ch.isalnum() for ch in words):
+            continue  # a bare "*", "-", quotes or punctuation match everything: no term
+        (exclude if negative else include).append(words)
+    return ParsedQuery(text=text, include=tuple(include), exclude=tuple(exclude),
+                       shortened=shortened)  # fmt: skip
+
+
+def _field_query(fieldname: str, analyzer: Any, words: str) -> Query | None:
+    terms = [token.text for token in analyzer(words)]
+    if not terms:
+        return None
+    return Term(fieldname, terms[0]) if len(terms) == 1 else Phrase(fieldname, terms)
+
+
+def _words_query(words: str) -> Query | None:
+    """One word or phrase, looked for in every field that can hold it; None for words that
+    carry no meaning alone (English stop words such as "of")."""
+    if has_han(words):
+        fields = CHINESE_FIELDS
+    elif not any(True for _token in ENGLISH(words)):
+        return None
+    else:
+        fields = ENGLISH_FIELDS
+    queries = [q for name, analyzer in fields if (q := _field_query(name, analyzer, words))]
+    return Or(queries) if queries else None
+
+
+def build_query(parsed: ParsedQuery) -> Query:
+    """The Whoosh query for a parsed visitor query; everything when it holds no words."""
+    wanted = [q for words in parsed.include if (q := _words_query(words))]
+    query: Query = And(wanted) if wanted else Every()
+    unwanted = [q for words in parsed.exclude if (q := _words_query(words))]
+    return AndNot(query, Or(unwanted)) if unwanted else query
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A search as the page or the API asks for it."""
+
+    text: str = ""
+    lang: str = "en"  # the page's language
+    both_languages: bool = False
+    filters: dict[str, str] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 10
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result: what to show, and how to link to it."""
+
+    doc_id: str
+    kind: str
+    lang: str
+    title: str
+    snippet: Markup
+    date: Any
+    year: str
+    court: str
+    route: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of results, with facet counts over all matches and a spelling suggestion."""
+
+    query: ParsedQuery
+    hits: list[SearchHit]
+    total: int
+    page: int
+    pages: int
+    facets: dict[str, list[tuple[str, int]]]
+    suggestion: str | None = None
+
+
+class _EscapingFormatter(highlight.Formatter):
+    """Marks matches with <mark>; every other character is escaped, so a snippet can never
+    carry markup from the indexed text into the page."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+
+def _snippet(hit: Any, parsed: ParsedQuery) -> Markup:
+    source = hit.get("excerpt_source", "")
+    analyzer = CHINESE_BIGRAMS if hit["lang"] == "zh" else ENGLISH
+    terms = frozenset(t.text for words in parsed.include for t in analyzer(words))
+    if terms:
+        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        marked = highlight.highlight(
+            source, terms, analyzer, fragmenter, _EscapingFormatter(), top=2
+        )
+        if marked:
+            return Markup(marked)  # noqa: S704 - _EscapingFormatter escaped every character
+    summary = hit.get("summary") or source
+    return escape(summary[:SNIPPET_CHARS] + ("…" if len(summary) > SNIPPET_CHARS else ""))
+
+
+def _suggestion(searcher: Any, parsed: ParsedQuery) -> str | None:
+    """A corrected query when some English word of it appears nowhere in the index."""
+    corrected, changed = [], False
+    for words in parsed.include:
+        fixed_words = []
+        for token in SPELLING(words):
+            word = token.text
+            if (
+                len(word) >= MIN_SUGGESTED_WORD
+                and word.isalpha()
+                and not has_han(word)
+                and searcher.doc_frequency("words", word) == 0
+            ):
+                found = searcher.suggest("words", word, limit=1)
+                if found:
+                    fixed_words.append(found[0])
+                    changed = True
+                    continue
+            fixed_words.append(word)
+        fixed = " ".join(fixed_words)
+        corrected.append(f'"{fixed}"' if " " in words else fixed)
+    return " ".join(corrected) if changed else None
+
+
+class SearchIndex:
+    """Searches the live index under an index root; reopens it when a rebuild swaps in a new
+    one or an update commits, and keeps one searcher per thread."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._local = threading.local()
+
+    def _searcher(self) -> Any:
+        directory = current_index_dir(self.root)
+        if directory is None:
+            raise SearchUnavailable(f"no search index under {self.root}: run `portal index`")
+        cached = getattr(self._local, "cached", None)
+        try:
+            if cached is None or cached[0] != directory:
+                searcher = whoosh_index.open_dir(str(directory)).searcher()
+            else:
+                searcher = cached[1].refresh()
+        except Exception as error:  # any failure to read the index means it is damaged
+            raise SearchUnavailable(
+                f"the search index at {directory} cannot be read: {error}"
+            ) from error
+        self._local.cached = (directory, searcher)
+        return searcher
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        """Run a search; SearchUnavailable if the index cannot be used."""
+        parsed = parse_query(request.text)
+        try:
+            return self._search(request, parsed)
+        except SearchUnavailable:
+            raise
+        except Exception as error:
+            self._local.cached = None
+            raise SearchUnavailable(f"the search index cannot answer: {error}") from error
+
+    def _search(self, request: SearchRequest, parsed: ParsedQuery) -> SearchResults:
+        searcher = self._searcher()
+        query = build_query(parsed)
+        conditions = [
+            Term(FACETS[name], value) for name, value in request.filters.items() if name in FACETS
+        ]
+        if not request.both_languages:
+            conditions.append(Term("lang", request.lang))
+        facets = {
+            name: sorting.FieldFacet(
+                field, allow_overlap=(name == "measure"), maptype=sorting.Count
+            )
+            for name, field in FACETS.items()
+        }
+        options: dict[str, Any] = {
+            "groupedby": facets,
+            "filter": And(conditions) if conditions else None,
+            # The block-quality shortcut (optimize) can loop forever in Whoosh 2.7.4
+            # (whoosh-community/whoosh#461); scoring every match costs little at this size.
+            "optimize": False,
+        }
+        if request.sort == "date" or parsed.is_empty:
+            options.update(sortedby="date", reverse=True)
+        page = max(1, request.page)
+        results = searcher.search_page(query, page, pagelen=request.page_size, **options)
+        total = len(results)
+        hits = [
+            SearchHit(
+                doc_id=hit["doc_id"],
+                kind=hit["kind"],
+                lang=hit["lang"],
+                title=hit["title"],
+                snippet=_snippet(hit, parsed),
+                date=hit.get("date"),
+                year=hit.get("year", ""),
+                court=hit.get("court", ""),
+                route=hit["route"],
+            )
+            for hit in results
+        ]
+        counts = {
+            name: sorted(
+                results.results.groups(name).items(), key=lambda item: (-item[1], str(item[0]))
+            )
+            for name in FACETS
+        }
+        return SearchResults(
+            query=parsed,
+            hits=hits,
+            total=total,
+            page=min(page, max(1, results.pagecount)),
+            pages=max(1, results.pagecount),
+            facets={
+                name: [(str(v), c) for v, c in values if v not in (None, "")]
+                for name, values in counts.items()
+            },
+            suggestion=_suggestion(searcher, parsed) if total == 0 and parsed.include else None,
+        )

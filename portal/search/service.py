@@ -1,0 +1,71 @@
+"""Keeping the search index in step with the database: a full rebuild (`portal index`) and the
+update after `portal load`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+from whoosh import index as whoosh_index
+
+from portal.search.documents import (
+    all_documents,
+    case_doc_id,
+    count_documents,
+    documents_for,
+    press_doc_id,
+)
+from portal.search.index import IndexCheckFailed, rebuild, update
+from portal.search.query import build_query, parse_query
+from portal.sync import SyncReport
+
+
+def _checker(expected: int, canonical_title: str | None):
+    def check(directory: Path) -> None:
+        with whoosh_index.open_dir(str(directory)).searcher() as searcher:
+            if searcher.doc_count() != expected:
+                raise IndexCheckFailed(
+                    f"the new index holds {searcher.doc_count()} documents, the database "
+                    f"{expected}; the old index keeps serving"
+                )
+            if canonical_title and not searcher.search(build_query(parse_query(canonical_title))):
+                raise IndexCheckFailed(
+                    f"the new index does not find {canonical_title!r}; the old index keeps serving"
+                )
+
+    return check
+
+
+def rebuild_search_index(
+    session_factory: sessionmaker[Session], root: Path, processes: int = 1
+) -> int:
+    """Rebuild the whole index from the database, check it and swap it in; returns its size."""
+    with session_factory() as session:
+        expected = count_documents(session)
+        documents = list(all_documents(session))
+    canonical = documents[0].title if documents else None
+    rebuild(root, documents, _checker(expected, canonical), processes=processes)
+    return expected
+
+
+def update_search_index(
+    session_factory: sessionmaker[Session], root: Path, report: SyncReport
+) -> str:
+    """Bring the index up to date with what a load changed (rebuilding it if there is none);
+    returns a line for the CLI."""
+    written = [press_doc_id(*key) for key in report.written_keys.get("press releases", [])]
+    removed = [press_doc_id(*key) for key in report.removed_keys.get("press releases", [])]
+    removed += [case_doc_id(*key) for key in report.removed_keys.get("cases", [])]
+    with session_factory() as session:
+        if report.written_keys.get("vocabulary terms") or report.written_keys.get("collections"):
+            # A case's text holds its collection's title and its vocabulary labels.
+            written += [d.doc_id for d in all_documents(session) if d.kind == "case"]
+        else:
+            written += [case_doc_id(*key) for key in report.written_keys.get("cases", [])]
+        if not written and not removed:
+            return "search index unchanged"
+        changed = documents_for(session, written)
+    if not update(root, changed, removed):
+        size = rebuild_search_index(session_factory, root)
+        return f"search index built: {size} documents"
+    return f"search index: {len(changed)} updated, {len(removed)} removed"
