@@ -40,6 +40,7 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "TRUSTED_PROXIES": "0",
         "PRESS_PAGE_SIZE": 20,
         "CASES_PAGE_SIZE": 50,
+        "SEARCH_PAGE_SIZE": 10,
     }
 
 

@@ -25,7 +25,6 @@ bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
 api = Blueprint("search_api", __name__, url_prefix="/api/v1")
 
 EXTENSION_KEY = "portal_search"
-PAGE_SIZE = 10
 MAX_PAGE = 1000
 FACET_NAMES = {
     "kind": _l("Type"),
@@ -55,7 +54,7 @@ def _request_from_args(args: Any, lang: str) -> SearchRequest:
         filters=filters,
         sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
         page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
-        page_size=PAGE_SIZE,
+        page_size=current_app.config["SEARCH_PAGE_SIZE"],
     )
 
 

@@ -150,10 +150,11 @@ def _swap_in(root: Path, new_dir: Path) -> None:
     os.replace(temporary, root / CURRENT)  # atomic: readers see the old or the new target
 
 
-def _remove_old_indexes(root: Path, keep: Path) -> None:
-    # Readers that still hold files of an old index keep them open after the unlink (POSIX).
+def _remove_old_indexes(root: Path, keep: set[Path]) -> None:
+    # The index just replaced is kept one generation longer: a reader that resolved the link
+    # an instant before the swap still finds it; its next search moves to the new one.
     for directory in root.glob(f"{INDEX_PREFIX}*"):
-        if directory.is_dir() and directory.resolve() != keep.resolve():
+        if directory.is_dir() and directory.resolve() not in keep:
             shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -166,7 +167,8 @@ def rebuild(
     """Build a whole new index from `documents`, `check` it, and swap it in; on any failure the
     old index keeps serving and the new directory is removed."""
     with writer_lock(root):
-        new_dir = root / f"{INDEX_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+        new_dir = root / f"{INDEX_PREFIX}{stamp}"
         new_dir.mkdir(parents=True)
         try:
             index = whoosh_index.create_in(str(new_dir), make_schema())
@@ -180,11 +182,12 @@ def rebuild(
                 raise
             writer.commit(optimize=processes > 1)
             check(new_dir)
+            previous = current_index_dir(root)
             _swap_in(root, new_dir)
         except BaseException:
             shutil.rmtree(new_dir, ignore_errors=True)
             raise
-        _remove_old_indexes(root, keep=new_dir)
+        _remove_old_indexes(root, keep={new_dir.resolve(), *filter(None, [previous])})
         return new_dir
 
 

@@ -224,6 +224,7 @@ class SearchIndex:
             else:
                 searcher = cached[1].refresh()
         except Exception as error:  # any failure to read the index means it is damaged
+            self._local.cached = None
             raise SearchUnavailable(
                 f"the search index at {directory} cannot be read: {error}"
             ) from error
