@@ -22,6 +22,7 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/portal db upgrade
 	$(BIN)/portal load
+	$(BIN)/portal index
 	$(BIN)/portal run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test

@@ -1,13 +1,16 @@
 """How text becomes search terms: English is stemmed; Chinese is folded to simplified and
-segmented twice, into jieba words and into character bigrams, both with sequential positions.
+segmented by jieba, the same way when indexing and when searching.
 
 jieba's own ChineseAnalyzer records character offsets as positions and emits overlapping
-search-mode tokens, so phrases never match; these tokenizers give each token the next position.
-Words rank well; bigrams find a word inside a longer one (人民法院 in 最高人民法院).
+search-mode tokens, so phrases never match. Here each word gets the next position, so quoted
+phrases work; when indexing, the dictionary words inside a longer word are added at that word's
+position, so 人民法院 also finds 最高人民法院 without breaking phrases. Character bigrams serve
+highlighting, where any matching piece of text should be marked.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -34,8 +37,28 @@ def _token(positions: bool, chars: bool, removestops: bool, mode: str, **kwargs:
     return Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
 
 
+@functools.cache
+def _dictionary() -> dict[str, int]:
+    jieba.initialize()
+    return jieba.dt.FREQ
+
+
+def _inner_words(word: str) -> list[str]:
+    """The dictionary words inside a longer word: 最高人民法院 -> 最高, 人民, 法院, 人民法院, ..."""
+    if len(word) < 3:
+        return []
+    frequencies = _dictionary()
+    return [
+        word[start : start + size]
+        for size in range(2, len(word))
+        for start in range(len(word) - size + 1)
+        if frequencies.get(word[start : start + size], 0) > 0
+    ]
+
+
 class ChineseWordTokenizer(Tokenizer):
-    """jieba's precise segmentation, one position per word, punctuation dropped."""
+    """jieba's precise segmentation, one position per word, punctuation dropped; when indexing,
+    the dictionary words inside each word too, at the same position."""
 
     def __call__(  # type: ignore[override]
         self,
@@ -51,19 +74,21 @@ class ChineseWordTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         token = _token(positions, chars, removestops, mode, **kwargs)
         position = start_pos
+        indexing = mode == "index"
         for word, start, end in jieba.tokenize(to_simplified(value)):
             if not any(ch.isalnum() for ch in word):
                 continue
-            token.text = word.lower()
-            token.boost, token.stopped = 1.0, False
-            if keeporiginal:
-                token.original = token.text
-            if positions:
-                token.pos = position
-                position += 1
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + end
-            yield token
+            for text in [word.lower(), *(_inner_words(word) if indexing else [])]:
+                token.text = text
+                token.boost, token.stopped = 1.0, False
+                if keeporiginal:
+                    token.original = token.text
+                if positions:
+                    token.pos = position
+                if chars:
+                    token.startchar, token.endchar = start_char + start, start_char + end
+                yield token
+            position += 1
 
 
 class ChineseBigramTokenizer(Tokenizer):

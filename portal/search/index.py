@@ -21,7 +21,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from portal.search.analysis import CHINESE_BIGRAMS, CHINESE_WORDS, ENGLISH, SPELLING
+from portal.search.analysis import CHINESE_WORDS, ENGLISH, SPELLING
 
 CURRENT = "current"
 LOCK_FILE = ".write.lock"
@@ -50,8 +50,6 @@ def make_schema() -> Schema:
         body_en=TEXT(analyzer=ENGLISH),
         title_zh=TEXT(analyzer=CHINESE_WORDS, field_boost=4.0),
         body_zh=TEXT(analyzer=CHINESE_WORDS),
-        title_zh2=TEXT(analyzer=CHINESE_BIGRAMS, field_boost=2.0),
-        body_zh2=TEXT(analyzer=CHINESE_BIGRAMS, field_boost=0.5),
         words=TEXT(analyzer=SPELLING, phrase=False),
     )
 
@@ -87,7 +85,6 @@ class SearchDocument:
             "summary": self.summary,
             "excerpt_source": text[:EXCERPT_SOURCE_CHARS],
             "route": self.route,
-            "words": f"{self.title}\n{text}",
         }
         for name in ("court", "cause", "category"):
             if getattr(self, name):
@@ -95,9 +92,9 @@ class SearchDocument:
         if self.measures:
             values["measure"] = ",".join(self.measures)
         if self.lang == "zh":
-            values.update(title_zh=self.title, body_zh=text, title_zh2=self.title, body_zh2=text)
+            values.update(title_zh=self.title, body_zh=text)
         else:
-            values.update(title_en=self.title, body_en=text)
+            values.update(title_en=self.title, body_en=text, words=f"{self.title}\n{text}")
         return values
 
 

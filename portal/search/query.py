@@ -6,16 +6,18 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
-from whoosh import highlight, sorting
+from whoosh import collectors, highlight, sorting
 from whoosh import index as whoosh_index
 from whoosh.query import And, AndNot, Every, Or, Phrase, Query, Term
 
-from portal.chinese import has_han
+from portal.chinese import has_han, to_simplified
 from portal.search.analysis import CHINESE_BIGRAMS, CHINESE_WORDS, ENGLISH, SPELLING
 from portal.search.index import current_index_dir
 
@@ -36,8 +38,7 @@ MIN_SUGGESTED_WORD = 4  # shorter words have too many near neighbours to guess f
 # Fields searched for each language of query text, with the analyzer that makes their terms.
 ENGLISH_FIELDS = (("title_en", ENGLISH), ("body_en", ENGLISH),
                   ("title_zh", CHINESE_WORDS), ("body_zh", CHINESE_WORDS))  # fmt: skip
-CHINESE_FIELDS = (("title_zh", CHINESE_WORDS), ("body_zh", CHINESE_WORDS),
-                  ("title_zh2", CHINESE_BIGRAMS), ("body_zh2", CHINESE_BIGRAMS))  # fmt: skip
+CHINESE_FIELDS = (("title_zh", CHINESE_WORDS), ("body_zh", CHINESE_WORDS))
 _PIECES = re.compile(r'-?"[^"]*"?|[^\s"]+')
 
 
@@ -166,10 +167,19 @@ class _EscapingFormatter(highlight.Formatter):
         return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
 
 
+def _window(text: str, terms: frozenset[str]) -> str:
+    """The stretch of text around the first place a term appears: highlighting analyses only
+    this, not the whole document."""
+    folded = to_simplified(text).lower()
+    found = [position for term in terms if (position := folded.find(term)) >= 0]
+    start = max(0, min(found) - SNIPPET_CHARS // 2) if found else 0
+    return text[start : start + 2 * SNIPPET_CHARS]
+
+
 def _snippet(hit: Any, parsed: ParsedQuery) -> Markup:
-    source = hit.get("excerpt_source", "")
     analyzer = CHINESE_BIGRAMS if hit["lang"] == "zh" else ENGLISH
     terms = frozenset(t.text for words in parsed.include for t in analyzer(words))
+    source = _window(hit.get("excerpt_source", ""), terms)
     if terms:
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         marked = highlight.highlight(
@@ -205,6 +215,60 @@ def _suggestion(searcher: Any, parsed: ParsedQuery) -> str | None:
     return " ".join(corrected) if changed else None
 
 
+class _RecordsMatches:
+    """Mixed into a Whoosh collector: keeps every matched document number, so facets can be
+    counted without a second pass over the index."""
+
+    matched: list[int]
+    offset: int
+
+    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
+        super().prepare(top_searcher, q, context)  # type: ignore[misc]
+        self.matched = []
+
+    def collect(self, sub_docnum: int) -> Any:
+        self.matched.append(self.offset + sub_docnum)
+        return super().collect(sub_docnum)  # type: ignore[misc]
+
+
+class _TopRecorder(_RecordsMatches, collectors.TopCollector):
+    pass
+
+
+class _SortingRecorder(_RecordsMatches, collectors.SortingCollector):
+    pass
+
+
+class _FacetValues:
+    """Every document's facet values, read once per searcher, to count a result's facets."""
+
+    def __init__(self, searcher: Any) -> None:
+        reader = searcher.reader()
+        size = reader.doc_count_all()
+        self.single: dict[str, list[str]] = {}
+        for name, fieldname in FACETS.items():
+            if name == "measure":
+                continue
+            column = reader.column_reader(fieldname, translate=True)
+            self.single[name] = [column[docnum] for docnum in range(size)]
+        self.measures: list[tuple[str, ...]] = [()] * size
+        for term in reader.lexicon("measure"):
+            value = term.decode("utf-8")
+            for docnum in reader.postings("measure", term).all_ids():
+                self.measures[docnum] += (value,)
+
+    def count(self, docnums: list[int]) -> dict[str, list[tuple[str, int]]]:
+        counts = {name: Counter(values[d] for d in docnums) for name, values in self.single.items()}
+        counts["measure"] = Counter(chain.from_iterable(self.measures[d] for d in docnums))
+        return {
+            name: sorted(
+                ((str(value), number) for value, number in counter.items() if value),
+                key=lambda item: (-item[1], item[0]),
+            )
+            for name, counter in counts.items()
+        }
+
+
 class SearchIndex:
     """Searches the live index under an index root; reopens it when a rebuild swaps in a new
     one or an update commits, and keeps one searcher per thread."""
@@ -213,7 +277,7 @@ class SearchIndex:
         self.root = Path(root)
         self._local = threading.local()
 
-    def _searcher(self) -> Any:
+    def _searcher(self) -> tuple[Any, _FacetValues]:
         directory = current_index_dir(self.root)
         if directory is None:
             raise SearchUnavailable(f"no search index under {self.root}: run `portal index`")
@@ -223,13 +287,12 @@ class SearchIndex:
                 searcher = whoosh_index.open_dir(str(directory)).searcher()
             else:
                 searcher = cached[1].refresh()
+            facet_values = cached[2] if cached and cached[1] is searcher else _FacetValues(searcher)
         except Exception as error:  # any failure to read the index means it is damaged
             self._local.cached = None
-            raise SearchUnavailable(
-                f"the search index at {directory} cannot be read: {error}"
-            ) from error
-        self._local.cached = (directory, searcher)
-        return searcher
+            raise SearchUnavailable(f"the index at {directory} cannot be read: {error}") from error
+        self._local.cached = (directory, searcher, facet_values)
+        return searcher, facet_values
 
     def search(self, request: SearchRequest) -> SearchResults:
         """Run a search; SearchUnavailable if the index cannot be used."""
@@ -243,31 +306,28 @@ class SearchIndex:
             raise SearchUnavailable(f"the search index cannot answer: {error}") from error
 
     def _search(self, request: SearchRequest, parsed: ParsedQuery) -> SearchResults:
-        searcher = self._searcher()
+        searcher, facet_values = self._searcher()
         query = build_query(parsed)
         conditions = [
             Term(FACETS[name], value) for name, value in request.filters.items() if name in FACETS
         ]
         if not request.both_languages:
             conditions.append(Term("lang", request.lang))
-        facets = {
-            name: sorting.FieldFacet(
-                field, allow_overlap=(name == "measure"), maptype=sorting.Count
-            )
-            for name, field in FACETS.items()
-        }
-        options: dict[str, Any] = {
-            "groupedby": facets,
-            "filter": And(conditions) if conditions else None,
-            # The block-quality shortcut (optimize) can loop forever in Whoosh 2.7.4
-            # (whoosh-community/whoosh#461); scoring every match costs little at this size.
-            "optimize": False,
-        }
-        if request.sort == "date" or parsed.is_empty:
-            options.update(sortedby="date", reverse=True)
         page = max(1, request.page)
-        results = searcher.search_page(query, page, pagelen=request.page_size, **options)
-        total = len(results)
+        limit = page * request.page_size
+        if request.sort == "date" or parsed.is_empty:
+            collector: Any = _SortingRecorder(sorting.FieldFacet("date", reverse=True), limit=limit)
+        else:
+            # Block-quality skipping (usequality) can loop forever in Whoosh 2.7.4
+            # (whoosh-community/whoosh#461), so every match is scored.
+            collector = _TopRecorder(limit=limit, usequality=False)
+        recorder = collector
+        if conditions:
+            collector = collectors.FilterCollector(collector, allow=And(conditions))
+        searcher.search_with_collector(query, collector)
+        results = collector.results()
+        total = len(recorder.matched)
+        pages = max(1, -(-total // request.page_size))
         hits = [
             SearchHit(
                 doc_id=hit["doc_id"],
@@ -280,23 +340,14 @@ class SearchIndex:
                 court=hit.get("court", ""),
                 route=hit["route"],
             )
-            for hit in results
+            for hit in results[(page - 1) * request.page_size : limit]
         ]
-        counts = {
-            name: sorted(
-                results.results.groups(name).items(), key=lambda item: (-item[1], str(item[0]))
-            )
-            for name in FACETS
-        }
         return SearchResults(
             query=parsed,
             hits=hits,
             total=total,
-            page=min(page, max(1, results.pagecount)),
-            pages=max(1, results.pagecount),
-            facets={
-                name: [(str(v), c) for v, c in values if v not in (None, "")]
-                for name, values in counts.items()
-            },
+            page=page,
+            pages=pages,
+            facets=facet_values.count(recorder.matched),
             suggestion=_suggestion(searcher, parsed) if total == 0 and parsed.include else None,
         )

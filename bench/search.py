@@ -1,0 +1,242 @@
+"""Search benchmark: build the index of a large fictional site, then time 200 fixed queries
+through the domain and over HTTP, and the same queries on SQLite FTS5 for comparison.
+
+    python bench/search.py --cases 10000 --press 10000 [--processes 2] [--site DIR]
+
+Prints index build documents/s and p50/p95 latencies. Figures, not tests: nothing here fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import jieba
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.make_site import make_site  # noqa: E402
+from portal import create_app  # noqa: E402
+from portal.database import upgrade_schema  # noqa: E402
+from portal.flask_db import session_factory  # noqa: E402
+from portal.loading import load_content  # noqa: E402
+from portal.search.documents import all_documents  # noqa: E402
+from portal.search.query import SearchIndex, SearchRequest, parse_query  # noqa: E402
+from portal.search.service import rebuild_search_index  # noqa: E402
+
+ENGLISH = [
+    "lending",
+    "detention",
+    "auction",
+    "wages",
+    "vehicle",
+    "fine",
+    "consumption",
+    "dishonest",
+    "deposits",
+    "migrant",
+    "obstructing",
+    "concluded",
+    "property",
+    "enforcement",
+    "applicant",
+    "respondent",
+    "judgment",
+    "declare",
+    "seized",
+    "court",
+]
+CHINESE = [
+    "民间借贷",
+    "司法拘留",
+    "失信被执行人",
+    "限制出境",
+    "拍卖",
+    "欠薪",
+    "罚款",
+    "网络查控",
+    "高消费",
+    "强制执行",
+    "人民法院",
+    "农民工",
+    "存款",
+    "车辆",
+    "执行局",
+    "判决",
+    "被执行人",
+    "申请执行人",
+    "案件",
+    "浦东新区",
+]
+PHRASES = [
+    '"judicial auction"',
+    '"unpaid wages"',
+    '"online property investigation"',
+    '"dishonest persons subject to enforcement"',
+    '"失信被执行人名单"',
+    '"司法拍卖"',
+    '"限制其高消费"',
+    '"网络查控"',
+    '"enforcement officers"',
+    '"restricted from leaving"',
+]
+FILTERS = [{"kind": "case"}, {"kind": "press"}, {"court": "pudong-new-area"},
+           {"cause": "private-lending"}, {"year": "2019"}, {"measure": "fine"},
+           {"category": "difficult-enforcement"}, {"court": "minhang-district", "year": "2018"}]  # fmt: skip
+
+
+def fixed_queries() -> list[tuple[str, str, dict[str, str]]]:
+    """200 queries: (text, page language, filters), the same on every run."""
+    queries: list[tuple[str, str, dict[str, str]]] = []
+    queries += [(word, "en", {}) for word in ENGLISH]
+    queries += [(f"{a} {b}", "en", {}) for a, b in zip(ENGLISH, ENGLISH[5:] + ENGLISH[:5], strict=False)]
+    queries += [(word, "zh", {}) for word in CHINESE]
+    queries += [(f"{a} {b}", "zh", {}) for a, b in zip(CHINESE, CHINESE[3:] + CHINESE[:3], strict=False)]
+    queries += [(phrase, "zh" if phrase[1] >= "\u4e00" else "en", {}) for phrase in PHRASES]
+    queries += [(word, "en", filters) for word in ENGLISH[:10] for filters in FILTERS[:4]]
+    queries += [(word, "zh", filters) for word in CHINESE[:10] for filters in FILTERS[4:]]
+    queries += [("", "en", filters) for filters in FILTERS]
+    queries += [(f"{word} -fine", "en", {}) for word in ENGLISH[:12]]
+    return queries[:200]
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered) * 1000
+    p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
+    return f"p50 {p50:6.1f} ms   p95 {p95:6.1f} ms"
+
+
+def time_each(run, queries) -> list[float]:
+    for query in queries[:10]:  # warm caches, as a running server has them
+        run(*query)
+    samples = []
+    for query in queries:
+        start = time.perf_counter()
+        run(*query)
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def build_fts5(database: Path, app) -> sqlite3.Connection:
+    """The same documents in SQLite FTS5: English as written (porter stemming), Chinese
+    segmented by jieba into space-separated words."""
+    connection = sqlite3.connect(database)
+    connection.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(title, body, kind UNINDEXED, lang UNINDEXED, "
+        "court UNINDEXED, cause UNINDEXED, category UNINDEXED, year UNINDEXED, measure UNINDEXED, "
+        "tokenize='porter unicode61')"
+    )
+    with session_factory(app)() as session:
+        rows = []
+        for doc in all_documents(session):
+            text = f"{doc.summary}\n{doc.body}"
+            if doc.lang == "zh":
+                title, text = " ".join(jieba.cut(doc.title)), " ".join(jieba.cut(text))
+            else:
+                title = doc.title
+            rows.append((title, text, doc.kind, doc.lang, doc.court, doc.cause, doc.category,
+                         doc.year, ",".join(doc.measures)))  # fmt: skip
+    connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    connection.commit()
+    return connection
+
+
+def fts5_match(text: str) -> str | None:
+    parsed = parse_query(text)
+    parts = []
+    for words in parsed.include:
+        tokens = (
+            [t for t in jieba.cut(words) if t.strip()] if words[0] >= "\u4e00" else words.split()
+        )
+        parts.append('"' + " ".join(token.replace('"', "") for token in tokens) + '"')
+    match = " AND ".join(parts)
+    for words in parsed.exclude:
+        match += f' NOT "{words}"'
+    return match or None
+
+
+def fts5_search(connection: sqlite3.Connection, text: str, lang: str, filters: dict[str, str]):
+    match = fts5_match(text)
+    where = ["lang = ?"]
+    params: list[object] = [lang]
+    for name, value in filters.items():
+        where.append(f"{name} = ?" if name != "measure" else "instr(measure, ?) > 0")
+        params.append(value)
+    condition = " AND ".join(where)
+    if match:
+        condition = f"docs MATCH ? AND {condition}"
+        params = [match, *params]
+    hits = connection.execute(
+        f"SELECT title, snippet(docs, 1, '<mark>', '</mark>', '…', 20) FROM docs WHERE {condition} "
+        f"ORDER BY {'bm25(docs)' if match else 'rowid'} LIMIT 10", params
+    ).fetchall()  # fmt: skip
+    for facet in ("kind", "lang", "court", "cause", "category", "year", "measure"):
+        connection.execute(
+            f"SELECT {facet}, count(*) FROM docs WHERE {condition} GROUP BY {facet}", params
+        ).fetchall()
+    return hits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10000)
+    parser.add_argument("--press", type=int, default=10000)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--site", type=Path, help="reuse (or create) the site in this folder")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    site = args.site or work / "site"
+    if not (site / "content").is_dir():
+        started = time.perf_counter()
+        make_site(site, args.cases, args.press, seed=1)
+        print(f"site generated in {time.perf_counter() - started:.1f} s: {site}")
+    app = create_app({"DATABASE_URL": f"sqlite:///{work / 'portal.sqlite3'}",
+                      "CONTENT_DIR": str(site / "content"), "CASES_DIR": str(site / "cases"),
+                      "INDEX_DIR": str(work / "index")})  # fmt: skip
+    factory = session_factory(app)
+    upgrade_schema(factory.kw["bind"])
+    started = time.perf_counter()
+    load_content(factory, site / "content", site / "cases")
+    print(f"portal load: {time.perf_counter() - started:.1f} s")
+
+    started = time.perf_counter()
+    size = rebuild_search_index(factory, work / "index", processes=args.processes)
+    elapsed = time.perf_counter() - started
+    print(f"index build: {size} documents in {elapsed:.1f} s = {size / elapsed:.0f} documents/s "
+          f"({args.processes} process(es))")  # fmt: skip
+
+    queries = fixed_queries()
+    index = SearchIndex(work / "index")
+
+    def domain(text: str, lang: str, filters: dict[str, str]) -> None:
+        index.search(SearchRequest(text=text, lang=lang, filters=filters))
+
+    client = app.test_client()
+
+    def http(text: str, lang: str, filters: dict[str, str]) -> None:
+        response = client.get(f"/{lang}/search/?" + urlencode({"q": text, **filters}))
+        assert response.status_code == 200, response.status_code
+
+    whoosh_domain = time_each(domain, queries)
+    print(f"Whoosh, domain: {percentiles(whoosh_domain)}  ({len(queries)} queries)")
+    print(f"Whoosh, HTTP:   {percentiles(time_each(http, queries))}")
+
+    connection = build_fts5(work / "fts5.sqlite3", app)
+    fts = time_each(
+        lambda text, lang, filters: fts5_search(connection, text, lang, filters), queries
+    )
+    print(f"SQLite FTS5:    {percentiles(fts)}  (top 10 with bm25 and snippet, 7 facet counts)")
+    ratio = statistics.median(whoosh_domain) / statistics.median(fts)
+    print(f"Whoosh / FTS5 median ratio: {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
