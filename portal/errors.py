@@ -6,10 +6,16 @@ from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from portal.http_data import problem, wants_problem_details
 from portal.web_i18n import language_of_path
 
 
 def _error_page(error: HTTPException) -> ResponseReturnValue:
+    if wants_problem_details():
+        response = problem(error.code or 500, error.description or error.name)
+        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
     # The URL did not match a route (or failed inside one), so the language comes from its path.
     g.lang = g.get("lang") or language_of_path(request.path)
     code = error.code or 500

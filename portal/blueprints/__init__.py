@@ -5,6 +5,6 @@ from flask import Blueprint
 
 def all_blueprints() -> list[Blueprint]:
     """Every blueprint the app registers, in order."""
-    from portal.blueprints import cases, press, site
+    from portal.blueprints import api, cases, data, feeds, press, site, sitemap, statistics
 
-    return [site.bp, press.bp, cases.bp]
+    return [site.bp, press.bp, cases.bp, data.bp, statistics.bp, feeds.bp, sitemap.bp, api.bp]
