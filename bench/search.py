@@ -87,18 +87,29 @@ PHRASES = [
     '"enforcement officers"',
     '"restricted from leaving"',
 ]
-FILTERS = [{"kind": "case"}, {"kind": "press"}, {"court": "pudong-new-area"},
-           {"cause": "private-lending"}, {"year": "2019"}, {"measure": "fine"},
-           {"category": "difficult-enforcement"}, {"court": "minhang-district", "year": "2018"}]  # fmt: skip
+FILTERS = [
+    {"kind": "case"},
+    {"kind": "press"},
+    {"court": "pudong-new-area"},
+    {"cause": "private-lending"},
+    {"year": "2019"},
+    {"measure": "fine"},
+    {"category": "difficult-enforcement"},
+    {"court": "minhang-district", "year": "2018"},
+]
 
 
 def fixed_queries() -> list[tuple[str, str, dict[str, str]]]:
     """200 queries: (text, page language, filters), the same on every run."""
     queries: list[tuple[str, str, dict[str, str]]] = []
     queries += [(word, "en", {}) for word in ENGLISH]
-    queries += [(f"{a} {b}", "en", {}) for a, b in zip(ENGLISH, ENGLISH[5:] + ENGLISH[:5], strict=False)]
+    queries += [
+        (f"{a} {b}", "en", {}) for a, b in zip(ENGLISH, ENGLISH[5:] + ENGLISH[:5], strict=False)
+    ]
     queries += [(word, "zh", {}) for word in CHINESE]
-    queries += [(f"{a} {b}", "zh", {}) for a, b in zip(CHINESE, CHINESE[3:] + CHINESE[:3], strict=False)]
+    queries += [
+        (f"{a} {b}", "zh", {}) for a, b in zip(CHINESE, CHINESE[3:] + CHINESE[:3], strict=False)
+    ]
     queries += [(phrase, "zh" if phrase[1] >= "\u4e00" else "en", {}) for phrase in PHRASES]
     queries += [(word, "en", filters) for word in ENGLISH[:10] for filters in FILTERS[:4]]
     queries += [(word, "zh", filters) for word in CHINESE[:10] for filters in FILTERS[4:]]

@@ -19,7 +19,7 @@ from portal.config import (
     project_root,
     settings_from_environment,
 )
-from portal.templating import file_size, long_date
+from portal.templating import figure_value, file_size, long_date
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -43,7 +43,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     web_i18n.init_i18n(app)
     security.init_security(app)
     errors.register_error_pages(app)
-    app.jinja_env.filters.update(long_date=long_date, file_size=file_size)
+    app.jinja_env.filters.update(
+        long_date=long_date, file_size=file_size, figure_value=figure_value
+    )
     for blueprint in blueprints.all_blueprints():
         app.register_blueprint(blueprint)
     init_search(app)

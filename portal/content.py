@@ -25,6 +25,7 @@ from portal.content_files import (
     text_value,
 )
 from portal.markup import render_markdown
+from portal.statistics import StatisticsSet, read_statistics
 
 PRESS_FILE = re.compile(r"^press/(?P<year>\d{4})/(?P<slug>[^/.]+)\.(?P<lang>[^/.]+)\.md$")
 PAGE_FILE = re.compile(r"^pages/(?P<slug>[^/.]+)\.(?P<lang>[^/.]+)\.md$")
@@ -95,6 +96,7 @@ class ContentSet:
 
     press_releases: list[PressReleaseFile] = field(default_factory=list)
     pages: list[PageFile] = field(default_factory=list)
+    statistics: StatisticsSet = field(default_factory=StatisticsSet)
 
 
 def _attachment_entries(value: Any) -> list[dict[str, Any]]:
@@ -195,7 +197,7 @@ def _read_press_release(
         title=values["title"],
         date=values["date"],
         summary=values["summary"],
-        body_html=render_markdown(parsed.body),
+        body_html=render_markdown(parsed.body, paragraph_ids=True),
         source_path=report.path,
         source_hash=source_hash(parsed.raw, digests),
         tags=values.get("tags", ()),
@@ -249,7 +251,7 @@ def read_content(content_dir: Path, collections: Iterable[str] = ()) -> ContentS
         raise ContentError([ContentProblem(str(content_dir), None, "content folder not found")])
     for path in sorted(content_dir.rglob("*.md")):
         relative = path.relative_to(content_dir).as_posix()
-        if relative == "README.md":
+        if relative in ("README.md", "statistics/README.md"):
             continue
         report = FileReport(relative, problems)
         if match := PRESS_FILE.match(relative):
@@ -263,10 +265,11 @@ def read_content(content_dir: Path, collections: Iterable[str] = ()) -> ContentS
         else:
             report.add(
                 None,
-                "is not where content goes: expected press/<yyyy>/<slug>.<lang>.md "
-                "or pages/<slug>.<lang>.md",
+                "is not where content goes: expected press/<yyyy>/<slug>.<lang>.md, "
+                "pages/<slug>.<lang>.md or statistics/<name>.yaml",
             )
     _check_translations_agree(content.press_releases, problems)
+    content.statistics = read_statistics(content_dir, content.press_releases, problems)
     if problems:
         raise ContentError(problems)
     return content

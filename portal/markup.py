@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 import unicodedata
 
@@ -12,7 +13,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 # Bump when rendering changes, so that `portal load` re-renders every file.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "del", "em", "h2", "h3", "h4", "h5",
@@ -55,11 +56,32 @@ def _shift_headings(state: StateCore) -> None:
             token.tag = f"h{int(token.tag[1]) + 1}"
 
 
+# Top-level paragraphs of a document rendered with `paragraph_ids` get ids p-1, p-2, ..., so that
+# other pages (the statistics, for one) can link to the paragraph a figure is quoted from.
+PARAGRAPH_ID_PREFIX = "p-"
+
+
+def paragraph_id(number: int) -> str:
+    """The id of the `number`th (from 1) top-level paragraph of a body rendered with ids."""
+    return f"{PARAGRAPH_ID_PREFIX}{number}"
+
+
+def _number_paragraphs(state: StateCore) -> None:
+    if not state.env.get("paragraph_ids"):
+        return
+    number = 0
+    for token in state.tokens:
+        if token.type == "paragraph_open" and token.level == 0:
+            number += 1
+            token.attrSet("id", paragraph_id(number))
+
+
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable("table").enable("strikethrough")
     md.use(footnote_plugin)
     md.core.ruler.push("shift_headings", _shift_headings)
+    md.core.ruler.push("number_paragraphs", _number_paragraphs)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug)
     return md
 
@@ -81,6 +103,19 @@ def sanitize_html(html: str) -> str:
     )
 
 
-def render_markdown(text: str) -> str:
-    """Render Markdown to HTML that is safe to insert into a page as it is."""
-    return sanitize_html(_PARSER.render(text))
+def render_markdown(text: str, paragraph_ids: bool = False) -> str:
+    """Render Markdown to HTML that is safe to insert into a page as it is; with `paragraph_ids`,
+    top-level paragraphs get the ids of `paragraph_id`."""
+    return sanitize_html(_PARSER.render(text, {"paragraph_ids": paragraph_ids}))
+
+
+def paragraph_texts(html: str) -> dict[str, str]:
+    """The plain text of each paragraph with an id in `html` rendered with `paragraph_ids`."""
+    texts: dict[str, str] = {}
+    for match in _PARAGRAPH.finditer(html):
+        texts[match["id"]] = " ".join(html_module.unescape(_TAG.sub("", match["body"])).split())
+    return texts
+
+
+_PARAGRAPH = re.compile(r'<p id="(?P<id>p-\d+)">(?P<body>.*?)</p>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stable constraint names, so that Alembic migrations name them the same on every database.
@@ -35,11 +45,17 @@ class SourcedMixin:
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
+# Rows whose class names a `change_kind` are items of the public changes list: the sync records
+# their removal (as a Removal) and their created_at/updated_at tell when they were added or changed.
+# `item_key` is the item's natural key without its language, as the API's URLs spell it.
+
+
 class PressRelease(SourcedMixin, Base):
     """One language version of a press release; versions share `year` and `slug`."""
 
     __tablename__ = "press_releases"
     __table_args__ = (UniqueConstraint("year", "slug", "lang", name="uq_press_releases_key"),)
+    change_kind = "press-release"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]
@@ -60,6 +76,10 @@ class PressRelease(SourcedMixin, Base):
         order_by="Attachment.position",
         lazy="selectin",
     )
+
+    @property
+    def item_key(self) -> str:
+        return f"{self.year}/{self.slug}"
 
 
 class Attachment(Base):
@@ -92,6 +112,7 @@ class Page(SourcedMixin, Base):
 
     __tablename__ = "pages"
     __table_args__ = (UniqueConstraint("slug", "lang", name="uq_pages_key"),)
+    change_kind = "page"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(200))
@@ -100,6 +121,10 @@ class Page(SourcedMixin, Base):
     summary: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     updated: Mapped[dt.date | None]
+
+    @property
+    def item_key(self) -> str:
+        return self.slug
 
 
 class Term(Base):
@@ -121,6 +146,7 @@ class Collection(SourcedMixin, Base):
 
     __tablename__ = "collections"
     __table_args__ = (UniqueConstraint("key", "lang", name="uq_collections_key"),)
+    change_kind = "collection"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200))
@@ -136,12 +162,17 @@ class Collection(SourcedMixin, Base):
     release_year: Mapped[int | None]
     release_slug: Mapped[str | None] = mapped_column(String(200))
 
+    @property
+    def item_key(self) -> str:
+        return self.key
+
 
 class Case(SourcedMixin, Base):
     """One language version of a typical case; versions share `collection` and `slug`."""
 
     __tablename__ = "cases"
     __table_args__ = (UniqueConstraint("collection", "slug", "lang", name="uq_cases_key"),)
+    change_kind = "case"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     collection: Mapped[str] = mapped_column(String(200), index=True)
@@ -169,6 +200,10 @@ class Case(SourcedMixin, Base):
         """The keys of the enforcement measures taken in this case."""
         return [row.measure for row in self.measure_rows]
 
+    @property
+    def item_key(self) -> str:
+        return f"{self.collection}/{self.slug}"
+
 
 class CaseMeasure(Base):
     """An enforcement measure taken in a case; one row each, so measures can be counted."""
@@ -181,3 +216,63 @@ class CaseMeasure(Base):
     measure: Mapped[str] = mapped_column(String(100), index=True)
 
     case: Mapped[Case] = relationship(back_populates="measure_rows")
+
+
+class StatisticGroup(Base):
+    """A group of enforcement figures shown together, as a table and possibly a chart."""
+
+    __tablename__ = "statistic_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    position: Mapped[int]
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_zh: Mapped[str] = mapped_column(String(300))
+    chart: Mapped[bool] = mapped_column(default=False)
+
+
+class StatisticFigure(Base):
+    """One enforcement figure of one year, quoted from a press release or derived from one."""
+
+    __tablename__ = "statistic_figures"
+    __table_args__ = (UniqueConstraint("key", "year", name="uq_statistic_figures_key"),)
+    change_kind = "statistic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int]
+    group: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int]
+    value: Mapped[int] = mapped_column(BigInteger)
+    unit: Mapped[str] = mapped_column(String(20))
+    qualifier: Mapped[str] = mapped_column(String(20))
+    label_en: Mapped[str] = mapped_column(String(300))
+    label_zh: Mapped[str] = mapped_column(String(300))
+    change_percent: Mapped[float | None] = mapped_column(Float)
+    derived: Mapped[bool] = mapped_column(default=False)
+    formula: Mapped[str | None] = mapped_column(Text)
+    sentence: Mapped[str] = mapped_column(Text)
+    release_year: Mapped[int]
+    release_slug: Mapped[str] = mapped_column(String(200))
+    paragraph: Mapped[str] = mapped_column(String(20))
+    source_path: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    @property
+    def item_key(self) -> str:
+        return f"{self.key}/{self.year}"
+
+
+class Removal(Base):
+    """An item of the changes list that a load removed: its kind, natural key, language, when."""
+
+    __tablename__ = "removals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(500))
+    lang: Mapped[str | None] = mapped_column(String(8))
+    removed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, index=True
+    )

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from portal.cases import FACETS
-from portal.models import Case, CaseMeasure, Collection, Page, PressRelease, Term
+from portal.i18n import LANGUAGE_CODES
+from portal.models import (
+    Case,
+    CaseMeasure,
+    Collection,
+    Page,
+    PressRelease,
+    Removal,
+    StatisticFigure,
+    StatisticGroup,
+    Term,
+)
 
 Item = TypeVar("Item")
 
@@ -195,3 +207,143 @@ def release_of_collection(
         return None
     versions = release_versions(session, collection.release_year, collection.release_slug)
     return versions.get(lang) or next(iter(versions.values()), None)
+
+
+# Open data: items with all their language versions, the statistics, the changes list
+
+
+def _versions_page(
+    session: Session,
+    model: Any,
+    key_columns: list[Any],
+    conditions: list[ColumnElement[bool]],
+    order: list[Any],
+    page: int,
+    page_size: int | None,
+) -> ResultPage[dict[str, Any]]:
+    """Page `page` of the items of `model` (rows sharing `key_columns` are the language versions
+    of one item) that have a version meeting `conditions`; each item as {lang: row}.
+    `page_size` None means every item on one page."""
+    keys = select(*key_columns).where(*conditions).group_by(*key_columns).order_by(*order)
+    total = session.scalar(select(func.count()).select_from(keys.subquery())) or 0
+    if page_size is not None:
+        keys = keys.offset((page - 1) * page_size).limit(page_size)
+    wanted = [tuple(row) for row in session.execute(keys)]
+    pages = max(1, -(-total // page_size)) if page_size else 1
+    if not wanted:
+        return ResultPage(items=[], page=page, pages=pages, total=total)
+    rows = session.scalars(select(model).where(tuple_(*key_columns).in_(wanted)))
+    versions: dict[tuple[Any, ...], dict[str, Any]] = {key: {} for key in wanted}
+    for row in rows:
+        versions[tuple(getattr(row, column.key) for column in key_columns)][row.lang] = row
+    items = [
+        {lang: by_lang[lang] for lang in LANGUAGE_CODES if lang in by_lang}
+        for by_lang in versions.values()
+    ]
+    return ResultPage(items=items, page=page, pages=pages, total=total)
+
+
+def release_items(
+    session: Session,
+    page: int = 1,
+    page_size: int | None = None,
+    year: int | None = None,
+    lang: str | None = None,
+) -> ResultPage[dict[str, PressRelease]]:
+    """Press releases with all their versions, newest first; `lang` keeps those in that language."""
+    conditions = [PressRelease.year == year] if year is not None else []
+    if lang is not None:
+        conditions.append(PressRelease.lang == lang)
+    order = [func.max(PressRelease.date).desc(), PressRelease.year.desc(), PressRelease.slug]
+    return _versions_page(
+        session, PressRelease, [PressRelease.year, PressRelease.slug], conditions, order,
+        page, page_size,
+    )  # fmt: skip
+
+
+def case_items(
+    session: Session,
+    page: int = 1,
+    page_size: int | None = None,
+    filters: dict[str, Any] | None = None,
+    lang: str | None = None,
+) -> ResultPage[dict[str, Case]]:
+    """Cases with all their versions, newest collection first, filtered by facet values."""
+    query = select(Case.id)
+    for facet, value in (filters or {}).items():
+        query = _where_facet(query, facet, value)
+    conditions: list[ColumnElement[bool]] = [Case.id.in_(query)]
+    if lang is not None:
+        conditions.append(Case.lang == lang)
+    order = [func.max(Case.year).desc(), Case.collection, func.min(Case.number)]
+    return _versions_page(
+        session, Case, [Case.collection, Case.slug], conditions, order, page, page_size
+    )
+
+
+def vocabulary_terms(session: Session, kind: str | None = None) -> list[Term]:
+    """Every vocabulary term (one row per language), optionally of one kind."""
+    query = select(Term).order_by(Term.kind, Term.position, Term.lang)
+    if kind is not None:
+        query = query.where(Term.kind == kind)
+    return list(session.scalars(query))
+
+
+def statistic_figures(session: Session, year: int | None = None) -> list[StatisticFigure]:
+    """The enforcement figures in the order their files list them."""
+    query = select(StatisticFigure).order_by(StatisticFigure.position)
+    if year is not None:
+        query = query.where(StatisticFigure.year == year)
+    return list(session.scalars(query))
+
+
+def statistic_groups(session: Session) -> list[StatisticGroup]:
+    """The groups of figures in order."""
+    return list(session.scalars(select(StatisticGroup).order_by(StatisticGroup.position)))
+
+
+CHANGE_MODELS = (PressRelease, Collection, Case, Page, StatisticFigure)
+
+
+def changes_since(
+    session: Session, since: dt.datetime
+) -> list[tuple[str, str, str | None, str, Any]]:
+    """(kind, key, lang, change, at) of every item added, changed or removed at or after
+    `since`, oldest first; an item added and changed since then counts as added."""
+    changes = []
+    for model in CHANGE_MODELS:
+        query = select(model).where((model.created_at >= since) | (model.updated_at >= since))
+        for row in session.scalars(query):
+            added = as_utc(row.created_at) >= since
+            changes.append((
+                model.change_kind, row.item_key, getattr(row, "lang", None),
+                "added" if added else "changed", row.created_at if added else row.updated_at,
+            ))  # fmt: skip
+    for removal in session.scalars(select(Removal).where(Removal.removed_at >= since)):
+        changes.append((removal.kind, removal.key, removal.lang, "removed", removal.removed_at))
+    return sorted(changes, key=lambda change: (as_utc(change[4]), change[0], change[1]))
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite gives stored UTC times back without their zone."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def last_change(session: Session) -> dt.datetime | None:
+    """When the published data last changed: the latest addition, update or removal."""
+    times = [session.scalar(select(func.max(model.updated_at))) for model in CHANGE_MODELS] + [
+        session.scalar(select(func.max(Removal.removed_at)))
+    ]
+    known = [as_utc(time) for time in times if time is not None]
+    return max(known) if known else None
+
+
+def modified(session: Session, model: Any, kind: str | None = None) -> dt.datetime | None:
+    """When the rows of `model` last changed: the latest update, or removal of kind `kind`."""
+    times = [session.scalar(select(func.max(model.updated_at)))]
+    if kind is not None:
+        times.append(
+            session.scalar(select(func.max(Removal.removed_at)).where(Removal.kind == kind))
+        )
+    known = [as_utc(time) for time in times if time is not None]
+    return max(known) if known else None

@@ -21,9 +21,13 @@ from portal.models import (
     Collection,
     Page,
     PressRelease,
+    Removal,
+    StatisticFigure,
+    StatisticGroup,
     Term,
     utc_now,
 )
+from portal.statistics import FIGURE_FIELDS, GROUP_FIELDS
 
 
 @dataclass
@@ -85,7 +89,15 @@ def _sync_rows(
             if hasattr(row, "updated_at"):
                 row.updated_at = utc_now()
             updated.append(key(source))
+    now = utc_now()
     for row in existing.values():
+        if kind := getattr(model, "change_kind", None):
+            # Kept for the changes list, in the same transaction as the deletion itself.
+            session.add(
+                Removal(
+                    kind=kind, key=row.item_key, lang=getattr(row, "lang", None), removed_at=now
+                )
+            )
         session.delete(row)
     session.flush()
     return added, updated, list(existing)
@@ -146,6 +158,18 @@ def _apply_case(row: Case, source: CaseFile) -> None:
     row.measure_rows = [CaseMeasure(measure=measure) for measure in source.measures]
 
 
+def _fields_differ(names: tuple[str, ...]) -> Callable[[Any, Any], bool]:
+    return lambda row, source: any(getattr(row, n) != getattr(source, n) for n in names)
+
+
+def _copy_fields(names: tuple[str, ...]) -> Callable[[Any, Any], None]:
+    def apply(row: Any, source: Any) -> None:
+        for name in names:
+            setattr(row, name, getattr(source, name))
+
+    return apply
+
+
 def sync_site(session: Session, content: ContentSet, cases: CaseSet) -> SyncReport:
     """Bring the database in line with the content and cases folders."""
     report = SyncReport(added={}, updated={}, removed={})
@@ -159,6 +183,10 @@ def sync_site(session: Session, content: ContentSet, cases: CaseSet) -> SyncRepo
         ("press releases", PressRelease, lambda r: (r.year, r.slug, r.lang),
          content.press_releases, _apply_press_release, _hash_differs),
         ("pages", Page, lambda p: (p.slug, p.lang), content.pages, _apply_page, _hash_differs),
+        ("statistic groups", StatisticGroup, lambda g: g.key, content.statistics.groups,
+         _copy_fields(GROUP_FIELDS), _fields_differ(GROUP_FIELDS)),
+        ("statistics", StatisticFigure, lambda f: (f.key, f.year), content.statistics.figures,
+         _copy_fields(FIGURE_FIELDS), _fields_differ(FIGURE_FIELDS)),
     )  # fmt: skip
     for kind, model, key, sources, apply, changed in steps:
         added, updated, removed = _sync_rows(session, model, key, sources, apply, changed)

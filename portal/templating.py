@@ -1,10 +1,11 @@
-"""Template filters: dates and file sizes formatted for the page's language."""
+"""Template filters: dates, file sizes and figures formatted for the page's language."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from flask_babel import format_date, format_decimal, gettext
+from flask_babel import format_date, format_decimal, get_locale, gettext, ngettext
 
 
 def long_date(value: dt.date) -> str:
@@ -18,3 +19,45 @@ def file_size(size: int) -> str:
         if size >= factor:
             return f"{format_decimal(round(size / factor, 1))} {unit}"
     return gettext("%(count)s bytes", count=format_decimal(size))
+
+
+# How a figure's unit reads after its number, in each language.
+def _unit_text(unit: str, value: int, number: str) -> str:
+    if unit == "cases":
+        return ngettext("%(count)s case", "%(count)s cases", value, count=number)
+    if unit == "people":
+        return ngettext("%(count)s person", "%(count)s people", value, count=number)
+    if unit == "materials":
+        return ngettext("%(count)s item", "%(count)s items", value, count=number)
+    return number
+
+
+def _yuan(value: int) -> str:
+    """An amount as the release writes it: RMB 37.894 billion, 378.94亿元."""
+    amount = Decimal(value)
+    if get_locale().language == "zh":
+        for factor, unit in ((Decimal(10**8), "亿元"), (Decimal(10**4), "万元")):
+            if amount >= factor:
+                return f"{format_decimal(amount / factor)}{unit}"
+        return f"{format_decimal(amount)}元"
+    for factor, word in (
+        (Decimal(10**9), gettext("billion")),
+        (Decimal(10**6), gettext("million")),
+    ):
+        if amount >= factor:
+            return gettext(
+                "RMB %(amount)s %(scale)s", amount=format_decimal(amount / factor), scale=word
+            )
+    return gettext("RMB %(amount)s", amount=format_decimal(amount))
+
+
+def figure_value(value: int, unit: str, qualifier: str = "exact") -> str:
+    """A figure with its unit and how exact it is: more than 35,000 people, 约150,074件."""
+    text = _yuan(value) if unit == "yuan" else _unit_text(unit, value, format_decimal(value))
+    if qualifier == "more-than":
+        return gettext("more than %(value)s", value=text)
+    if qualifier == "nearly":
+        return gettext("nearly %(value)s", value=text)
+    if qualifier == "about":
+        return gettext("about %(value)s", value=text)
+    return text

@@ -134,6 +134,58 @@ class SiteBuilder:
                       category="joint-disciplinary-actions", measures=["fine"])  # fmt: skip
         return self
 
+    STATISTICS_SENTENCES = (
+        "In 2020, the courts accepted 1,250 cases and concluded 900, up 25% year on year.",
+        "The courts detained more than 20 people and paid RMB 5 million to workers.",
+    )
+
+    def statistics_data(self) -> dict[str, Any]:
+        """A valid statistics dataset quoting the release `statistics()` writes."""
+        first, second = self.STATISTICS_SENTENCES
+        return {
+            "release": "2021/work-report",
+            "groups": [
+                {
+                    "key": "caseload",
+                    "title": {"en": "Cases", "zh": "案件"},
+                    "chart": True,
+                    "figures": [
+                        {"key": "accepted", "year": 2020, "value": 1250, "unit": "cases",
+                         "label": {"en": "Cases accepted", "zh": "受理案件"},
+                         "change_percent": 25, "sentence": first},
+                        {"key": "accepted", "year": 2019, "derived": True, "value": 1000},
+                        {"key": "concluded", "year": 2020, "value": 900, "unit": "cases",
+                         "label": {"en": "Cases concluded", "zh": "执结案件"},
+                         "sentence": first},
+                    ],
+                },
+                {
+                    "key": "measures",
+                    "title": {"en": "Measures", "zh": "措施"},
+                    "figures": [
+                        {"key": "detained", "year": 2020, "value": 20, "unit": "people",
+                         "qualifier": "more-than", "label": {"en": "Detained", "zh": "拘留"},
+                         "sentence": second},
+                        {"key": "paid", "year": 2020, "value": 5000000, "unit": "yuan",
+                         "label": {"en": "Paid to workers", "zh": "向工人兑付"},
+                         "sentence": second},
+                    ],
+                },
+            ],
+        }  # fmt: skip
+
+    def statistics(self, data: dict[str, Any] | str | None = None) -> SiteBuilder:
+        """A release in both languages and a statistics file quoting it (`data` replaces it)."""
+        body = "Opening paragraph.\n\n{}\n\n{}\n".format(*self.STATISTICS_SENTENCES)
+        self.release(2021, "work-report", "en", body=body, date="2021-01-20")
+        self.release(2021, "work-report", "zh", body="中文。", date="2021-01-20")
+        data = self.statistics_data() if data is None else data
+        text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True)
+        path = self.content / "statistics" / "figures.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        return self
+
     def _write_file(self, path: Path, front: dict[str, Any], body: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)

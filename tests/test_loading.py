@@ -131,5 +131,38 @@ def test_the_bundled_content_loads(engine: Engine) -> None:
         "collections": 6,
         "cases": 12,
         "vocabulary terms": report.added["vocabulary terms"],
+        "statistic groups": 5,
+        "statistics": 14,
     }
     assert report.added["vocabulary terms"] > 100
+
+
+def test_a_removal_is_recorded_for_the_changes_list_in_the_same_transaction(
+    engine: Engine, site: SiteBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal.models import Removal
+
+    load(engine, site.standard().statistics())
+    (site.content / "press/2020/older-news.en.md").unlink()
+    data = site.statistics_data()
+    data["groups"][1]["figures"].pop()  # the figure "paid" goes
+    site.statistics(data)
+    report = load(engine, site)
+    assert nonzero(report.removed) == {"press releases": 1, "statistics": 1}
+    with Session(engine) as session:
+        removals = [(r.kind, r.key, r.lang) for r in session.scalars(select(Removal))]
+        assert sorted(removals, key=str) == [
+            ("press-release", "2020/older-news", "en"),
+            ("statistic", "paid/2020", None),
+        ]
+    # A sync that fails after deleting rows leaves neither the rows deleted nor removals recorded.
+    (site.content / "pages/about.zh.md").unlink()
+    import portal.sync
+
+    monkeypatch.setattr(portal.sync, "_apply_page", lambda row, source: 1 / 0)
+    site.page("about", "en", title="New title")
+    with pytest.raises(ZeroDivisionError):
+        load(engine, site)
+    with Session(engine) as session:
+        assert len(session.scalars(select(Removal)).all()) == 2
+        assert session.scalar(select(Page).where(Page.slug == "about", Page.lang == "zh"))

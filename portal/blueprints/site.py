@@ -24,6 +24,7 @@ NAVIGATION = (
     ("cases.index", _l("Typical cases")),
     ("search.index", _l("Search")),
     ("debtors.index", _l("Debtor lookup")),
+    ("statistics.index", _l("Statistics")),
     ("data.index", _l("Open data")),
     ("site.about", _l("About")),
 )
