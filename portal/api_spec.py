@@ -119,7 +119,9 @@ def parse_since(name: str, raw: str) -> dt.datetime:
 
 YEAR = Param("year", "Only items of this year.", type="integer", minimum=1949, maximum=2100)
 LANGUAGE = Param("language", "Only items published in this language.", enum=LANGUAGE_CODES)
-PAGE = Param("page", "Page number, from 1.", type="integer", minimum=1, default=1)
+# Bounded, so that no page number overflows a database integer when turned into an offset.
+MAX_PAGE = 100_000
+PAGE = Param("page", "Page number, from 1.", type="integer", minimum=1, maximum=MAX_PAGE, default=1)
 PER_PAGE = Param(
     "per_page",
     "Items per page.",
@@ -154,16 +156,23 @@ class Listing:
 
     def parse(self, args: Mapping[str, str], vocabularies: Mapping[str, list[str]]) -> dict:
         """The listing's parameters from a query string; unknown or bad ones raise."""
-        by_name = {param.name: param for param in self.params}
-        for name in args:
-            if name not in by_name:
-                raise InvalidParameter(
-                    name, f"is not a parameter of this listing; allowed: {', '.join(by_name)}"
-                )
-        values = {param.name: param.default for param in self.params}
-        for name, raw in args.items():
-            values[name] = by_name[name].parse(raw, vocabularies)
-        return values
+        return parse_params(self.params, args, vocabularies)
+
+
+def parse_params(
+    params: tuple[Param, ...], args: Mapping[str, str], vocabularies: Mapping[str, list[str]]
+) -> dict[str, Any]:
+    """Parameters from a query string, defaults for the missing; unknown or bad ones raise."""
+    by_name = {param.name: param for param in params}
+    for name in args:
+        if name not in by_name:
+            raise InvalidParameter(
+                name, f"is not a parameter of this operation; allowed: {', '.join(by_name)}"
+            )
+    values = {param.name: param.default for param in params}
+    for name, raw in args.items():
+        values[name] = by_name[name].parse(raw, vocabularies)
+    return values
 
 
 LISTINGS = {
@@ -231,6 +240,63 @@ SINGLE_ITEMS = {
         CASES,
         (("collection", {"type": "string"}), ("slug", {"type": "string"})),
     ),
+}
+
+
+SEARCH_PARAMS: tuple[Param, ...] = (
+    Param("q", "Words (all must match), \"quoted phrases\" and -exclusions; at most 200 characters "
+          "are used."),
+    Param("lang", "The language of the results (and of their labels).", enum=LANGUAGE_CODES,
+          default="en"),
+    Param("scope", "lang: only results in `lang`; all: both languages.", enum=("lang", "all"),
+          default="lang"),
+    Param("sort", "relevance or date (newest first).", enum=("relevance", "date"),
+          default="relevance"),
+    Param("page", "Page number, from 1.", type="integer", minimum=1, maximum=1000, default=1),
+    Param("kind", "Only press releases or only cases.", enum=("press", "case")),
+    Param("language", "Only results in this language.", enum=LANGUAGE_CODES),
+    *(
+        Param(name, f"Only cases with this {name} (a key of the vocabulary's {kind}).",
+              vocabulary=kind)
+        for name, kind in VOCABULARY_PARAMETERS.items()
+    ),
+    Param("year", "Only items of this year.", type="integer", minimum=1949, maximum=2100),
+)  # fmt: skip
+SEARCH_RESULTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "query": {"type": "string"},
+        "total": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1},
+        "pages": {"type": "integer", "minimum": 1},
+        "suggestion": {"type": ["string", "null"]},
+        "facets": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": {"type": "integer", "minimum": 1},
+            },
+        },
+        "results": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["press", "case"]},
+                    "lang": {"type": "string", "enum": list(LANGUAGE_CODES)},
+                    "title": {"type": "string"},
+                    "snippet_html": {"type": "string"},
+                    "date": {"type": ["string", "null"], "format": "date"},
+                    "year": {"type": "string"},
+                    "court": {"type": ["string", "null"]},
+                    "url": {"type": "string", "format": "uri"},
+                },
+                "required": ["id", "kind", "lang", "title", "snippet_html", "url"],
+            },
+        },
+    },
+    "required": ["query", "total", "page", "pages", "facets", "results"],
 }
 
 
@@ -343,6 +409,29 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
                 },
             }
         }
+    schemas["SearchResults"] = SEARCH_RESULTS_SCHEMA
+    paths["/search"] = {
+        "get": {
+            "operationId": "search",
+            "summary": "Full-text search of press releases and cases, with facet counts",
+            "parameters": [
+                {
+                    "name": p.name,
+                    "in": "query",
+                    "required": False,
+                    "description": p.description,
+                    "schema": p.schema(vocabularies),
+                }
+                for p in SEARCH_PARAMS
+            ],
+            "responses": {
+                "200": _ok("One page of results", "#/components/schemas/SearchResults"),
+                "304": {"description": "Not modified"},
+                "400": errors["400"],
+                "503": _problem_response("The search index is missing or cannot be read"),
+            },
+        }
+    }
     for endpoint, (path, summary, dataset, parameters) in SINGLE_ITEMS.items():
         paths[path] = {
             "get": {

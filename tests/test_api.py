@@ -42,7 +42,7 @@ def test_the_openapi_document_is_valid_openapi_3_1(api: FlaskClient) -> None:
     assert document["servers"] == [{"url": f"{BASE}/api/v1"}]
     assert set(document["paths"]) == {
         "/", "/press-releases", "/press-releases/{year}/{slug}", "/cases",
-        "/cases/{collection}/{slug}", "/vocabularies", "/statistics", "/changes",
+        "/cases/{collection}/{slug}", "/vocabularies", "/statistics", "/changes", "/search",
     }  # fmt: skip
     courts = next(
         p for p in document["paths"]["/cases"]["get"]["parameters"] if p["name"] == "court"
@@ -252,3 +252,10 @@ def test_the_changes_list_has_additions_changes_and_removals(
     # Since 2000 every item is new: the new release is added, the removed case gone with its
     # addition, its removal listed; a changed item counts once, as added.
     assert by_date["total"] == everything["total"] + 1 - 1 + 1
+
+
+def test_a_page_number_beyond_any_listing_is_refused_not_overflowed(api: FlaskClient) -> None:
+    # Found by schemathesis: a huge page number once overflowed the database's integer offset.
+    response = api.get("/api/v1/cases?page=1844674407371046581")
+    assert response.status_code == 400
+    assert response.get_json()["parameter"] == "page"

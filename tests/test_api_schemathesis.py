@@ -19,6 +19,7 @@ from portal import create_app
 from portal.database import upgrade_schema
 from portal.flask_db import session_factory
 from portal.loading import load_content
+from portal.search.service import rebuild_search_index
 from tests.conftest import SiteBuilder
 
 _ROOT = Path(tempfile.mkdtemp(prefix="portal-schemathesis-"))
@@ -30,10 +31,12 @@ APP = create_app(
         "CONTENT_DIR": str(_SITE.content),
         "CASES_DIR": str(_SITE.cases),
         "SITE_URL": "https://portal.example.test",
+        "INDEX_DIR": str(_ROOT / "search_index"),
     }
 )
 upgrade_schema(session_factory(APP).kw["bind"])
 load_content(session_factory(APP), _SITE.content, _SITE.cases)
+rebuild_search_index(session_factory(APP), _ROOT / "search_index")
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
 

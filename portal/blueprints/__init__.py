@@ -27,5 +27,4 @@ def all_blueprints() -> list[Blueprint]:
         feeds.bp,
         sitemap.bp,
         api.bp,
-        search.api,
     ]

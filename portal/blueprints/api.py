@@ -8,11 +8,20 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
 
 from portal import opendata
-from portal.api_spec import LISTINGS, InvalidParameter, Listing, openapi_document
+from portal.api_spec import (
+    LISTINGS,
+    SEARCH_PARAMS,
+    VOCABULARY_PARAMETERS,
+    InvalidParameter,
+    Listing,
+    openapi_document,
+    parse_params,
+)
+from portal.blueprints.search import hit_endpoint, run_search
 from portal.flask_db import db_session
 from portal.http_data import CORS_HEADERS, data_response, json_response, problem
 from portal.queries import (
@@ -26,6 +35,7 @@ from portal.queries import (
     vocabulary,
     vocabulary_terms,
 )
+from portal.search.query import SearchRequest
 from portal.web_i18n import absolute_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -208,3 +218,48 @@ def changes() -> ResponseReturnValue:
         return _in_memory(records, page, per_page)
 
     return _listing(LISTINGS["changes"], fetch)
+
+
+@bp.route("/search")
+def search() -> ResponseReturnValue:
+    args = parse_params(SEARCH_PARAMS, request.args, _vocabulary_keys())
+    filters = {
+        name: str(args[name])
+        for name in ("kind", "language", *VOCABULARY_PARAMETERS, "year")
+        if args[name] is not None
+    }
+    results = run_search(
+        SearchRequest(
+            text=args["q"] or "",
+            lang=args["lang"],
+            both_languages=args["scope"] == "all",
+            filters=filters,
+            sort=args["sort"],
+            page=args["page"],
+            page_size=current_app.config["SEARCH_PAGE_SIZE"],
+        )
+    )
+    return json_response(
+        {
+            "query": results.query.text,
+            "total": results.total,
+            "page": results.page,
+            "pages": results.pages,
+            "suggestion": results.suggestion,
+            "facets": {name: dict(values) for name, values in results.facets.items()},
+            "results": [
+                {
+                    "id": hit.doc_id,
+                    "kind": hit.kind,
+                    "lang": hit.lang,
+                    "title": hit.title,
+                    "snippet_html": str(hit.snippet),
+                    "date": hit.date.date().isoformat() if hit.date else None,
+                    "year": hit.year,
+                    "court": hit.court or None,
+                    "url": absolute_url(hit_endpoint(hit), lang=hit.lang, **hit.route),
+                }
+                for hit in results.hits
+            ],
+        }
+    )

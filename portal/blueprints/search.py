@@ -1,15 +1,14 @@
-"""Search: the page (/<lang>/search/?q=) and the same results as JSON (/api/v1/search)."""
+"""Search: the page (/<lang>/search/?q=); the API's /api/v1/search uses the same pieces."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Flask, abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from portal.flask_db import db_session
-from portal.i18n import LANGUAGE_CODES
 from portal.queries import vocabulary
 from portal.search.query import (
     FACETS,
@@ -22,7 +21,6 @@ from portal.search.query import (
 from portal.web_i18n import render_page
 
 bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
-api = Blueprint("search_api", __name__, url_prefix="/api/v1")
 
 EXTENSION_KEY = "portal_search"
 MAX_PAGE = 1000
@@ -43,7 +41,7 @@ def init_search(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = SearchIndex(app.config["INDEX_DIR"])
 
 
-def _request_from_args(args: Any, lang: str) -> SearchRequest:
+def request_from_args(args: Any, lang: str) -> SearchRequest:
     """A search from query parameters; values that make no sense are dropped, never an error."""
     filters = {name: args.get(name, "")[:100] for name in FACETS if args.get(name)}
     page = args.get("page", "1")
@@ -58,7 +56,7 @@ def _request_from_args(args: Any, lang: str) -> SearchRequest:
     )
 
 
-def _run(search: SearchRequest) -> SearchResults:
+def run_search(search: SearchRequest) -> SearchResults:
     try:
         return current_app.extensions[EXTENSION_KEY].search(search)
     except SearchUnavailable as error:
@@ -66,17 +64,20 @@ def _run(search: SearchRequest) -> SearchResults:
         abort(503)
 
 
+def hit_endpoint(hit: Any) -> str:
+    """The endpoint of a search hit's page, which takes the hit's `route` and `lang`."""
+    return "press.release" if hit.kind == "press" else "cases.case"
+
+
 def hit_url(hit: Any) -> str:
     """The page of a search hit."""
-    if hit.kind == "press":
-        return url_for("press.release", lang=hit.lang, **hit.route)
-    return url_for("cases.case", lang=hit.lang, **hit.route)
+    return url_for(hit_endpoint(hit), lang=hit.lang, **hit.route)
 
 
 @bp.route("/")
 def index(lang: str) -> ResponseReturnValue:
-    search = _request_from_args(request.args, lang)
-    results = _run(search)
+    search = request_from_args(request.args, lang)
+    results = run_search(search)
     return render_page(
         "search/index.html",
         search=search,
@@ -105,36 +106,3 @@ def _search_url(**changes: str | None) -> str:
         else:
             params[name] = value
     return url_for("search.index", lang=request.view_args["lang"], **params)
-
-
-@api.route("/search")
-def api_search() -> ResponseReturnValue:
-    lang = request.args.get("lang", "en")
-    if lang not in LANGUAGE_CODES:
-        lang = "en"
-    search = _request_from_args(request.args, lang)
-    results = _run(search)
-    return jsonify(
-        {
-            "query": results.query.text,
-            "total": results.total,
-            "page": results.page,
-            "pages": results.pages,
-            "suggestion": results.suggestion,
-            "facets": {name: dict(values) for name, values in results.facets.items()},
-            "results": [
-                {
-                    "id": hit.doc_id,
-                    "kind": hit.kind,
-                    "lang": hit.lang,
-                    "title": hit.title,
-                    "snippet_html": str(hit.snippet),
-                    "date": hit.date.date().isoformat() if hit.date else None,
-                    "year": hit.year,
-                    "court": hit.court or None,
-                    "url": hit_url(hit),
-                }
-                for hit in results.hits
-            ],
-        }
-    )
