@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import feedparser
 import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
@@ -343,3 +344,18 @@ def test_a_missing_index_gives_the_search_unavailable_page(
     site.standard()
     page = fetch(make_app(sqlite_url).test_client(), "/en/search/?q=x", status=503)
     assert page.text_of("h1") == "Search is unavailable"
+
+
+def test_every_search_has_a_feed_announced_on_its_page(search_app: Flask) -> None:
+    client = search_app.test_client()
+    page = fetch(client, "/en/search/?q=lending&kind=case")
+    feed_link = page.html.find("link", type="application/atom+xml")["href"]
+    assert feed_link == "/en/search/feed.atom?q=lending&kind=case"
+    feed = feedparser.parse(client.get(feed_link).data)
+    assert feed.bozo == 0
+    assert sorted(entry.title for entry in feed.entries) == [
+        "Case 01-zhang (en)",
+        "Case 02-li (en)",
+    ]
+    assert "Facts of the case." in feed.entries[[e.title for e in feed.entries].index(
+        "Case 02-li (en)")].content[0].value  # fmt: skip

@@ -4,6 +4,7 @@ page of cases by facet value. Each is announced on the pages it follows."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from feedgen.feed import FeedGenerator
@@ -12,10 +13,20 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from portal.blueprints.cases import FACET_NAMES
+from portal.blueprints.search import request_from_args, run_search, search_parameters
 from portal.cases import FACETS
 from portal.flask_db import db_session
 from portal.http_data import data_response
-from portal.queries import ResultPage, as_utc, cases_page, last_change, releases_page, vocabulary
+from portal.queries import (
+    ResultPage,
+    as_utc,
+    case_versions,
+    cases_page,
+    last_change,
+    release_versions,
+    releases_page,
+    vocabulary,
+)
 from portal.web_i18n import LANGUAGES, absolute_url
 
 bp = Blueprint("feeds", __name__)
@@ -52,44 +63,46 @@ def _feed(
     return data_response(feed.atom_str(pretty=True).decode("utf-8"), ATOM)
 
 
+def _release_entry(r: Any) -> dict[str, Any]:
+    return {
+        "url": absolute_url("press.release", lang=r.lang, year=r.year, slug=r.slug),
+        "title": r.title,
+        "hreflang": LANGUAGES[r.lang].html_lang,
+        "updated": as_utc(r.updated_at),
+        "published": dt.datetime(r.date.year, r.date.month, r.date.day, tzinfo=dt.UTC),
+        "summary": r.summary,
+        "content": r.body_html,
+    }
+
+
+def _case_entry(case: Any, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+    facts = " · ".join([
+        labels.get("courts", {}).get(case.court, case.court),
+        labels.get("causes", {}).get(case.cause, case.cause),
+        str(case.year),
+    ])  # fmt: skip
+    body = case.body_html or "<p>{}</p>".format(
+        gettext("The facts of this case are in the court's collection document.")
+    )
+    return {
+        "url": absolute_url(
+            "cases.case", lang=case.lang, collection=case.collection, slug=case.slug
+        ),
+        "title": case.title,
+        "hreflang": LANGUAGES[case.lang].html_lang,
+        "updated": as_utc(case.updated_at),
+        "summary": f"{case.parties} · {facts}",
+        "content": body,
+    }
+
+
 def _release_entries(result: ResultPage[Any]) -> list[dict[str, Any]]:
-    return [
-        {
-            "url": absolute_url("press.release", lang=r.lang, year=r.year, slug=r.slug),
-            "title": r.title,
-            "hreflang": LANGUAGES[r.lang].html_lang,
-            "updated": as_utc(r.updated_at),
-            "published": dt.datetime(r.date.year, r.date.month, r.date.day, tzinfo=dt.UTC),
-            "summary": r.summary,
-            "content": r.body_html,
-        }
-        for r in result.items
-    ]
+    return [_release_entry(release) for release in result.items]
 
 
 def _case_entries(result: ResultPage[Any], lang: str) -> list[dict[str, Any]]:
     labels = vocabulary(db_session(), lang)
-    entries = []
-    for case in result.items:
-        facts = " · ".join([
-            labels.get("courts", {}).get(case.court, case.court),
-            labels.get("causes", {}).get(case.cause, case.cause),
-            str(case.year),
-        ])  # fmt: skip
-        body = case.body_html or "<p>{}</p>".format(
-            gettext("The facts of this case are in the court's collection document.")
-        )
-        entries.append({
-            "url": absolute_url(
-                "cases.case", lang=case.lang, collection=case.collection, slug=case.slug
-            ),
-            "title": case.title,
-            "hreflang": LANGUAGES[case.lang].html_lang,
-            "updated": as_utc(case.updated_at),
-            "summary": f"{case.parties} · {facts}",
-            "content": body,
-        })  # fmt: skip
-    return entries
+    return [_case_entry(case, labels) for case in result.items]
 
 
 @bp.route("/feeds/<lang:lang>/press.atom")
@@ -142,6 +155,33 @@ for _facet in FACETS:
     )
 
 
+@bp.route("/<lang:lang>/search/feed.atom")
+def search(lang: str) -> ResponseReturnValue:
+    """The newest items matching a search: follow a topic (same query parameters as the page)."""
+    wanted = replace(request_from_args(request.args, lang), sort="date", page=1,
+                     page_size=FEED_SIZE)  # fmt: skip
+    results = run_search(wanted)
+    session = db_session()
+    labels = vocabulary(session, lang)
+    entries = []
+    for hit in results.hits:
+        if hit.kind == "press":
+            item = release_versions(session, hit.route["year"], hit.route["slug"]).get(hit.lang)
+            entries += [_release_entry(item)] if item else []
+        else:
+            item = case_versions(session, hit.route["collection"], hit.route["slug"]).get(hit.lang)
+            entries += [_case_entry(item, labels)] if item else []
+    title = gettext("Search: %(query)s", query=results.query.text) if results.query.text else (
+        gettext("Search"))  # fmt: skip
+    return _feed(
+        title,
+        absolute_url("search.index", lang=lang, **search_parameters()),
+        absolute_url("feeds.search", lang=lang, **search_parameters()),
+        lang,
+        entries,
+    )
+
+
 def feeds_of_page(endpoint: str, values: dict[str, Any]) -> list[dict[str, str]]:
     """The feeds a page announces: the ones that follow what it lists."""
     lang = values.get("lang")
@@ -155,6 +195,11 @@ def feeds_of_page(endpoint: str, values: dict[str, Any]) -> list[dict[str, str]]
         return [cases_feed]
     if endpoint == "site.home":
         return [press_feed, cases_feed]
+    if endpoint == "search.index":
+        return [{
+            "title": gettext("These search results"),
+            "url": url_for("feeds.search", lang=lang, **search_parameters()),
+        }]  # fmt: skip
     if endpoint == "cases.facet":
         facet_name, key = values["facet"], values["key"]
         return [{

@@ -87,11 +87,11 @@ def index(lang: str) -> ResponseReturnValue:
         labels=vocabulary(db_session(), lang),
         hit_url=hit_url,
         search_url=_search_url,
-        params=_current_params(),
+        params=search_parameters(),
     )
 
 
-def _current_params() -> dict[str, str]:
+def search_parameters() -> dict[str, str]:
     """The query parameters of this search that a link to another page of it keeps."""
     kept = ("q", "scope", "sort", *FACETS)
     return {name: value for name, value in request.args.items() if name in kept and value}
@@ -99,7 +99,7 @@ def _current_params() -> dict[str, str]:
 
 def _search_url(**changes: str | None) -> str:
     """This search with some parameters changed (None removes one), from its first page."""
-    params = _current_params()
+    params = search_parameters()
     for name, value in changes.items():
         if value is None:
             params.pop(name, None)
