@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import blueprints, errors, flask_db, security, web_i18n
+from portal import blueprints, errors, flask_db, ratelimit, security, web_i18n
 from portal.config import (
     DEV_SECRET_KEY,
     check_production_settings,
@@ -45,4 +45,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.filters.update(long_date=long_date, file_size=file_size)
     for blueprint in blueprints.all_blueprints():
         app.register_blueprint(blueprint)
+    ratelimit.init_rate_limits(app, blueprints.lookup_blueprints())
     return app

@@ -39,6 +39,8 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "ENV": "development",
         "TRUSTED_PROXIES": "0",
         "PRESS_PAGE_SIZE": 20,
+        # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).
+        "DEBTOR_LOOKUP_LIMITS": "10 per minute;100 per day",
     }
 
 
