@@ -40,7 +40,7 @@ format: $(VENV)/.installed-test
 # Re-extract UI strings and update the catalogues after changing templates or code.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F portal/babel.cfg -k _l --no-location --sort-output -o portal/translations/messages.pot portal
-	$(BIN)/pybabel update --no-location --width 100 -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel update --width 100 -i portal/translations/messages.pot -d portal/translations
 	$(BIN)/pybabel compile -d portal/translations
 
 clean:
