@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.database import make_session_factory, upgrade_schema
+from portal.database import bulk_write_cache, make_session_factory, upgrade_schema
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
 from portal.debtors.lookup import list_state, lookup, parse_query
@@ -348,3 +348,15 @@ def test_removed_expired_and_future_records_are_never_returned(factory, tmp_path
     # The same query a day later: the listing period of LISTED has ended, FUTURE is published.
     next_day = find(factory, "张伟", resident_id(), today=dt.date(2025, 6, 2))
     assert [r.record_id for r in next_day.records] == ["FUTURE"]
+
+
+def test_the_bulk_page_cache_is_given_back_after_an_import(sqlite_url: str, engine_for) -> None:
+    engine = engine_for(sqlite_url)
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        default = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    factory = make_session_factory(engine)
+    with factory() as session, bulk_write_cache(session):
+        assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() < default
+    with engine.connect() as connection:  # the same pooled connection, back to the default
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == default

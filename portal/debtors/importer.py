@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.database import bulk_write_cache
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.records import (
     RAGGED,
@@ -83,7 +84,7 @@ def import_debtors(
     problems: list[RowProblem] = []
     report = ImportReport()
     try:
-        with factory.begin() as session:
+        with factory.begin() as session, bulk_write_cache(session):
             _import_rows(session, path, summary.format, keys, demo, now, report, problems)
             if problems:
                 raise DebtorImportError(problems, report.rows)
@@ -182,12 +183,17 @@ def _write_batch(
                 values["removal_reason"] = current.removal_reason
             elif current.removed_on is None and row.removed_on is not None:
                 report.removed += 1
-            updates.append(values | {"id": current.id, "updated_at": now})
+            updates.append(values | {"record_pk": current.id, "updated_at": now})
             report.updated += 1
+    # Core statements with the same keys in every row: one executemany per batch (the ORM's bulk
+    # insert splits a batch wherever the optional fields change from empty to set).
     if inserts:
-        session.execute(insert(DebtorRecord), inserts)
+        session.execute(RECORDS.insert(), inserts)
     if updates:
-        session.execute(update(DebtorRecord), updates)
+        session.execute(
+            RECORDS.update().where(RECORDS.c.id == bindparam("record_pk")),
+            updates,
+        )
 
 
 def _record_refusal(
