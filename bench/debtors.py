@@ -82,9 +82,9 @@ def main() -> None:
         csv_path = work / "debtors.csv"
         start = time.perf_counter()
         exact, names = write_file(csv_path, args.count, args.seed, args.lookups)
-        size = csv_path.stat().st_size / 2**20
-        print(f"generated {args.count:,} records ({size:.0f} MiB CSV) in "
-              f"{time.perf_counter() - start:.1f} s; peak RSS so far {peak_rss_mib():.0f} MiB")  # fmt: skip
+        size, seconds = csv_path.stat().st_size / 2**20, time.perf_counter() - start
+        print(f"generated {args.count:,} records ({size:.0f} MiB CSV) in {seconds:.1f} s; "
+              f"peak RSS so far {peak_rss_mib():.0f} MiB")  # fmt: skip
 
         app = create_app(
             {
