@@ -120,7 +120,16 @@ class DebtorRecord(Base):
     """
 
     __tablename__ = "debtor_records"
-    __table_args__ = (Index("ix_debtor_records_name_key_published_on", "name_key", "published_on"),)
+    __table_args__ = (
+        # A name alone: that name's records, newest first.
+        Index("ix_debtor_records_name_key_published_on", "name_key", "published_on"),
+        # A name and a number: every column the query constrains, so that SQLite's planner
+        # never prefers the index above and scans every namesake (a company name can have
+        # thousands); with only (id_hash, name_key) it did, and p95 went from 0.5 to 7 ms.
+        Index(
+            "ix_debtor_records_id_hash_name_key_published_on", "id_hash", "name_key", "published_on"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -128,7 +137,7 @@ class DebtorRecord(Base):
     name_key: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
     id_display: Mapped[str] = mapped_column(String(18))
-    id_hash: Mapped[str] = mapped_column(String(64), index=True)
+    id_hash: Mapped[str] = mapped_column(String(64))
     legal_representative: Mapped[str | None] = mapped_column(String(200))
     court: Mapped[str] = mapped_column(String(200))
     case_number: Mapped[str] = mapped_column(String(100))
