@@ -19,10 +19,15 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+DEMO_DEBTORS := instance/demo-debtors.csv
+
 run: $(VENV)/.installed
 	$(BIN)/portal db upgrade
 	$(BIN)/portal load
 	$(BIN)/portal index
+	@# 1,000 fictional debtors, so that the lookup can be tried; the page says they are fictional.
+	$(BIN)/portal demo-debtors --count 1000 --seed 1 --out $(DEMO_DEBTORS) --show-example
+	$(BIN)/portal import-debtors --demo $(DEMO_DEBTORS)
 	$(BIN)/portal run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import blueprints, errors, flask_db, security, web_i18n
+from portal import blueprints, errors, flask_db, ratelimit, security, web_i18n
 from portal.blueprints.search import init_search
 from portal.config import (
     DEV_SECRET_KEY,
@@ -49,4 +49,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in blueprints.all_blueprints():
         app.register_blueprint(blueprint)
     init_search(app)
+    ratelimit.init_rate_limits(app, blueprints.lookup_blueprints())
     return app

@@ -14,6 +14,10 @@ from portal import create_app
 from portal.cases import RESERVED_COLLECTION_KEYS
 from portal.content_files import SLUG_PATTERN, ContentError
 from portal.database import alembic_config, upgrade_schema
+from portal.debtors.demo import write_demo_file
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
+from portal.debtors.lookup import court_today
 from portal.docx_import import (
     DocxImportError,
     collection_defaults,
@@ -140,3 +144,65 @@ def import_docx(document: Path, key: str, lang: str, force: bool) -> None:
         f"{len(collection.cases)} case(s) read. An editor must now review the files, replace "
         "every FILL-IN (parties, court, cause, ...) and run `portal load`."
     )
+
+
+def _keys() -> IdentityKeys:
+    return IdentityKeys.from_secret(current_app.config["SECRET_KEY"])
+
+
+@cli.command("import-debtors")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="The file is fictional demonstration data (from demo-debtors); the lookup says so.",
+)
+@with_appcontext
+def import_debtors_command(file: Path, demo: bool) -> None:
+    """Import the list of dishonest persons from a CSV or JSON FILE, all or nothing."""
+    if demo and current_app.config["ENV"] == "production":
+        raise click.UsageError("demonstration data is never imported into a production portal")
+    try:
+        report = import_debtors(session_factory(), file, _keys(), demo=demo)
+    except DebtorImportError as error:
+        click.echo(
+            f"Nothing was imported: {len(error.problems)} problem(s) in {file.name}"
+            f" ({error.bad_rows} bad row(s)):",
+            err=True,
+        )
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    click.echo(report.summary())
+
+
+@cli.command("delist")
+@click.argument("record_id")
+@click.option("--reason", required=True, help="Why the record is removed (kept with it).")
+@with_appcontext
+def delist_command(record_id: str, reason: str) -> None:
+    """Remove the record RECORD_ID from the list at once."""
+    try:
+        removed = delist(session_factory(), record_id, reason, today=court_today())
+    except UnknownRecord:
+        click.echo(f"No record has the id {record_id!r}; nothing was changed.", err=True)
+        sys.exit(1)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--reason") from None
+    click.echo(
+        f"{record_id} removed from the list" if removed else f"{record_id} was already removed"
+    )
+
+
+@cli.command("demo-debtors")
+@click.option("--count", default=1000, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--show-example", is_flag=True, help="Print a listed name and number to try.")
+def demo_debtors_command(count: int, seed: int, out: Path, show_example: bool) -> None:
+    """Write COUNT fictional but valid debtor records as CSV (import them with --demo)."""
+    example = write_demo_file(out, count, seed, court_today())
+    click.echo(f"wrote {count} fictional records to {out}")
+    if show_example and example:
+        name, number = example
+        click.echo(f"Try the lookup with the name {name} and the ID number {number}")

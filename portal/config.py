@@ -19,6 +19,7 @@ ENVIRONMENT_VARIABLES = {
     "CASES_DIR": "PORTAL_CASES_DIR",
     "ENV": "PORTAL_ENV",
     "TRUSTED_PROXIES": "PORTAL_TRUSTED_PROXIES",
+    "DEBTOR_LOOKUP_LIMITS": "PORTAL_DEBTOR_LOOKUP_LIMITS",
 }
 
 
@@ -41,6 +42,8 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "PRESS_PAGE_SIZE": 20,
         "CASES_PAGE_SIZE": 50,
         "SEARCH_PAGE_SIZE": 10,
+        # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).
+        "DEBTOR_LOOKUP_LIMITS": "10 per minute;100 per day",
     }
 
 

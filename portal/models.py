@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     MetaData,
     String,
     Text,
@@ -276,3 +277,68 @@ class Removal(Base):
     removed_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utc_now, index=True
     )
+
+
+class DebtorRecord(Base):
+    """One record of the list of dishonest persons subject to enforcement.
+
+    A person's identity number is never stored: only `id_display` (masked) and `id_hash`
+    (HMAC-SHA256 under a key derived from the secret key). An organisation's code is public, so
+    its `id_display` is the code itself. Whether a record is listed is decided at request time.
+    """
+
+    __tablename__ = "debtor_records"
+    __table_args__ = (
+        # A name alone: that name's records, newest first.
+        Index("ix_debtor_records_name_key_published_on", "name_key", "published_on"),
+        # A name and a number: every column the query constrains, so that SQLite's planner
+        # never prefers the index above and scans every namesake (a company name can have
+        # thousands); with only (id_hash, name_key) it did, and p95 went from 0.5 to 7 ms.
+        Index(
+            "ix_debtor_records_id_hash_name_key_published_on", "id_hash", "name_key", "published_on"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    id_display: Mapped[str] = mapped_column(String(18))
+    id_hash: Mapped[str] = mapped_column(String(64))
+    legal_representative: Mapped[str | None] = mapped_column(String(200))
+    court: Mapped[str] = mapped_column(String(200))
+    case_number: Mapped[str] = mapped_column(String(100))
+    basis_document: Mapped[str] = mapped_column(String(200))
+    basis_issuer: Mapped[str] = mapped_column(String(200))
+    obligations: Mapped[str] = mapped_column(Text)
+    performance: Mapped[str] = mapped_column(String(32))
+    circumstances: Mapped[list[str]] = mapped_column(JSON)
+    published_on: Mapped[dt.date]
+    listed_until: Mapped[dt.date | None]
+    removed_on: Mapped[dt.date | None]
+    removal_reason: Mapped[str | None] = mapped_column(Text)
+    demo: Mapped[bool] = mapped_column(default=False)
+    row_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class DebtorImport(Base):
+    """The audit trail of the debtor list: each import, refused import and delisting, with the
+    file's hash and the counts; never a name, a number or a reason."""
+
+    __tablename__ = "debtor_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    happened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # import | refused | delist
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_format: Mapped[str | None] = mapped_column(String(8))
+    rows: Mapped[int] = mapped_column(default=0)
+    added: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    removed: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    bad_rows: Mapped[int] = mapped_column(default=0)
+    demo: Mapped[bool] = mapped_column(default=False)

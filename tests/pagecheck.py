@@ -114,3 +114,12 @@ def fetch(client: FlaskClient, url: str, status: int = 200, **kwargs) -> Fetched
     check_headers(url, response.headers)
     assert response.mimetype == "text/html", f"{url}: {response.mimetype}"
     return FetchedPage(response, check_html(url, response.get_data(as_text=True)))
+
+
+def submit(client: FlaskClient, url: str, data: dict, status: int = 200, **kwargs) -> FetchedPage:
+    """POST a form, assert the status, and check the page as `fetch` does."""
+    response = client.post(url, data=data, **kwargs)
+    assert response.status_code == status, f"POST {url}: {response.status_code}, expected {status}"
+    check_headers(url, response.headers)
+    assert response.mimetype == "text/html", f"{url}: {response.mimetype}"
+    return FetchedPage(response, check_html(url, response.get_data(as_text=True)))

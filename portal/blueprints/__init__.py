@@ -9,6 +9,7 @@ def all_blueprints() -> list[Blueprint]:
         api,
         cases,
         data,
+        debtors,
         feeds,
         press,
         search,
@@ -22,9 +23,17 @@ def all_blueprints() -> list[Blueprint]:
         press.bp,
         cases.bp,
         search.bp,
+        debtors.bp,
         data.bp,
         statistics.bp,
         feeds.bp,
         sitemap.bp,
         api.bp,
     ]
+
+
+def lookup_blueprints() -> list[Blueprint]:
+    """The blueprints that answer debtor lookups, which share one rate limit per client."""
+    from portal.blueprints import api, debtors
+
+    return [debtors.bp, api.bp]

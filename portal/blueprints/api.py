@@ -1,5 +1,6 @@
 """The JSON API under /api/v1/: listings with filters and pagination (and CSV), single items,
-the changes list and the OpenAPI document. The contract lives in portal/api_spec.py; the records
+the changes list, search, the debtor lookup (POST, rate limited, never cached) and the OpenAPI
+document. The contract lives in portal/api_spec.py; the records
 come from the serialisers of portal/opendata.py, shared with the downloads."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from portal import opendata
@@ -21,9 +22,12 @@ from portal.api_spec import (
     openapi_document,
     parse_params,
 )
+from portal.blueprints.debtors import QUERY_ERRORS, private_response, run_lookup
 from portal.blueprints.search import hit_endpoint, run_search
+from portal.debtors.lookup import InvalidQuery, list_state
 from portal.flask_db import db_session
 from portal.http_data import CORS_HEADERS, data_response, json_response, problem
+from portal.models import DebtorRecord
 from portal.queries import (
     ResultPage,
     case_items,
@@ -261,5 +265,70 @@ def search() -> ResponseReturnValue:
                 }
                 for hit in results.hits
             ],
+        }
+    )
+
+
+def _debtor_record(record: DebtorRecord) -> dict[str, Any]:
+    person = record.kind == "person"
+    return {
+        "name": record.name,
+        "kind": record.kind,
+        "identifier": {
+            "type": "resident_id" if person else "unified_social_credit_code",
+            "value": record.id_display,
+            "masked": person,
+        },
+        "legal_representative": record.legal_representative,
+        "court": record.court,
+        "case_number": record.case_number,
+        "basis_document": record.basis_document,
+        "basis_issuer": record.basis_issuer,
+        "obligations": record.obligations,
+        "performance": record.performance,
+        "circumstances": record.circumstances,
+        "published_on": record.published_on.isoformat(),
+        "demonstration": record.demo,
+    }
+
+
+@bp.post("/debtors/lookup")
+def debtor_lookup() -> ResponseReturnValue:
+    """Look a debtor up: {"name": ..., "id_number": ... (optional)} in, the listed records out."""
+    return private_response(_debtor_lookup())
+
+
+def _debtor_lookup() -> Response:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return problem(
+            400,
+            'Send a JSON object such as {"name": "...", "id_number": "..."} '
+            "with Content-Type: application/json.",
+        )
+    name, number = body.get("name"), body.get("id_number")
+    if not isinstance(name, str) or not isinstance(number, str | None):
+        return problem(400, '"name" must be a string, and "id_number" a string or absent.')
+    try:
+        result = run_lookup(name, number)
+    except InvalidQuery as error:
+        return problem(
+            422,
+            "The lookup cannot be run as sent.",
+            errors=[
+                {"field": "id_number" if field == "number" else field, "code": code,
+                 "detail": str(QUERY_ERRORS[code])}
+                for field, code in error.errors.items()
+            ],
+        )  # fmt: skip
+    state = list_state(db_session())
+    return jsonify(
+        {
+            "as_of": state.as_of.isoformat() if state else None,
+            "demonstration_data": bool(state and state.demo),
+            "found": result.found,
+            "match": "name_and_number" if result.by_number else "name",
+            "truncated": result.truncated,
+            "records": [_debtor_record(record) for record in result.records],
         }
     )

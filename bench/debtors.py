@@ -1,0 +1,141 @@
+"""Benchmark of the debtor list: import N generated records into SQLite (rows/s, peak memory),
+then exact (name + number) and name-only lookups through the domain function and over HTTP
+(the Flask test client), with their p50 and p95.
+
+    .venv/bin/python bench/debtors.py                 # 1,000,000 records, 10,000 lookups each
+    .venv/bin/python bench/debtors.py --count 100000  # a quicker run
+
+Figures, not a test: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from portal import create_app
+from portal.database import upgrade_schema
+from portal.debtors.demo import generate
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.importer import import_debtors
+from portal.debtors.lookup import court_today, lookup, parse_query
+from portal.debtors.records import FIELDS
+from portal.flask_db import session_factory
+
+SECRET = "benchmark-secret-key"
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_file(path: Path, count: int, seed: int, samples: int) -> tuple[list, list]:
+    """Stream `count` records to CSV; keep `samples` listed (name, number) pairs to look up."""
+    today = court_today()
+    stride = max(1, count // (samples * 2))
+    exact: list[tuple[str, str]] = []
+    with path.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.DictWriter(target, fieldnames=FIELDS)
+        writer.writeheader()
+        for index, (values, state) in enumerate(generate(count, seed, today)):
+            writer.writerow(values)
+            if state == "listed" and index % stride == 0 and len(exact) < samples:
+                exact.append((values["name"], values["id_number"]))
+    rng = random.Random(seed)
+    names = [name for name, _ in exact]
+    rng.shuffle(names)
+    return exact, names
+
+
+def percentiles(timings: list[float]) -> str:
+    cuts = statistics.quantiles(timings, n=100)
+    return f"p50 {cuts[49] * 1000:.2f} ms, p95 {cuts[94] * 1000:.2f} ms"
+
+
+def timed(calls) -> list[float]:
+    timings = []
+    for call in calls:
+        start = time.perf_counter()
+        call()
+        timings.append(time.perf_counter() - start)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--lookups", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dir", type=Path, default=None, help="work folder (default: a temp one)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+        work = Path(folder)
+        csv_path = work / "debtors.csv"
+        start = time.perf_counter()
+        exact, names = write_file(csv_path, args.count, args.seed, args.lookups)
+        size, seconds = csv_path.stat().st_size / 2**20, time.perf_counter() - start
+        print(f"generated {args.count:,} records ({size:.0f} MiB CSV) in {seconds:.1f} s; "
+              f"peak RSS so far {peak_rss_mib():.0f} MiB")  # fmt: skip
+
+        app = create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+                "SECRET_KEY": SECRET,
+                "RATELIMIT_ENABLED": False,
+            }
+        )
+        factory = session_factory(app)
+        upgrade_schema(factory.kw["bind"])
+        keys = IdentityKeys.from_secret(SECRET)
+
+        start, cpu = time.perf_counter(), time.process_time()
+        report = import_debtors(factory, csv_path, keys, demo=True)
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(f"import: {report.summary()}")
+        # CPU time too: the machine's two cores are shared, so the wall clock includes waiting.
+        print(f"import: {args.count / elapsed:,.0f} rows/s ({elapsed:.1f} s wall, {cpu:.1f} s CPU: "
+              f"{args.count / cpu:,.0f} rows per CPU-second); "
+              f"peak RSS of the process {peak_rss_mib():.0f} MiB")  # fmt: skip
+
+        start = time.perf_counter()
+        again = import_debtors(factory, csv_path, keys, demo=True)
+        elapsed = time.perf_counter() - start
+        print(f"re-import of the same file: {again.unchanged:,} unchanged, "
+              f"{args.count / elapsed:,.0f} rows/s ({elapsed:.1f} s)")  # fmt: skip
+
+        today = court_today()
+        with factory() as session:
+            queries = [parse_query(name, number) for name, number in exact]
+            found = sum(lookup(session, keys, query, today).found for query in queries[:100])
+            assert found == min(100, len(queries)), "sampled records must be found"
+            timings = timed(lambda q=q: lookup(session, keys, q, today) for q in queries)
+            print(f"domain, name + number ({len(timings):,}): {percentiles(timings)}")
+            name_queries = [parse_query(name, None) for name in names]
+            timings = timed(lambda q=q: lookup(session, keys, q, today) for q in name_queries)
+            print(f"domain, name only ({len(timings):,}): {percentiles(timings)}")
+
+        client = app.test_client()
+        pages = [{"name": name, "number": number} for name, number in exact]
+        timings = timed(lambda d=d: client.post("/en/debtors/", data=d) for d in pages)
+        print(f"HTTP page, name + number ({len(timings):,}): {percentiles(timings)}")
+        timings = timed(lambda n=n: client.post("/en/debtors/", data={"name": n}) for n in names)
+        print(f"HTTP page, name only ({len(timings):,}): {percentiles(timings)}")
+        bodies = [{"name": name, "id_number": number} for name, number in exact]
+        timings = timed(lambda b=b: client.post("/api/v1/debtors/lookup", json=b) for b in bodies)
+        print(f"HTTP API, name + number ({len(timings):,}): {percentiles(timings)}")
+        print(f"peak RSS at the end {peak_rss_mib():.0f} MiB")
+        session_factory(app).kw["bind"].dispose()
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,244 @@
+"""Importing a debtor file into the database, all or nothing, and delisting one record.
+
+The file is streamed: rows are validated and written in batches inside one transaction, so a
+million-row export needs neither a second pass nor the whole file in memory. After the first bad
+row nothing more is written, every later row is still validated so that the report is complete,
+and the transaction is rolled back: a file with any bad row changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from portal.database import bulk_write_cache
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.records import (
+    RAGGED,
+    DebtorFileError,
+    DebtorRow,
+    RowProblem,
+    inspect_file,
+    parse_row,
+    read_raw_rows,
+)
+from portal.models import DebtorImport, DebtorRecord, utc_now
+
+BATCH_SIZE = 2000
+RECORDS = DebtorRecord.__table__
+
+
+@dataclass
+class ImportReport:
+    """What an import did, by count."""
+
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        """One line for the CLI."""
+        return (
+            f"{self.rows} rows: {self.added} added, {self.updated} updated, "
+            f"{self.removed} removed, {self.unchanged} unchanged"
+        )
+
+
+class DebtorImportError(Exception):
+    """The file has problems; nothing was imported."""
+
+    def __init__(self, problems: list[RowProblem], rows: int = 0) -> None:
+        self.problems = problems
+        self.rows = rows
+        super().__init__("\n".join(str(p) for p in problems))
+
+    @property
+    def bad_rows(self) -> int:
+        """How many rows have at least one problem."""
+        return len({problem.row for problem in self.problems})
+
+
+def import_debtors(
+    factory: sessionmaker[Session],
+    path: Path,
+    keys: IdentityKeys,
+    *,
+    demo: bool = False,
+    now: dt.datetime | None = None,
+) -> ImportReport:
+    """Import a CSV or JSON file; DebtorImportError (and no change) if any row is bad."""
+    now = now or utc_now()
+    try:
+        summary = inspect_file(path)
+    except DebtorFileError as error:
+        _record_refusal(factory, now, None, None, 0, [error.problem], demo)
+        raise DebtorImportError([error.problem]) from None
+    problems: list[RowProblem] = []
+    report = ImportReport()
+    try:
+        with factory.begin() as session, bulk_write_cache(session):
+            _import_rows(session, path, summary.format, keys, demo, now, report, problems)
+            if problems:
+                raise DebtorImportError(problems, report.rows)
+            session.add(
+                DebtorImport(
+                    happened_at=now, action="import", file_sha256=summary.sha256,
+                    file_format=summary.format, rows=report.rows, added=report.added,
+                    updated=report.updated, removed=report.removed, unchanged=report.unchanged,
+                    demo=demo,
+                )
+            )  # fmt: skip
+    except DebtorFileError as error:
+        problems.append(error.problem)
+        _record_refusal(factory, now, summary.sha256, summary.format, report.rows, problems, demo)
+        raise DebtorImportError(problems, report.rows) from None
+    except DebtorImportError:
+        _record_refusal(factory, now, summary.sha256, summary.format, report.rows, problems, demo)
+        raise
+    return report
+
+
+def _import_rows(
+    session: Session,
+    path: Path,
+    file_format: str,
+    keys: IdentityKeys,
+    demo: bool,
+    now: dt.datetime,
+    report: ImportReport,
+    problems: list[RowProblem],
+) -> None:
+    first_row_of: dict[str, int] = {}
+    batch: list[DebtorRow] = []
+    for row_number, raw in read_raw_rows(path, file_format):
+        report.rows += 1
+        row = parse_row(row_number, raw, keys, problems, demo=demo)
+        record_id = raw.get("record_id")
+        if RAGGED not in raw and isinstance(record_id, str) and record_id.strip():
+            first = first_row_of.setdefault(record_id.strip(), row_number)
+            if first != row_number:
+                problems.append(
+                    RowProblem(row_number, "record_id", f"repeats the record id of row {first}")
+                )
+        if row is None or problems:
+            batch.clear()  # nothing more is written once any row is bad
+            continue
+        batch.append(row)
+        if len(batch) >= BATCH_SIZE:
+            _write_batch(session, batch, now, report)
+            batch.clear()
+    if batch and not problems:
+        _write_batch(session, batch, now, report)
+
+
+def _stored_values(row: DebtorRow) -> dict[str, Any]:
+    return {
+        "record_id": row.record_id, "name": row.name, "name_key": row.name_key,
+        "kind": row.kind.value, "id_display": row.id_display, "id_hash": row.id_hash,
+        "legal_representative": row.legal_representative, "court": row.court,
+        "case_number": row.case_number, "basis_document": row.basis_document,
+        "basis_issuer": row.basis_issuer, "obligations": row.obligations,
+        "performance": row.performance.value,
+        "circumstances": [item.value for item in row.circumstances],
+        "published_on": row.published_on, "listed_until": row.listed_until,
+        "removed_on": row.removed_on, "removal_reason": row.removal_reason, "demo": row.demo,
+        "row_hash": row.row_hash,
+    }  # fmt: skip
+
+
+def _write_batch(
+    session: Session, batch: list[DebtorRow], now: dt.datetime, report: ImportReport
+) -> None:
+    existing = {
+        found.record_id: found
+        for found in session.execute(
+            select(
+                RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removed_on,
+                RECORDS.c.removal_reason,
+            ).where(RECORDS.c.record_id.in_([row.record_id for row in batch]))
+        )
+    }  # fmt: skip
+    inserts, updates = [], []
+    for row in batch:
+        values = _stored_values(row)
+        current = existing.get(row.record_id)
+        if current is None:
+            inserts.append(values | {"created_at": now, "updated_at": now})
+            report.added += 1
+        elif current.row_hash == values["row_hash"]:
+            report.unchanged += 1
+        else:
+            if current.removed_on is not None and row.removed_on is None:
+                # Removal is final: an import never re-lists a record (a new listing gets a new
+                # record id), so a record delisted at once stays delisted.
+                values["removed_on"] = current.removed_on
+                values["removal_reason"] = current.removal_reason
+            elif current.removed_on is None and row.removed_on is not None:
+                report.removed += 1
+            updates.append(values | {"record_pk": current.id, "updated_at": now})
+            report.updated += 1
+    # Core statements with the same keys in every row: one executemany per batch (the ORM's bulk
+    # insert splits a batch wherever the optional fields change from empty to set).
+    if inserts:
+        session.execute(RECORDS.insert(), inserts)
+    if updates:
+        session.execute(
+            RECORDS.update().where(RECORDS.c.id == bindparam("record_pk")),
+            updates,
+        )
+
+
+def _record_refusal(
+    factory: sessionmaker[Session],
+    now: dt.datetime,
+    sha256: str | None,
+    file_format: str | None,
+    rows: int,
+    problems: Iterable[RowProblem],
+    demo: bool,
+) -> None:
+    """Keep a trace of a refused import, in its own transaction (the import's was rolled back)."""
+    bad_rows = len({problem.row for problem in problems})
+    with factory.begin() as session:
+        session.add(
+            DebtorImport(
+                happened_at=now, action="refused", file_sha256=sha256, file_format=file_format,
+                rows=rows, bad_rows=bad_rows, demo=demo,
+            )
+        )  # fmt: skip
+
+
+class UnknownRecord(LookupError):
+    """No record has this record id."""
+
+
+def delist(
+    factory: sessionmaker[Session],
+    record_id: str,
+    reason: str,
+    *,
+    today: dt.date,
+    now: dt.datetime | None = None,
+) -> bool:
+    """Remove one record from the list at once; False if it was already removed."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a reason is required")
+    now = now or utc_now()
+    with factory.begin() as session:
+        record = session.scalar(select(DebtorRecord).where(DebtorRecord.record_id == record_id))
+        if record is None:
+            raise UnknownRecord(record_id)
+        if record.removed_on is not None:
+            return False
+        record.removed_on, record.removal_reason, record.updated_at = today, reason, now
+        session.add(DebtorImport(happened_at=now, action="delist", removed=1, demo=record.demo))
+    return True

@@ -1,0 +1,119 @@
+"""The debtor commands as an operator runs them: import-debtors, delist, demo-debtors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from portal.cli import cli
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.lookup import court_today, lookup, parse_query
+from portal.models import DebtorRecord
+from tests.debtorfiles import TEST_SECRET, person, write_csv
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, database_url: str):
+    """Run `portal ...` against the test database, schema migrated."""
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    monkeypatch.setenv("PORTAL_SECRET_KEY", TEST_SECRET)
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    assert invoke("db", "upgrade").exit_code == 0
+    return invoke
+
+
+def stored(database_url: str) -> dict[str, DebtorRecord]:
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return {r.record_id: r for r in session.scalars(select(DebtorRecord))}
+    finally:
+        engine.dispose()
+
+
+def test_import_reports_its_counts_then_nothing_changed(run, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "list.csv", [person("R1"), person("R2", name="李四")])
+    first = run("import-debtors", str(path))
+    assert first.exit_code == 0
+    assert "2 rows: 2 added, 0 updated, 0 removed, 0 unchanged" in first.output
+    assert (
+        "2 rows: 0 added, 0 updated, 0 removed, 2 unchanged"
+        in run("import-debtors", str(path)).output
+    )
+
+
+def test_a_bad_file_exits_1_listing_every_problem(run, tmp_path: Path, database_url: str) -> None:
+    path = write_csv(tmp_path / "list.csv", [person("R1"), person("R2", kind="x"), person("R1")])
+    result = run("import-debtors", str(path))
+    assert result.exit_code == 1
+    assert "Nothing was imported: 2 problem(s) in list.csv (2 bad row(s)):" in result.output
+    assert "row 3, field 'kind': must be one of person, organisation, not 'x'" in result.output
+    assert "row 4, field 'record_id': repeats the record id of row 2" in result.output
+    assert stored(database_url) == {}
+
+
+def test_delist_removes_a_record_or_says_why_not(run, tmp_path: Path, database_url: str) -> None:
+    run("import-debtors", str(write_csv(tmp_path / "list.csv", [person("R1")])))
+    result = run("delist", "R1", "--reason", "paid in full")
+    assert (result.exit_code, result.output.strip()) == (0, "R1 removed from the list")
+    assert stored(database_url)["R1"].removal_reason == "paid in full"
+    assert run("delist", "R1", "--reason", "again").output.strip() == "R1 was already removed"
+    unknown = run("delist", "NOPE", "--reason", "x")
+    assert unknown.exit_code == 1
+    assert "No record has the id 'NOPE'" in unknown.output
+    assert run("delist", "R1").exit_code == 2  # --reason is required
+
+
+def test_demo_data_imports_with_demo_and_its_example_is_found(
+    run, tmp_path: Path, database_url: str
+) -> None:
+    out = tmp_path / "demo.csv"
+    result = run("demo-debtors", "--count", "200", "--seed", "7", "--out", str(out),
+                 "--show-example")  # fmt: skip
+    assert result.exit_code == 0
+    match = re.search(r"the name (\S+) and the ID number (\d{17}[\dX])", result.output)
+    assert match, result.output
+    name, number = match.groups()
+    assert name.startswith("示例")
+    refused = run("import-debtors", str(out))  # demonstration ids need --demo
+    assert refused.exit_code == 1
+    assert "200 rows: 200 added" in run("import-debtors", "--demo", str(out)).output
+    records = stored(database_url)
+    assert all(r.demo and r.name.startswith("示例") for r in records.values())
+    assert {r.kind for r in records.values()} == {"person", "organisation"}
+    assert any(r.removed_on for r in records.values())
+    assert any(r.listed_until and r.listed_until < court_today() for r in records.values())
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            found = lookup(session, IdentityKeys.from_secret(TEST_SECRET),
+                           parse_query(name, number), court_today())  # fmt: skip
+    finally:
+        engine.dispose()
+    assert [r.name for r in found.records] == [name]
+
+
+def test_the_same_seed_writes_the_same_file(run, tmp_path: Path) -> None:
+    for name in ("a.csv", "b.csv"):
+        run("demo-debtors", "--count", "50", "--seed", "3", "--out", str(tmp_path / name))
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_demo_data_is_never_imported_in_production(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "demo.csv"
+    run("demo-debtors", "--count", "5", "--out", str(out))
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_SITE_URL", "https://portal.example.test")
+    result = CliRunner().invoke(cli, ["import-debtors", "--demo", str(out)])
+    assert result.exit_code == 2
+    assert "never imported into a production portal" in result.output
