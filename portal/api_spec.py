@@ -232,7 +232,10 @@ SINGLE_ITEMS = {
         "/press-releases/{year}/{slug}",
         "One press release",
         PRESS_RELEASES,
-        (("year", {"type": "integer"}), ("slug", {"type": "string"})),
+        (
+            ("year", {"type": "integer", "minimum": 1000, "maximum": 9999}),
+            ("slug", {"type": "string"}),
+        ),
     ),
     "case": (
         "/cases/{collection}/{slug}",

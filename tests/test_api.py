@@ -259,3 +259,10 @@ def test_a_page_number_beyond_any_listing_is_refused_not_overflowed(api: FlaskCl
     response = api.get("/api/v1/cases?page=1844674407371046581")
     assert response.status_code == 400
     assert response.get_json()["parameter"] == "page"
+
+
+def test_a_release_year_beyond_four_digits_is_not_found(api: FlaskClient) -> None:
+    # Found by schemathesis: a 19-digit year once overflowed the database's integer.
+    response = api.get("/api/v1/press-releases/9223372036854775808/0")
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"

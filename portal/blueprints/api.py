@@ -162,7 +162,7 @@ def press_releases() -> ResponseReturnValue:
     return _listing(LISTINGS["press_releases"], fetch)
 
 
-@bp.route("/press-releases/<int:year>/<slug>")
+@bp.route("/press-releases/<int(fixed_digits=4):year>/<slug>")
 def press_release(year: int, slug: str) -> ResponseReturnValue:
     versions = release_versions(db_session(), year, slug)
     if not versions:

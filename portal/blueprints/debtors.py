@@ -19,6 +19,7 @@ from portal.debtors.lookup import (
     lookup,
     parse_query,
 )
+from portal.debtors.records import CIRCUMSTANCE_NAMES, PERFORMANCE_NAMES
 from portal.flask_db import db_session
 from portal.web_i18n import render_page
 
@@ -33,25 +34,10 @@ QUERY_ERRORS = {
         "Check every character, the last one especially."
     ),
 }
-PERFORMANCE_LABELS = {
-    "unperformed": _l("Not performed at all"),
-    "partially_performed": _l("Partially performed"),
-}
-CIRCUMSTANCE_LABELS = {
-    "refuses_despite_ability": _l("Able to perform the obligations but refuses to"),
-    "obstructs_enforcement": _l(
-        "Obstructs or resists enforcement by false evidence, violence, threats or similar means"
-    ),
-    "evades_enforcement": _l(
-        "Evades enforcement by false litigation or arbitration, or by hiding or transferring "
-        "property"
-    ),
-    "violates_property_reporting": _l("Violates the duty to report property"),
-    "violates_consumption_restriction": _l("Violates a consumption restriction order"),
-    "breaches_settlement": _l(
-        "Refuses without good reason to perform an enforcement settlement agreement"
-    ),
-}
+
+
+def _names(names: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
+    return {key: by_language[lang] for key, by_language in names.items()}
 
 
 def debtor_keys() -> IdentityKeys:
@@ -98,8 +84,8 @@ def index(lang: str) -> ResponseReturnValue:
         "result": None,
         "name": "",
         "with_number": False,
-        "performance_labels": PERFORMANCE_LABELS,
-        "circumstance_labels": CIRCUMSTANCE_LABELS,
+        "performance_labels": _names(PERFORMANCE_NAMES, lang),
+        "circumstance_labels": _names(CIRCUMSTANCE_NAMES, lang),
     }
     status = 200
     if request.method == "POST":

@@ -55,6 +55,45 @@ class Circumstance(StrEnum):
     BREACHES_SETTLEMENT = "breaches_settlement"
 
 
+# What each kind, circumstance and performance status is called, in both languages: the lookup
+# page and the register's statistics show these names.
+KIND_NAMES = {
+    "person": {"en": "Person", "zh": "自然人"},
+    "organisation": {"en": "Organisation", "zh": "法人或其他组织"},
+}
+CIRCUMSTANCE_NAMES = {
+    "refuses_despite_ability": {
+        "en": "Able to perform the obligations but refuses to",
+        "zh": "有履行能力而拒不履行生效法律文书确定义务",
+    },
+    "obstructs_enforcement": {
+        "en": "Obstructs or resists enforcement by false evidence, violence, threats or similar "
+        "means",
+        "zh": "以伪造证据、暴力、威胁等方法妨碍、抗拒执行",
+    },
+    "evades_enforcement": {
+        "en": "Evades enforcement by false litigation or arbitration, or by hiding or "
+        "transferring property",
+        "zh": "以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行",
+    },
+    "violates_property_reporting": {
+        "en": "Violates the duty to report property",
+        "zh": "违反财产报告制度",
+    },
+    "violates_consumption_restriction": {
+        "en": "Violates a consumption restriction order",
+        "zh": "违反限制消费令",
+    },
+    "breaches_settlement": {
+        "en": "Refuses without good reason to perform an enforcement settlement agreement",
+        "zh": "无正当理由拒不履行执行和解协议",
+    },
+}
+PERFORMANCE_NAMES = {
+    "unperformed": {"en": "Not performed at all", "zh": "全部未履行"},
+    "partially_performed": {"en": "Partially performed", "zh": "部分未履行"},
+}
+
 FIELDS = (
     "record_id", "name", "kind", "id_number", "legal_representative", "court", "case_number",
     "basis_document", "basis_issuer", "obligations", "performance", "circumstances",
