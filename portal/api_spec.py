@@ -303,6 +303,45 @@ SEARCH_RESULTS_SCHEMA: dict[str, Any] = {
 }
 
 
+DEBTOR_LOOKUP_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "as_of": {"type": ["string", "null"], "format": "date-time"},
+        "demonstration_data": {"type": "boolean"},
+        "found": {"type": "boolean"},
+        "match": {"type": "string", "enum": ["name_and_number", "name"]},
+        "truncated": {"type": "boolean"},
+        "records": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["person", "organisation"]},
+                    "identifier": {
+                        "type": "object",
+                        "properties": {
+                            "type": {
+                                "type": "string",
+                                "enum": ["resident_id", "unified_social_credit_code"],
+                            },
+                            "value": {"type": "string"},
+                            "masked": {"type": "boolean"},
+                        },
+                        "required": ["type", "value", "masked"],
+                    },
+                    "court": {"type": "string"},
+                    "case_number": {"type": "string"},
+                    "published_on": {"type": "string", "format": "date"},
+                },
+                "required": ["name", "kind", "identifier", "court", "published_on"],
+            },
+        },
+    },
+    "required": ["as_of", "found", "match", "records"],
+}
+
+
 def _problem_response(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -432,6 +471,44 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
                 "304": {"description": "Not modified"},
                 "400": errors["400"],
                 "503": _problem_response("The search index is missing or cannot be read"),
+            },
+        }
+    }
+    schemas["DebtorLookup"] = DEBTOR_LOOKUP_SCHEMA
+    paths["/debtors/lookup"] = {
+        "post": {
+            "operationId": "debtor_lookup",
+            "summary": "Is a person or organisation on the list of dishonest persons?",
+            "description": "Send the name and, for an exact answer, the resident ID number or "
+            "unified social credit code. Only records listed now are returned; a person's "
+            "number is returned masked. Rate limited per client; never cached.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string", "maxLength": 200},
+                                "id_number": {"type": ["string", "null"]},
+                            },
+                            "required": ["name"],
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "The listed records that match (possibly none)",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/DebtorLookup"}
+                        }
+                    },
+                },
+                "400": _problem_response("The body is not a JSON object with a name"),
+                "422": _problem_response("The name or the number cannot be used as sent"),
+                "429": _problem_response("Too many lookups from this client; see Retry-After"),
             },
         }
     }
