@@ -26,6 +26,7 @@ from portal.docx_import import (
     write_files,
 )
 from portal.flask_db import session_factory
+from portal.freezing import FreezeError, freeze, freeze_writers
 from portal.i18n import LANGUAGE_CODES
 from portal.loading import load_content
 from portal.search.index import IndexCheckFailed, IndexLocked
@@ -206,3 +207,24 @@ def demo_debtors_command(count: int, seed: int, out: Path, show_example: bool) -
     if show_example and example:
         name, number = example
         click.echo(f"Try the lookup with the name {name} and the ID number {number}")
+
+
+@cli.command("freeze")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--full", is_flag=True, help="Render every page again, not only the changed ones.")
+@click.option("--no-pagefind", is_flag=True, help="Skip the in-browser search index.")
+@with_appcontext
+def freeze_command(out: Path, full: bool, no_pagefind: bool) -> None:
+    """Freeze the whole portal into static files in OUT (stale files in OUT are removed)."""
+    try:
+        report = freeze(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            out,
+            incremental=not full,
+            pagefind=not no_pagefind,
+            extra_writers=freeze_writers(),
+        )
+    except FreezeError as error:
+        click.echo(f"The freeze failed: {error}", err=True)
+        sys.exit(1)
+    click.echo(report.summary())

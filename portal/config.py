@@ -41,6 +41,9 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "TRUSTED_PROXIES": "0",
         "PRESS_PAGE_SIZE": 20,
         "CASES_PAGE_SIZE": 50,
+        # True while `portal freeze` renders pages: templates then leave out what only a live
+        # server can answer (the API) and use the in-browser search and lookup instead.
+        "FREEZING": False,
         "SEARCH_PAGE_SIZE": 10,
         # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).
         "DEBTOR_LOOKUP_LIMITS": "10 per minute;100 per day",

@@ -92,15 +92,21 @@ def release_years(session: Session) -> list[tuple[int, int]]:
     return [(year, count) for year, count in session.execute(query)]
 
 
+# Queries that read named items (not a listing) say so, so that an incremental freeze knows a
+# page that ran them depends on those rows alone, not on everything in their table.
+BY_KEY = {"by_key": True}
+
+
 def release_versions(session: Session, year: int, slug: str) -> dict[str, PressRelease]:
     """Every language version of one release, by language code."""
     query = select(PressRelease).where(PressRelease.year == year, PressRelease.slug == slug)
-    return {release.lang: release for release in session.scalars(query)}
+    return {release.lang: release for release in session.scalars(query.execution_options(**BY_KEY))}
 
 
 def page_versions(session: Session, slug: str) -> dict[str, Page]:
     """Every language version of one plain page, by language code."""
-    return {page.lang: page for page in session.scalars(select(Page).where(Page.slug == slug))}
+    query = select(Page).where(Page.slug == slug).execution_options(**BY_KEY)
+    return {page.lang: page for page in session.scalars(query)}
 
 
 # Typical cases
@@ -177,26 +183,28 @@ def collections_newest_first(session: Session, lang: str) -> list[Collection]:
 
 def collection_versions(session: Session, key: str) -> dict[str, Collection]:
     """Every language version of one collection, by language code."""
-    query = select(Collection).where(Collection.key == key)
+    query = select(Collection).where(Collection.key == key).execution_options(**BY_KEY)
     return {collection.lang: collection for collection in session.scalars(query)}
 
 
 def collections_by_key(session: Session, keys: Iterable[str], lang: str) -> dict[str, Collection]:
     """The collections with these keys, in `lang` where possible."""
     query = _one_version_each(Collection, lang, lambda other: other.key == Collection.key)
-    return {c.key: c for c in session.scalars(query.where(Collection.key.in_(list(keys))))}
+    query = query.where(Collection.key.in_(list(keys))).execution_options(**BY_KEY)
+    return {c.key: c for c in session.scalars(query)}
 
 
 def collection_cases(session: Session, key: str, lang: str) -> list[Case]:
     """The cases of one collection in order, one version each."""
     query = _listed_cases(lang).where(Case.collection == key).order_by(Case.number)
-    return list(session.scalars(query))
+    # Only this collection's cases matter to a page that lists them.
+    return list(session.scalars(query.execution_options(partition=("cases", "collection", key))))
 
 
 def case_versions(session: Session, collection: str, slug: str) -> dict[str, Case]:
     """Every language version of one case, by language code."""
     query = select(Case).where(Case.collection == collection, Case.slug == slug)
-    return {case.lang: case for case in session.scalars(query)}
+    return {case.lang: case for case in session.scalars(query.execution_options(**BY_KEY))}
 
 
 def release_of_collection(

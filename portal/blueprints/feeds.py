@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
@@ -196,6 +196,8 @@ def feeds_of_page(endpoint: str, values: dict[str, Any]) -> list[dict[str, str]]
     if endpoint == "site.home":
         return [press_feed, cases_feed]
     if endpoint == "search.index":
+        if current_app.config["FREEZING"]:
+            return []  # a static copy cannot answer a search's feed
         return [{
             "title": gettext("These search results"),
             "url": url_for("feeds.search", lang=lang, **search_parameters()),

@@ -76,6 +76,9 @@ def hit_url(hit: Any) -> str:
 
 @bp.route("/")
 def index(lang: str) -> ResponseReturnValue:
+    if current_app.config["FREEZING"]:
+        # The static copy searches in the browser, with the Pagefind index the freeze builds.
+        return render_page("search/index.html", static_search=True, facet_names=FACET_NAMES)
     search = request_from_args(request.args, lang)
     results = run_search(search)
     return render_page(

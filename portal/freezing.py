@@ -1,0 +1,433 @@
+"""Freezing the portal into static files that any web server or CDN can host.
+
+Every public page is rendered through the app itself (its test client), in both languages,
+with the feeds, the open-data files, the sitemap, robots.txt, attachments, static assets and a
+404 page. Stale files are removed, and every link and asset in the output must point to a file
+in it, or the freeze fails naming both.
+
+A freeze is incremental: while rendering a page it records what the page read from the database
+(the rows it loaded, the tables it listed, the collection whose cases it listed), and the next
+freeze renders again only the pages whose inputs changed. Files whose bytes did not change are
+not rewritten, so they keep their timestamps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import posixpath
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from flask import Flask, render_template, url_for
+from sqlalchemy import Table, event, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import find_tables
+
+from portal.flask_db import session_factory
+from portal.i18n import LANGUAGE_CODES
+from portal.loading import load_content
+from portal.models import Attachment, Base, PressRelease
+from portal.site_map import public_pages
+
+# Tables whose rows a page depends on one by one; any other table a page reads, it depends on
+# whole. Attachments and case measures are part of their release's or case's own version.
+ROW_TABLES = ("press_releases", "cases", "collections", "pages")
+COVERED_TABLES = frozenset({"attachments", "case_measures", "alembic_version", "removals"})
+MANIFEST_NAME = "freeze-manifest.json"
+# What the freeze regenerates whole every time, and so never counts as stale.
+REGENERATED = ("pagefind",)
+NOT_FOUND_PROBE = "this-page-does-not-exist"
+_LINK = re.compile(rb"""(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+class FreezeError(RuntimeError):
+    """The freeze found a page that answers an error, or a link to a file not in the output."""
+
+
+@dataclasses.dataclass
+class FreezeReport:
+    """What a freeze did, for the CLI and the benchmark."""
+
+    urls: int = 0
+    rendered: int = 0
+    skipped: int = 0
+    written: int = 0
+    removed: int = 0
+    files: int = 0
+    bytes: int = 0
+    render_seconds: float = 0.0
+    pagefind_seconds: float = 0.0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """One paragraph for the CLI."""
+        return (
+            f"{self.urls} URLs: {self.rendered} rendered, {self.skipped} unchanged; "
+            f"{self.written} files written, {self.removed} stale files removed; "
+            f"{self.files} files, {self.bytes / 1_000_000:.1f} MB in all; "
+            f"pages {self.render_seconds:.1f} s, Pagefind {self.pagefind_seconds:.1f} s, "
+            f"total {self.seconds:.1f} s"
+        )
+
+
+# What a page read -------------------------------------------------------------------------
+
+
+class _ReadRecorder:
+    """Listens to the app's sessions and notes what the page being rendered reads."""
+
+    def __init__(self) -> None:
+        self.reads: set[tuple[Any, ...]] | None = None
+
+    def on_execute(self, state: Any) -> None:
+        if self.reads is None or not state.is_select:
+            return
+        options = state.execution_options
+        if options.get("by_key"):
+            return  # named rows: the rows loaded say it all
+        if partition := options.get("partition"):
+            self.reads.add(("partition", *partition))
+            return
+        for table in find_tables(state.statement, include_selects=True, include_joins=True):
+            if isinstance(table, Table) and table.name not in COVERED_TABLES:
+                self.reads.add(("table", table.name))
+
+    def on_load(self, _session: Session, instance: Any) -> None:
+        if self.reads is not None and instance.__table__.name in ROW_TABLES:
+            self.reads.add(("row", instance.__table__.name, instance.id))
+
+
+class _CurrentVersions:
+    """The version of everything a page can depend on, as the database holds it now."""
+
+    def __init__(self, session: Session, today: str) -> None:
+        self.session = session
+        self.today = today
+        self.rows: dict[str, dict[int, str]] = {}
+        for name in ROW_TABLES:
+            table = Base.metadata.tables[name]
+            query = select(table.c.id, table.c.source_hash, table.c.updated_at)
+            self.rows[name] = {i: f"{h}@{u}" for i, h, u in session.execute(query)}
+        self._tables: dict[str, str] = {}
+        self._partitions: dict[tuple[str, ...], str] = {}
+
+    def version(self, read: tuple[Any, ...]) -> str | None:
+        kind = read[0]
+        if kind == "row":
+            return self.rows.get(read[1], {}).get(read[2])
+        if kind == "partition":
+            return self._partition(tuple(read[1:]))
+        return self._table(read[1])
+
+    def _table(self, name: str) -> str:
+        if name not in self._tables:
+            digest = hashlib.sha256()
+            if name in self.rows:
+                digest.update(repr(sorted(self.rows[name].items())).encode())
+            elif name in Base.metadata.tables:
+                table = Base.metadata.tables[name]
+                for row in self.session.execute(select(table).order_by(*table.primary_key)):
+                    digest.update(repr(tuple(row)).encode())
+                if name == "debtor_records":
+                    digest.update(self.today.encode())  # a listing can expire overnight
+            self._tables[name] = digest.hexdigest()
+        return self._tables[name]
+
+    def _partition(self, partition: tuple[str, ...]) -> str:
+        if partition not in self._partitions:
+            name, column, value = partition
+            table = Base.metadata.tables[name]
+            query = select(table.c.id).where(table.c[column] == value).order_by(table.c.id)
+            versions = [(i, self.rows[name].get(i)) for (i,) in self.session.execute(query)]
+            self._partitions[partition] = hashlib.sha256(repr(versions).encode()).hexdigest()
+        return self._partitions[partition]
+
+
+# Where things go ---------------------------------------------------------------------------
+
+
+def _base_path(app: Flask) -> str:
+    """The sub-path the site is served from ('' at the root), from PORTAL_SITE_URL."""
+    return urlsplit(app.config["SITE_URL"]).path.rstrip("/")
+
+
+def _output_path(url: str) -> str:
+    """The file a URL path (without the base path) is written to, relative to the output."""
+    path = url.split("?", 1)[0].split("#", 1)[0].lstrip("/")
+    return posixpath.join(path, "index.html") if path == "" or path.endswith("/") else path
+
+
+def freeze_urls(app: Flask, session: Session) -> list[str]:
+    """Every URL path (with the base path) that a frozen copy holds."""
+    config = app.config
+    urls: list[str] = []
+    for page in public_pages(session, config["PRESS_PAGE_SIZE"], config["CASES_PAGE_SIZE"]):
+        urls += [url_for(page.endpoint, lang=lang, **page.values) for lang in page.languages]
+        if page.endpoint == "cases.facet" and "page" not in page.values:
+            urls += [url_for("feeds.facet", lang=lang, **page.values) for lang in LANGUAGE_CODES]
+    for lang in LANGUAGE_CODES:
+        for endpoint in ("search.index", "debtors.index", "feeds.press", "feeds.cases"):
+            if endpoint in app.view_functions:
+                urls.append(url_for(endpoint, lang=lang))
+    from portal import opendata
+
+    for dataset in opendata.published_datasets(session):
+        urls += [url_for("data.download", key=dataset.key, format=f) for f in ("csv", "json")]
+    urls += [url_for("data.catalogue"), url_for("sitemap.sitemap"), url_for("sitemap.robots")]
+    paths = session.scalars(select(Attachment.path).where(Attachment.path.is_not(None)).distinct())
+    urls += [url_for("site.attachment_file", path=path) for path in paths]
+    return list(dict.fromkeys(urls))
+
+
+def _static_files(app: Flask) -> Iterator[tuple[str, Path]]:
+    folder = Path(app.static_folder or "")
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            yield f"static/{path.relative_to(folder).as_posix()}", path
+
+
+def _code_version(app: Flask) -> str:
+    """Templates, code, stylesheets, translations and settings: change any, and every page is
+    rendered again."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in ("SITE_URL", "PRESS_PAGE_SIZE", "CASES_PAGE_SIZE", "SEARCH_PAGE_SIZE"):
+        digest.update(f"{name}={app.config.get(name)}".encode())
+    return digest.hexdigest()
+
+
+def _write(target: Path, data: bytes) -> bool:
+    """Write `data` unless the file holds it already (so unchanged files keep their time)."""
+    if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+    return True
+
+
+# Checking the output -----------------------------------------------------------------------
+
+
+def check_links(out: Path, files: Iterable[str], base_path: str, site_url: str) -> None:
+    """Every link and asset of every HTML file in the output must point to a file in it."""
+    present = set(files)
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+    broken: list[str] = []
+    for name in sorted(present):
+        if not name.endswith(".html"):
+            continue
+        page_url = f"{base_path}/{name}"
+        for raw in _LINK.findall((out / name).read_bytes()):
+            link = raw.decode("utf-8", "replace").replace("&amp;", "&")
+            if link.startswith(("#", "mailto:", "tel:", "data:", "javascript:")):
+                continue
+            if re.match(r"^[a-z][a-z0-9+.-]*:", link, re.IGNORECASE) or link.startswith("//"):
+                if not link.startswith(origin + "/") and link != origin:
+                    continue  # another site
+                link = link[len(origin) :] or "/"
+            path = urlsplit(urljoin(page_url, link)).path
+            if not path.startswith(base_path + "/") and path != base_path:
+                broken.append(f"{name} -> {link} (outside {base_path or '/'})")
+                continue
+            target = _output_path(path[len(base_path) :])
+            if target not in present:
+                broken.append(f"{name} -> {link}")
+    if broken:
+        shown = "\n  ".join(broken[:50])
+        more = f"\n  ... and {len(broken) - 50} more" if len(broken) > 50 else ""
+        raise FreezeError(f"{len(broken)} link(s) to files not in the output:\n  {shown}{more}")
+
+
+def _remove_stale(out: Path, keep: set[str]) -> int:
+    removed = 0
+    for path in sorted(out.rglob("*"), reverse=True):
+        relative = path.relative_to(out).as_posix()
+        if relative.split("/", 1)[0] in REGENERATED:
+            continue
+        if path.is_file() and relative not in keep:
+            path.unlink()
+            removed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return removed
+
+
+def _run_pagefind(out: Path) -> None:
+    """Index the output for the search page: one index per language (Chinese segmented)."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(out), "--quiet"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise FreezeError(
+            f"Pagefind failed ({result.returncode}): {result.stderr or result.stdout}"
+        )
+
+
+# The freeze --------------------------------------------------------------------------------
+
+
+def _manifest_path(app: Flask, out: Path) -> Path:
+    # Kept beside the instance, not in the output: it is not for publication.
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return Path(app.instance_path) / "freeze" / f"{key}-{MANIFEST_NAME}"
+
+
+def _load_manifest(path: Path, code_version: str) -> dict[str, Any]:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest["pages"] if manifest.get("code") == code_version else {}
+
+
+def freeze(
+    app: Flask,
+    out: Path,
+    *,
+    incremental: bool = True,
+    pagefind: bool = True,
+    extra_writers: Iterable[Any] = (),
+) -> FreezeReport:
+    """Freeze the whole site into `out`; see the module's docstring."""
+    started = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    report = FreezeReport()
+    base_path = _base_path(app)
+    factory = session_factory(app)
+    with factory() as session:
+        if session.scalar(select(func.count()).select_from(PressRelease)) == 0:
+            load_content(factory, Path(app.config["CONTENT_DIR"]), Path(app.config["CASES_DIR"]))
+    previous_freezing = app.config["FREEZING"]
+    app.config["FREEZING"] = True
+    recorder = _ReadRecorder()
+    event.listen(factory, "do_orm_execute", recorder.on_execute)
+    event.listen(factory, "loaded_as_persistent", recorder.on_load)
+    try:
+        produced = _freeze_pages(app, out, base_path, recorder, report, incremental)
+        for writer in extra_writers:
+            with factory() as session:
+                for relative, data in writer(session):
+                    report.written += _write(out / relative, data)
+                    produced.add(relative)
+    finally:
+        event.remove(factory, "loaded_as_persistent", recorder.on_load)
+        event.remove(factory, "do_orm_execute", recorder.on_execute)
+        app.config["FREEZING"] = previous_freezing
+    report.removed = _remove_stale(out, produced)
+    check_links(out, produced, base_path, app.config["SITE_URL"])
+    if pagefind:
+        pagefind_started = time.perf_counter()
+        _run_pagefind(out)
+        report.pagefind_seconds = time.perf_counter() - pagefind_started
+    files = [p for p in out.rglob("*") if p.is_file()]
+    report.files, report.bytes = len(files), sum(p.stat().st_size for p in files)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _freeze_pages(
+    app: Flask,
+    out: Path,
+    base_path: str,
+    recorder: _ReadRecorder,
+    report: FreezeReport,
+    incremental: bool,
+) -> set[str]:
+    render_started = time.perf_counter()
+    code_version = _code_version(app)
+    manifest_path = _manifest_path(app, out)
+    previous = _load_manifest(manifest_path, code_version) if incremental else {}
+    client = app.test_client()
+    base_url = f"http://freeze.invalid{base_path}/"
+    produced: set[str] = set()
+    pages: dict[str, Any] = {}
+    factory = session_factory(app)
+    with factory() as session, app.test_request_context(base_url=base_url):
+        from portal.debtors.lookup import court_today
+
+        current = _CurrentVersions(session, court_today().isoformat())
+        urls = freeze_urls(app, session)
+    report.urls = len(urls)
+    for url in urls:
+        relative = _output_path(url[len(base_path) :])
+        produced.add(relative)
+        known = previous.get(url)
+        if (
+            known
+            and (out / relative).is_file()
+            and all(current.version(tuple(read)) == version for read, version in known["reads"])
+        ):
+            pages[url] = known
+            report.skipped += 1
+            continue
+        recorder.reads = set()
+        response = client.get(url[len(base_path) :], base_url=base_url)
+        reads, recorder.reads = recorder.reads, None
+        if response.status_code != 200:
+            raise FreezeError(f"{url} answered {response.status_code}; nothing was published")
+        report.rendered += 1
+        report.written += _write(out / relative, response.get_data())
+        pages[url] = {"reads": [[list(read), current.version(read)] for read in sorted(reads)]}
+    for relative, source in _static_files(app):
+        produced.add(relative)
+        report.written += _write(out / relative, source.read_bytes())
+    with app.test_request_context(base_url=base_url):
+        probe = url_for("site.home", lang=LANGUAGE_CODES[0]) + f"{NOT_FOUND_PROBE}/"
+        root = render_template("root_redirect.html", home=url_for("site.home", lang="en"))
+    not_found = client.get(probe[len(base_path) :], base_url=base_url)
+    if not_found.status_code != 404:
+        raise FreezeError(f"{probe} answered {not_found.status_code}, expected the 404 page")
+    for relative, data in (("404.html", not_found.get_data()), ("index.html", root.encode())):
+        produced.add(relative)
+        report.written += _write(out / relative, data)
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps({"code": code_version, "pages": pages}), encoding="utf-8")
+    report.render_seconds = time.perf_counter() - render_started
+    return produced
+
+
+def freeze_with_plain_frozen_flask(app: Flask, out: Path) -> int:
+    """The same pages through a plain Frozen-Flask setup, no incremental logic: the benchmark's
+    reference. Returns how many URLs it wrote."""
+    from flask_frozen import Freezer
+
+    app.config.update(
+        FREEZER_DESTINATION=str(Path(out).resolve()),
+        FREEZER_BASE_URL=app.config["SITE_URL"],
+        FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
+        FREEZING=True,
+    )
+    freezer = Freezer(app, with_static_files=True, with_no_argument_rules=False, log_url_for=False)
+    factory = session_factory(app)
+
+    @freezer.register_generator
+    def every_url() -> Iterator[str]:
+        base_path = _base_path(app)
+        with factory() as session, app.test_request_context(base_url=f"http://x{base_path}/"):
+            urls = freeze_urls(app, session)
+        yield from (url[len(base_path) :] for url in urls)
+
+    try:
+        return len(freezer.freeze())
+    finally:
+        app.config["FREEZING"] = False
+
+
+def freeze_writers() -> list[Any]:
+    """Writers of the files a freeze adds beside the pages: (session) -> (relative path, bytes)."""
+    return []

@@ -1,0 +1,112 @@
+// Search in the static copy of the portal: Pagefind's index, made at freeze time, searched in
+// the browser. Results are built with DOM methods only; no markup from the index is trusted.
+const form = document.querySelector("form[data-static-search]");
+if (form) {
+  start(form);
+}
+
+async function start(form) {
+  const input = form.querySelector("input[name=q]");
+  const status = document.getElementById("static-search-status");
+  const list = document.getElementById("static-search-results");
+  const filterBox = document.getElementById("static-search-filters");
+  let pagefind;
+  try {
+    pagefind = await import(form.dataset.pagefind);
+    await pagefind.options({ baseUrl: form.dataset.baseUrl });
+  } catch (error) {
+    status.textContent = form.dataset.unavailable;
+    return;
+  }
+  const params = new URLSearchParams(window.location.search);
+  input.value = params.get("q") || "";
+  const selects = await buildFilters(pagefind, form, filterBox, params);
+
+  async function run() {
+    const query = input.value.trim();
+    const filters = {};
+    for (const [name, select] of selects) {
+      if (select.value) filters[name] = select.value;
+    }
+    if (!query && Object.keys(filters).length === 0) {
+      list.replaceChildren();
+      status.textContent = "";
+      return;
+    }
+    const search = await pagefind.search(query || null, { filters });
+    const shown = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
+    status.textContent = search.results.length
+      ? form.dataset.count.replace("{num}", String(search.results.length))
+      : form.dataset.none;
+    list.replaceChildren(...shown.map(renderResult));
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const next = new URLSearchParams();
+    if (input.value.trim()) next.set("q", input.value.trim());
+    for (const [name, select] of selects) {
+      if (select.value) next.set(name, select.value);
+    }
+    window.history.replaceState(null, "", `?${next}`);
+    run();
+  });
+  run();
+}
+
+async function buildFilters(pagefind, form, box, params) {
+  const names = JSON.parse(form.dataset.filterNames);
+  const available = await pagefind.filters();
+  const selects = new Map();
+  for (const [name, label] of Object.entries(names)) {
+    const values = Object.keys(available[name] || {}).sort();
+    if (values.length === 0) continue;
+    const wrapper = document.createElement("div");
+    const id = `static-filter-${name}`;
+    const labelElement = document.createElement("label");
+    labelElement.htmlFor = id;
+    labelElement.textContent = label;
+    const select = document.createElement("select");
+    select.id = id;
+    select.name = name;
+    select.append(new Option(form.dataset.all, ""));
+    for (const value of values) select.append(new Option(value, value));
+    select.value = params.get(name) || "";
+    wrapper.append(labelElement, select);
+    box.append(wrapper);
+    selects.set(name, select);
+  }
+  return selects;
+}
+
+function renderResult(data) {
+  const item = document.createElement("li");
+  item.className = "search-result";
+  const heading = document.createElement("h3");
+  heading.className = "search-result__title";
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  heading.append(link);
+  const snippet = document.createElement("p");
+  snippet.className = "search-result__snippet";
+  snippet.append(...excerptNodes(data.excerpt));
+  item.append(heading, snippet);
+  return item;
+}
+
+// Pagefind marks matches with <mark>; keep those as marks and everything else as plain text.
+function excerptNodes(excerpt) {
+  const parsed = new DOMParser().parseFromString(`<p>${excerpt}</p>`, "text/html");
+  const nodes = [];
+  for (const node of parsed.body.firstChild.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      nodes.push(mark);
+    } else {
+      nodes.push(document.createTextNode(node.textContent));
+    }
+  }
+  return nodes;
+}
