@@ -41,7 +41,15 @@ from portal.site_map import public_pages
 # Tables whose rows a page depends on one by one; any other table a page reads, it depends on
 # whole. Attachments and case measures are part of their release's or case's own version.
 ROW_TABLES = ("press_releases", "cases", "collections", "pages")
-COVERED_TABLES = frozenset({"attachments", "case_measures", "alembic_version", "removals"})
+# What a listing of a row table depends on besides the rows it shows: which rows there are and
+# what they are sorted, filtered and counted by. A new title changes only the pages showing it.
+LISTING_COLUMNS = {
+    "press_releases": ("id", "year", "slug", "lang", "date"),
+    "cases": ("id", "collection", "slug", "lang", "number", "year", "court", "cause", "category"),
+    "collections": ("id", "key", "lang", "year", "category"),
+    "pages": ("id", "slug", "lang"),
+}
+COVERED_TABLES = frozenset({"attachments", "case_measures", "alembic_version"})
 MANIFEST_NAME = "freeze-manifest.json"
 # What the freeze regenerates whole every time, and so never counts as stale.
 REGENERATED = ("pagefind",)
@@ -97,9 +105,10 @@ class _ReadRecorder:
         if partition := options.get("partition"):
             self.reads.add(("partition", *partition))
             return
+        kind = "versions" if options.get("versions") else "table"
         for table in find_tables(state.statement, include_selects=True, include_joins=True):
             if isinstance(table, Table) and table.name not in COVERED_TABLES:
-                self.reads.add(("table", table.name))
+                self.reads.add((kind, table.name))
 
     def on_load(self, _session: Session, instance: Any) -> None:
         if self.reads is not None and instance.__table__.name in ROW_TABLES:
@@ -126,13 +135,22 @@ class _CurrentVersions:
             return self.rows.get(read[1], {}).get(read[2])
         if kind == "partition":
             return self._partition(tuple(read[1:]))
+        if kind == "versions" and read[1] in self.rows:
+            return hashlib.sha256(repr(sorted(self.rows[read[1]].items())).encode()).hexdigest()
         return self._table(read[1])
 
     def _table(self, name: str) -> str:
         if name not in self._tables:
             digest = hashlib.sha256()
-            if name in self.rows:
-                digest.update(repr(sorted(self.rows[name].items())).encode())
+            if name in LISTING_COLUMNS:
+                table = Base.metadata.tables[name]
+                columns = [table.c[column] for column in LISTING_COLUMNS[name]]
+                for row in self.session.execute(select(*columns).order_by(table.c.id)):
+                    digest.update(repr(tuple(row)).encode())
+                if name == "cases":
+                    measures = Base.metadata.tables["case_measures"]
+                    query = select(measures.c.case_id, measures.c.measure).order_by(measures.c.id)
+                    digest.update(repr(self.session.execute(query).all()).encode())
             elif name in Base.metadata.tables:
                 table = Base.metadata.tables[name]
                 for row in self.session.execute(select(table).order_by(*table.primary_key)):

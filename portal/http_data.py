@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from flask import Response, request
+from flask import Response, current_app, request
 from werkzeug.http import HTTP_STATUS_CODES
 
 from portal.flask_db import db_session
@@ -33,7 +33,8 @@ def data_response(body: str, mimetype: str, *, cors: bool = True, **headers: str
         response.charset = "utf-8"
     response.headers.update(headers)
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-    changed = last_change(db_session())
+    # A frozen copy's files carry no headers of ours, so the freeze skips the lookup.
+    changed = None if current_app.config["FREEZING"] else last_change(db_session())
     if changed is not None:
         response.last_modified = changed.replace(microsecond=0)
     if cors:

@@ -95,6 +95,8 @@ def release_years(session: Session) -> list[tuple[int, int]]:
 # Queries that read named items (not a listing) say so, so that an incremental freeze knows a
 # page that ran them depends on those rows alone, not on everything in their table.
 BY_KEY = {"by_key": True}
+# Queries that read when rows last changed say so too: such a page changes with any edit.
+VERSIONS = {"versions": True}
 
 
 def release_versions(session: Session, year: int, slug: str) -> dict[str, PressRelease]:
@@ -339,16 +341,17 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 
 def last_change(session: Session) -> dt.datetime | None:
     """When the published data last changed: the latest addition, update or removal."""
-    times = [session.scalar(select(func.max(model.updated_at))) for model in CHANGE_MODELS] + [
-        session.scalar(select(func.max(Removal.removed_at)))
-    ]
+    times = [
+        session.scalar(select(func.max(model.updated_at)).execution_options(**VERSIONS))
+        for model in CHANGE_MODELS
+    ] + [session.scalar(select(func.max(Removal.removed_at)))]
     known = [as_utc(time) for time in times if time is not None]
     return max(known) if known else None
 
 
 def modified(session: Session, model: Any, kind: str | None = None) -> dt.datetime | None:
     """When the rows of `model` last changed: the latest update, or removal of kind `kind`."""
-    times = [session.scalar(select(func.max(model.updated_at)))]
+    times = [session.scalar(select(func.max(model.updated_at)).execution_options(**VERSIONS))]
     if kind is not None:
         times.append(
             session.scalar(select(func.max(Removal.removed_at)).where(Removal.kind == kind))

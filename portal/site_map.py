@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from portal.i18n import LANGUAGE_CODES
 from portal.models import Case, Collection, Page, PressRelease, StatisticFigure
-from portal.queries import as_utc, facet_counts, last_change, modified, release_years
+from portal.queries import VERSIONS, as_utc, facet_counts, last_change, modified, release_years
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ def _versions(
 ) -> Iterator[tuple[tuple, tuple, Any]]:
     """(key, languages, last change) of each item of `model`."""
     query = select(*key_columns, model.lang, model.updated_at).order_by(*key_columns, model.lang)
+    query = query.execution_options(**VERSIONS)
     items: dict[tuple, tuple[list[str], list[dt.datetime]]] = {}
     for *key, lang, updated in session.execute(query):
         langs, times = items.setdefault(tuple(key), ([], []))
@@ -70,8 +71,8 @@ def public_pages(session: Session, press_page_size: int, cases_page_size: int) -
     case_count = session.scalar(
         select(func.count()).select_from(select(Case.collection, Case.slug).distinct().subquery())
     ) or 0  # fmt: skip
+    pages.append(PublicPage("cases.index", lastmod=cases))  # the navigation always links it
     if case_count:
-        pages.append(PublicPage("cases.index", lastmod=cases))
         pages += [PublicPage("cases.index", {"page": n}, lastmod=cases)
                   for n in _pages(case_count, cases_page_size)]  # fmt: skip
         for facet, values in facet_counts(session, LANGUAGE_CODES[0]).items():

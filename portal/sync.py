@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portal.cases import CaseFile, CaseSet, CollectionFile
 from portal.cases import Term as TermSource
@@ -155,7 +155,16 @@ def _apply_case(row: Case, source: CaseFile) -> None:
         "category", "year", "case_number", "body_html", "source_path", "source_hash",
     ):  # fmt: skip
         setattr(row, name, getattr(source, name))
-    row.measure_rows = [CaseMeasure(measure=measure) for measure in source.measures]
+    wanted = list(source.measures)
+    if [existing.measure for existing in row.measure_rows] == wanted:
+        return
+    session = object_session(row)
+    if row.measure_rows and session is not None:
+        # The old rows must be gone before the new ones go in: a measure that stays would
+        # otherwise meet its own old row in the unique constraint.
+        row.measure_rows.clear()
+        session.flush()
+    row.measure_rows = [CaseMeasure(measure=measure) for measure in wanted]
 
 
 def _fields_differ(names: tuple[str, ...]) -> Callable[[Any, Any], bool]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from portal.content import ContentError
 from portal.database import make_session_factory, upgrade_schema
 from portal.loading import load_content
-from portal.models import Attachment, Page, PressRelease
+from portal.models import Attachment, Case, Page, PressRelease
 from tests.conftest import SiteBuilder
 
 
@@ -166,3 +166,18 @@ def test_a_removal_is_recorded_for_the_changes_list_in_the_same_transaction(
     with Session(engine) as session:
         assert len(session.scalars(select(Removal)).all()) == 2
         assert session.scalar(select(Page).where(Page.slug == "about", Page.lang == "zh"))
+
+
+def test_a_case_edited_around_its_measures_keeps_them_in_order(
+    engine: Engine, site: SiteBuilder
+) -> None:
+    site.collection("2020-difficult")
+    site.case("2020-difficult", "01-zhang", measures=["fine", "detention"])
+    load(engine, site)
+    site.case("2020-difficult", "01-zhang", title="Edited", measures=["detention", "fine"])
+    assert nonzero(load(engine, site).updated) == {"cases": 1}
+    site.case("2020-difficult", "01-zhang", title="Edited again", measures=["detention"])
+    load(engine, site)
+    with Session(engine) as session:
+        (case,) = session.scalars(select(Case)).all()
+        assert (case.title, case.measures) == ("Edited again", ["detention"])
