@@ -203,6 +203,36 @@ def collection_cases(session: Session, key: str, lang: str) -> list[Case]:
     return list(session.scalars(query.execution_options(partition=("cases", "collection", key))))
 
 
+@dataclass(frozen=True)
+class CaseLink:
+    """Enough of a case to link to it: its URL values and its title."""
+
+    collection: str
+    slug: str
+    lang: str
+    title: str
+
+
+def collection_neighbours(
+    session: Session, key: str, lang: str, slug: str
+) -> tuple[CaseLink | None, CaseLink | None]:
+    """The cases before and after `slug` in its collection, one version each."""
+    query = (
+        _listed_cases(lang)
+        .with_only_columns(Case.collection, Case.slug, Case.lang, Case.title)
+        .where(Case.collection == key)
+        .order_by(Case.number)
+        .execution_options(partition=("cases", "collection", key))
+    )
+    links = [CaseLink(*row) for row in session.execute(query)]
+    position = next((i for i, link in enumerate(links) if link.slug == slug), None)
+    if position is None:
+        return None, None
+    before = links[position - 1] if position > 0 else None
+    after = links[position + 1] if position + 1 < len(links) else None
+    return before, after
+
+
 def case_versions(session: Session, collection: str, slug: str) -> dict[str, Case]:
     """Every language version of one case, by language code."""
     query = select(Case).where(Case.collection == collection, Case.slug == slug)

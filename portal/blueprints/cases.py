@@ -14,6 +14,7 @@ from portal.queries import (
     case_versions,
     cases_page,
     collection_cases,
+    collection_neighbours,
     collection_versions,
     collections_newest_first,
     facet_counts,
@@ -114,15 +115,14 @@ def case(lang: str, collection: str, slug: str) -> ResponseReturnValue:
     parent = collection_versions(session, collection).get(lang)
     if item is None or parent is None:
         abort(404)
-    siblings = collection_cases(session, collection, lang)
-    position = next(i for i, sibling in enumerate(siblings) if sibling.slug == slug)
+    previous_case, next_case = collection_neighbours(session, collection, lang, slug)
     return render_page(
         "cases/case.html",
         available=tuple(versions),
         case=item,
         collection=parent,
         release=release_of_collection(session, parent, lang),
-        previous_case=siblings[position - 1] if position > 0 else None,
-        next_case=siblings[position + 1] if position + 1 < len(siblings) else None,
+        previous_case=previous_case,
+        next_case=next_case,
         labels=vocabulary(session, lang),
     )
