@@ -33,6 +33,7 @@ from portal.debtors.static_lookup import (
 from portal.flask_db import session_factory
 from portal.models import DebtorRecord
 from tests.debtorfiles import TEST_SECRET, organisation, person, resident_id, write_csv
+from tests.pagecheck import fetch
 
 KEYS = IdentityKeys.from_secret(TEST_SECRET)
 FAST = StaticLookupParams(salt="test court", iterations=1000)  # the defaults cost ms a record
@@ -309,3 +310,39 @@ def test_write_shards_takes_the_parameters_from_the_app(make_app, site, sqlite_u
         report = write_shards(session, tmp_path / "site", TODAY)
     assert report.records == 1
     assert find_in_files(tmp_path / "site", "张伟", NUMBER)[0]["name"] == "张伟"
+
+
+# -- The frozen page ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_frozen_page_asks_for_name_and_number_and_loads_the_script(
+    make_app, site, sqlite_url: str, lang: str
+) -> None:
+    site.standard()
+    app = make_app(sqlite_url, FREEZING=True, LIVE_URL="https://live.example.test/")
+    page = fetch(app.test_client(), f"/{lang}/debtors/")
+    form = page.html.select_one("form[data-static-lookup]")
+    assert form.get("method") is None
+    assert form.get("action") is None  # nothing is ever sent
+    assert form.select_one("#debtor-name").has_attr("required")
+    assert form.select_one("#debtor-number").has_attr("required")
+    assert form["data-lookup-root"] == "../../static-lookup/"  # relative: works from a sub-path
+    texts = json.loads(form["data-texts"])
+    assert set(texts) >= {"on_list", "not_on_list", "no_match", "matches_one", "number_required"}
+    assert "{count}" in texts["matches_one"]
+    assert json.loads(form["data-labels"])["performance_names"]["unperformed"]
+    scripts = page.html.select("script")
+    assert all(script.get("src") for script in scripts)  # no inline script
+    assert any(s["src"].endswith("js/static-lookup.js") for s in scripts)
+    needs_js = page.html.select_one("[data-static-needs-js]")
+    assert needs_js.select_one("a")["href"] == "https://live.example.test/"
+    name_only = page.text_of(".static-check-name-only")
+    assert ("live portal" if lang == "en" else "在线门户网站") in name_only
+    assert page.html.select_one("[data-static-status]")["aria-live"] == "polite"
+
+
+def test_the_live_page_is_unchanged_when_not_freezing(client) -> None:
+    page = fetch(client, "/en/debtors/")
+    assert page.html.select_one("form.debtor-form")["method"] == "post"
+    assert page.html.select_one("form[data-static-lookup]") is None
