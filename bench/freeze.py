@@ -24,7 +24,7 @@ from bench.make_site import make_site  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.database import upgrade_schema  # noqa: E402
 from portal.flask_db import session_factory  # noqa: E402
-from portal.freezing import freeze, freeze_with_plain_frozen_flask, freeze_writers  # noqa: E402
+from portal.freezing import freeze, freeze_with_plain_frozen_flask  # noqa: E402
 from portal.loading import load_content  # noqa: E402
 
 
@@ -63,7 +63,7 @@ def main() -> None:
         import_debtors_for_freeze(app, work, args.debtors)
 
     out = work / "out"
-    full = freeze(app, out, incremental=False, extra_writers=freeze_writers())
+    full = freeze(app, out, incremental=False)
     files, size = size_of(out)
     print(f"full freeze: {full.urls} URLs in {full.render_seconds:.1f} s = "
           f"{full.urls / full.render_seconds:.0f} pages/s (pages and files, link check apart); "
@@ -79,7 +79,7 @@ def main() -> None:
     case_file.write_text(edited, encoding="utf-8")
     try:
         load_content(factory, site / "content", site / "cases")
-        second = freeze(app, out, extra_writers=freeze_writers())
+        second = freeze(app, out)
     finally:
         case_file.write_text(original, encoding="utf-8")
     print(f"second freeze after one change: {second.rendered} of {second.urls} rendered, "

@@ -18,6 +18,7 @@ from portal.debtors.demo import write_demo_file
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
 from portal.debtors.lookup import court_today
+from portal.debtors.static_lookup import StaticLookupParams
 from portal.docx_import import (
     DocxImportError,
     collection_defaults,
@@ -26,7 +27,7 @@ from portal.docx_import import (
     write_files,
 )
 from portal.flask_db import session_factory
-from portal.freezing import FreezeError, freeze, freeze_writers
+from portal.freezing import FreezeError, freeze
 from portal.i18n import LANGUAGE_CODES
 from portal.loading import load_content
 from portal.search.index import IndexCheckFailed, IndexLocked
@@ -164,7 +165,13 @@ def import_debtors_command(file: Path, demo: bool) -> None:
     if demo and current_app.config["ENV"] == "production":
         raise click.UsageError("demonstration data is never imported into a production portal")
     try:
-        report = import_debtors(session_factory(), file, _keys(), demo=demo)
+        report = import_debtors(
+            session_factory(),
+            file,
+            _keys(),
+            demo=demo,
+            static=StaticLookupParams.from_config(current_app.config),
+        )
     except DebtorImportError as error:
         click.echo(
             f"Nothing was imported: {len(error.problems)} problem(s) in {file.name}"
@@ -222,7 +229,6 @@ def freeze_command(out: Path, full: bool, no_pagefind: bool) -> None:
             out,
             incremental=not full,
             pagefind=not no_pagefind,
-            extra_writers=freeze_writers(),
         )
     except FreezeError as error:
         click.echo(f"The freeze failed: {error}", err=True)

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from portal.debtors.static_lookup import DEFAULT_ITERATIONS, DEFAULT_SALT
+
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 - the flagged default, refused in production
 
 # Settings every deployment may set, with the environment variable that carries each one.
@@ -20,6 +22,9 @@ ENVIRONMENT_VARIABLES = {
     "ENV": "PORTAL_ENV",
     "TRUSTED_PROXIES": "PORTAL_TRUSTED_PROXIES",
     "DEBTOR_LOOKUP_LIMITS": "PORTAL_DEBTOR_LOOKUP_LIMITS",
+    "STATIC_LOOKUP_SALT": "PORTAL_STATIC_LOOKUP_SALT",
+    "STATIC_LOOKUP_ITERATIONS": "PORTAL_STATIC_LOOKUP_ITERATIONS",
+    "LIVE_URL": "PORTAL_LIVE_URL",
 }
 
 
@@ -47,6 +52,12 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "SEARCH_PAGE_SIZE": 10,
         # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).
         "DEBTOR_LOOKUP_LIMITS": "10 per minute;100 per day",
+        # The static debtor check (see the README): a public site-wide salt, which each court
+        # should set to its own value, and the PBKDF2 iteration count each guess costs.
+        "STATIC_LOOKUP_SALT": DEFAULT_SALT,
+        "STATIC_LOOKUP_ITERATIONS": DEFAULT_ITERATIONS,
+        # The live portal's origin, linked from a frozen copy's debtor page ("" for none).
+        "LIVE_URL": "",
     }
 
 

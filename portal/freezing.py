@@ -32,6 +32,8 @@ from sqlalchemy import Table, event, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import find_tables
 
+from portal.debtors.lookup import court_today
+from portal.debtors.static_lookup import StaticLookupParams, write_shards
 from portal.flask_db import session_factory
 from portal.i18n import LANGUAGE_CODES
 from portal.loading import load_content
@@ -52,7 +54,7 @@ LISTING_COLUMNS = {
 COVERED_TABLES = frozenset({"attachments", "case_measures", "alembic_version"})
 MANIFEST_NAME = "freeze-manifest.json"
 # What the freeze regenerates whole every time, and so never counts as stale.
-REGENERATED = ("pagefind",)
+REGENERATED = ("pagefind", "static-lookup")
 NOT_FOUND_PROBE = "this-page-does-not-exist"
 _LINK = re.compile(rb"""(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
@@ -73,6 +75,7 @@ class FreezeReport:
     files: int = 0
     bytes: int = 0
     render_seconds: float = 0.0
+    shards: str = ""
     pagefind_seconds: float = 0.0
     seconds: float = 0.0
 
@@ -83,7 +86,7 @@ class FreezeReport:
             f"{self.written} files written, {self.removed} stale files removed; "
             f"{self.files} files, {self.bytes / 1_000_000:.1f} MB in all; "
             f"pages {self.render_seconds:.1f} s, Pagefind {self.pagefind_seconds:.1f} s, "
-            f"total {self.seconds:.1f} s"
+            f"total {self.seconds:.1f} s\n{self.shards}"
         )
 
 
@@ -318,7 +321,6 @@ def freeze(
     *,
     incremental: bool = True,
     pagefind: bool = True,
-    extra_writers: Iterable[Any] = (),
 ) -> FreezeReport:
     """Freeze the whole site into `out`; see the module's docstring."""
     started = time.perf_counter()
@@ -337,11 +339,10 @@ def freeze(
     event.listen(factory, "loaded_as_persistent", recorder.on_load)
     try:
         produced = _freeze_pages(app, out, base_path, recorder, report, incremental)
-        for writer in extra_writers:
-            with factory() as session:
-                for relative, data in writer(session):
-                    report.written += _write(out / relative, data)
-                    produced.add(relative)
+        with factory() as session:
+            # The debtor check of the static copy: encrypted shards, never the list itself.
+            params = StaticLookupParams.from_config(app.config)
+            report.shards = write_shards(session, out, court_today(), params).summary()
     finally:
         event.remove(factory, "loaded_as_persistent", recorder.on_load)
         event.remove(factory, "do_orm_execute", recorder.on_execute)
@@ -376,8 +377,6 @@ def _freeze_pages(
     pages: dict[str, Any] = {}
     factory = session_factory(app)
     with factory() as session, app.test_request_context(base_url=base_url):
-        from portal.debtors.lookup import court_today
-
         current = _CurrentVersions(session, court_today().isoformat())
         urls = freeze_urls(app, session)
     report.urls = len(urls)
@@ -444,8 +443,3 @@ def freeze_with_plain_frozen_flask(app: Flask, out: Path) -> int:
         return len(freezer.freeze())
     finally:
         app.config["FREEZING"] = False
-
-
-def freeze_writers() -> list[Any]:
-    """Writers of the files a freeze adds beside the pages: (session) -> (relative path, bytes)."""
-    return []

@@ -320,6 +320,12 @@ class DebtorRecord(Base):
     removal_reason: Mapped[str | None] = mapped_column(Text)
     demo: Mapped[bool] = mapped_column(default=False)
     row_hash: Mapped[str] = mapped_column(String(64))
+    # The static check's material (portal/debtors/static_lookup.py), derived at import from the
+    # name and full number: the lookup tag, the key that encrypts this record's display fields
+    # (which this row holds in plain anyway) and the id of the parameters that derived them.
+    static_tag: Mapped[str | None] = mapped_column(String(64))
+    static_key: Mapped[str | None] = mapped_column(String(64))
+    static_params: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 

@@ -3,16 +3,22 @@ rendered again, and a copy that works from a sub-path."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.importer import delist, import_debtors
+from portal.debtors.static_lookup import StaticLookupParams
 from portal.flask_db import session_factory
 from portal.freezing import FreezeError, check_links, freeze
 from portal.loading import load_content
 from tests.conftest import SiteBuilder
+from tests.debtorfiles import person, resident_id, write_csv
+from tests.test_static_lookup import find_in_files
 
 EXPECTED_FILES = [
     "index.html", "404.html", "robots.txt", "sitemap.xml", "data/catalog.jsonld",
@@ -190,3 +196,45 @@ def test_freeze_py_and_portal_freeze_are_one_command(tmp_path: Path) -> None:
     import freeze as freeze_script
 
     assert freeze_script.cli.commands["freeze"].callback.__name__ == "freeze_command"
+
+
+@pytest.fixture
+def app_with_debtors(frozen_app: Flask, tmp_path: Path) -> Flask:
+    frozen_app.config.update(STATIC_LOOKUP_SALT="test court", STATIC_LOOKUP_ITERATIONS=1000)
+    rows = [person("R1"), person("R2", name="王芳", id_number=resident_id(sequence="456"))]
+    import_debtors(
+        session_factory(frozen_app), write_csv(tmp_path / "list.csv", rows),
+        IdentityKeys.from_secret(frozen_app.config["SECRET_KEY"]),
+        static=StaticLookupParams(salt="test court", iterations=1000),
+        now=dt.datetime(2025, 6, 1, tzinfo=dt.UTC),
+    )  # fmt: skip
+    return frozen_app
+
+
+def test_the_static_copy_checks_debtors_without_publishing_the_list(
+    app_with_debtors: Flask, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    freeze(app_with_debtors, out, pagefind=False)
+    assert find_in_files(out, "张伟", resident_id())[0]["name"] == "张伟"
+    assert find_in_files(out, "張偉", resident_id()) != []  # traditional characters fold
+    page = (out / "zh/debtors/index.html").read_text(encoding="utf-8")
+    assert "static-lookup.js" in page
+    for path in out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for secret in (resident_id().encode(), "张伟".encode(), "王芳".encode()):
+                assert secret not in data, path
+
+
+def test_a_delisted_debtor_is_gone_from_every_file_after_a_re_freeze(
+    app_with_debtors: Flask, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    freeze(app_with_debtors, out, pagefind=False)
+    number = resident_id(sequence="456")
+    assert find_in_files(out, "王芳", number) != []
+    delist(session_factory(app_with_debtors), "R2", "performed", today=dt.date(2025, 6, 2))
+    freeze(app_with_debtors, out, pagefind=False)
+    assert find_in_files(out, "王芳", number) == []
+    assert find_in_files(out, "张伟", resident_id()) != []

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_translations
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.debtors.identity import IdentityKeys
@@ -34,6 +35,57 @@ QUERY_ERRORS = {
         "Check every character, the last one especially."
     ),
 }
+
+
+def static_check_texts(as_of: str | None) -> dict[str, str]:
+    """The static check's sentences, in the page's language, for static-lookup.js: the live
+    page's own wording wherever the answer is the same."""
+    translations = get_translations()
+    matches = (
+        "%(num)s listed record matches this name and number.",
+        "%(num)s listed records match this name and number.",
+    )
+    return {
+        "on_list": _("On the list."),
+        "not_on_list": _("Not on the list."),
+        "no_match": _("No listed record matches this name and number."),
+        # {count} stands for the number of records; the plural form is chosen for 1 and for 2.
+        "matches_one": translations.ungettext(*matches, 1).replace("%(num)s", "{count}"),
+        "matches_other": translations.ungettext(*matches, 2).replace("%(num)s", "{count}"),
+        "as_of": _("This answer is as of %(time)s.", time=as_of) if as_of else "",
+        "name_required": str(QUERY_ERRORS["name_required"]),
+        "name_too_long": str(QUERY_ERRORS["name_too_long"]),
+        "number_required": _(
+            "Enter the resident ID number or unified social credit code: in this copy of the "
+            "site the check needs both the name and the number."
+        ),
+        "number_invalid": str(QUERY_ERRORS["number_invalid"]),
+        "checking": _("Checking the list…"),
+        "failed": _(
+            "The check could not be run in this browser. Try again, or use the lookup on the "
+            "live portal."
+        ),
+        "demo_record": _("Fictional demonstration record"),
+    }
+
+
+def static_check_labels(lang: str) -> dict[str, object]:
+    """The headings of a record's fields, and the names of performance and circumstances."""
+    return {
+        "masked_number": _("Resident ID number (masked)"),
+        "credit_code": _("Unified social credit code"),
+        "legal_representative": _("Legal representative or person in charge"),
+        "court": _("Enforcing court"),
+        "case_number": _("Case number"),
+        "basis_document": _("Basis for enforcement"),
+        "basis_issuer": _("Issued by"),
+        "obligations": _("Obligations set by the effective legal document"),
+        "performance": _("Performance"),
+        "circumstances": _("Circumstances of dishonesty"),
+        "published_on": _("Published on"),
+        "performance_names": _names(PERFORMANCE_NAMES, lang),
+        "circumstance_names": _names(CIRCUMSTANCE_NAMES, lang),
+    }
 
 
 def _names(names: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
@@ -87,6 +139,15 @@ def index(lang: str) -> ResponseReturnValue:
         "performance_labels": _names(PERFORMANCE_NAMES, lang),
         "circumstance_labels": _names(CIRCUMSTANCE_NAMES, lang),
     }
+    if current_app.config.get("FREEZING"):
+        # The frozen copy: the check runs in the browser on the shards `write_shards` writes.
+        context |= {
+            "freezing": True,
+            "live_url": current_app.config.get("LIVE_URL") or "",
+            "static_texts": static_check_texts(context["as_of"]),
+            "static_labels": static_check_labels(lang),
+        }
+        return render_page("debtors/index.html", **context)
     status = 200
     if request.method == "POST":
         name, number = request.form.get("name", ""), request.form.get("number", "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,12 @@ from portal.debtors.records import (
     parse_row,
     read_raw_rows,
 )
+from portal.debtors.static_lookup import (
+    StaticLookupParams,
+    cpu_workers,
+    derive_many,
+    static_number_key,
+)
 from portal.models import DebtorImport, DebtorRecord, utc_now
 
 BATCH_SIZE = 2000
@@ -43,12 +50,14 @@ class ImportReport:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    derived: int = 0  # records whose static lookup material was derived
 
     def summary(self) -> str:
         """One line for the CLI."""
         return (
             f"{self.rows} rows: {self.added} added, {self.updated} updated, "
-            f"{self.removed} removed, {self.unchanged} unchanged"
+            f"{self.removed} removed, {self.unchanged} unchanged; "
+            f"static lookup material derived for {self.derived}"
         )
 
 
@@ -73,8 +82,11 @@ def import_debtors(
     *,
     demo: bool = False,
     now: dt.datetime | None = None,
+    static: StaticLookupParams | None = None,
 ) -> ImportReport:
-    """Import a CSV or JSON file; DebtorImportError (and no change) if any row is bad."""
+    """Import a CSV or JSON file; DebtorImportError (and no change) if any row is bad. With
+    `static`, derive the static lookup material of new records, of records whose name or number
+    changed and of records whose material is missing or from other parameters."""
     now = now or utc_now()
     try:
         summary = inspect_file(path)
@@ -84,8 +96,13 @@ def import_debtors(
     problems: list[RowProblem] = []
     report = ImportReport()
     try:
-        with factory.begin() as session, bulk_write_cache(session):
-            _import_rows(session, path, summary.format, keys, demo, now, report, problems)
+        with (
+            factory.begin() as session,
+            bulk_write_cache(session),
+            ThreadPoolExecutor(cpu_workers(), thread_name_prefix="derive") as executor,
+        ):
+            batch = _Batch(session, now, report, static, executor)
+            _import_rows(path, summary.format, keys, demo, batch, problems)
             if problems:
                 raise DebtorImportError(problems, report.rows)
             session.add(
@@ -106,18 +123,39 @@ def import_debtors(
     return report
 
 
+@dataclass
+class _Batch:
+    """Rows waiting to be written, each with its full number, which is kept only until then."""
+
+    session: Session
+    now: dt.datetime
+    report: ImportReport
+    static: StaticLookupParams | None
+    executor: Executor
+
+    def __post_init__(self) -> None:
+        self.rows: list[tuple[DebtorRow, str]] = []
+
+    def append(self, row: DebtorRow, number: str) -> None:
+        self.rows.append((row, number))
+
+    def clear(self) -> None:
+        self.rows.clear()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 def _import_rows(
-    session: Session,
     path: Path,
     file_format: str,
     keys: IdentityKeys,
     demo: bool,
-    now: dt.datetime,
-    report: ImportReport,
+    batch: _Batch,
     problems: list[RowProblem],
 ) -> None:
     first_row_of: dict[str, int] = {}
-    batch: list[DebtorRow] = []
+    report = batch.report
     for row_number, raw in read_raw_rows(path, file_format):
         report.rows += 1
         row = parse_row(row_number, raw, keys, problems, demo=demo)
@@ -131,12 +169,12 @@ def _import_rows(
         if row is None or problems:
             batch.clear()  # nothing more is written once any row is bad
             continue
-        batch.append(row)
+        batch.append(row, static_number_key(raw["id_number"]))
         if len(batch) >= BATCH_SIZE:
-            _write_batch(session, batch, now, report)
+            _write_batch(batch)
             batch.clear()
     if batch and not problems:
-        _write_batch(session, batch, now, report)
+        _write_batch(batch)
 
 
 def _stored_values(row: DebtorRow) -> dict[str, Any]:
@@ -154,27 +192,61 @@ def _stored_values(row: DebtorRow) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _write_batch(
-    session: Session, batch: list[DebtorRow], now: dt.datetime, report: ImportReport
-) -> None:
+STATIC_COLUMNS = ("static_tag", "static_key", "static_params")
+
+
+def _material(batch: _Batch, existing: dict[str, Any]) -> list[dict[str, str | None]]:
+    """Each row's static lookup columns: kept while the name, the number and the parameters are
+    the same, derived (on all cores) where they are not, empty without parameters."""
+    static = batch.static
+    columns: list[dict[str, str | None]] = []
+    to_derive: list[tuple[int, tuple[str, str]]] = []
+    for index, (row, number) in enumerate(batch.rows):
+        current = existing.get(row.record_id)
+        same_identity = (
+            current is not None and current.name == row.name and current.id_hash == row.id_hash
+        )
+        if same_identity and (static is None or current.static_params == static.params_id):
+            columns.append({name: getattr(current, name) for name in STATIC_COLUMNS})
+            continue
+        columns.append(dict.fromkeys(STATIC_COLUMNS))
+        if static is not None:
+            to_derive.append((index, (row.name, number)))
+    if to_derive and static is not None:
+        derived = derive_many((pair for _, pair in to_derive), static, batch.executor)
+        for (index, _), material in zip(to_derive, derived, strict=True):
+            columns[index] = {
+                "static_tag": material.tag,
+                "static_key": material.key.hex(),
+                "static_params": material.params_id,
+            }
+        batch.report.derived += len(derived)
+    return columns
+
+
+def _write_batch(batch: _Batch) -> None:
+    session, now, report = batch.session, batch.now, batch.report
     existing = {
         found.record_id: found
         for found in session.execute(
             select(
                 RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removed_on,
-                RECORDS.c.removal_reason,
-            ).where(RECORDS.c.record_id.in_([row.record_id for row in batch]))
+                RECORDS.c.removal_reason, RECORDS.c.name, RECORDS.c.id_hash,
+                *(RECORDS.c[name] for name in STATIC_COLUMNS),
+            ).where(RECORDS.c.record_id.in_([row.record_id for row, _ in batch.rows]))
         )
     }  # fmt: skip
-    inserts, updates = [], []
-    for row in batch:
-        values = _stored_values(row)
+    inserts, updates, material_only = [], [], []
+    for (row, _), material in zip(batch.rows, _material(batch, existing), strict=True):
+        values = _stored_values(row) | material
         current = existing.get(row.record_id)
         if current is None:
             inserts.append(values | {"created_at": now, "updated_at": now})
             report.added += 1
         elif current.row_hash == values["row_hash"]:
             report.unchanged += 1
+            if material["static_params"] != current.static_params:
+                material_only.append(material | {"record_pk": current.id})
         else:
             if current.removed_on is not None and row.removed_on is None:
                 # Removal is final: an import never re-lists a record (a new listing gets a new
@@ -193,6 +265,11 @@ def _write_batch(
         session.execute(
             RECORDS.update().where(RECORDS.c.id == bindparam("record_pk")),
             updates,
+        )
+    if material_only:  # an unchanged record given its material: not an update of the record
+        session.execute(
+            RECORDS.update().where(RECORDS.c.id == bindparam("record_pk")),
+            material_only,
         )
 
 

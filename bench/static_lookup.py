@@ -1,0 +1,129 @@
+"""Benchmark of the static debtor check: PBKDF2 speed on one core and on all, the derivation of
+N generated records' material as the import does it (records/s), and writing the shards
+(records/s).
+
+    .venv/bin/python bench/static_lookup.py                      # 100,000 records, default count
+    .venv/bin/python bench/static_lookup.py --count 10000 --iterations 20000
+
+Figures, not a test: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from portal import create_app
+from portal.database import upgrade_schema
+from portal.debtors.demo import generate
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.importer import import_debtors
+from portal.debtors.lookup import court_today
+from portal.debtors.records import FIELDS
+from portal.debtors.static_lookup import (
+    DEFAULT_ITERATIONS,
+    StaticLookupParams,
+    cpu_workers,
+    derive_many,
+    write_shards,
+)
+from portal.flask_db import session_factory
+
+SECRET = "benchmark-secret-key"
+
+
+def pbkdf2_rates(iterations: int, calls: int) -> tuple[float, float]:
+    """Derivations per second on one thread and on one thread per core."""
+
+    def one(index: int) -> bytes:
+        return hashlib.pbkdf2_hmac("sha256", f"{index}".encode(), b"salt", iterations, 32)
+
+    start = time.perf_counter()
+    for index in range(calls):
+        one(index)
+    single = calls / (time.perf_counter() - start)
+    with ThreadPoolExecutor(cpu_workers()) as executor:
+        start = time.perf_counter()
+        list(executor.map(one, range(calls * cpu_workers())))
+        parallel = calls * cpu_workers() / (time.perf_counter() - start)
+    return single, parallel
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--iterations", type=int, default=DEFAULT_ITERATIONS)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dir", type=Path, default=None, help="work folder (default: a temp one)")
+    args = parser.parse_args()
+    params = StaticLookupParams(iterations=args.iterations)
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start")
+
+    single, parallel = pbkdf2_rates(args.iterations, 200)
+    print(f"PBKDF2-HMAC-SHA256 x {args.iterations:,}: {single:,.0f}/s on one thread "
+          f"({1000 / single:.2f} ms a guess), {parallel:,.0f}/s on {cpu_workers()} threads "
+          f"(x{parallel / single:.2f})")  # fmt: skip
+
+    with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+        work = Path(folder)
+        csv_path = work / "debtors.csv"
+        pairs = []
+        with csv_path.open("w", encoding="utf-8", newline="") as target:
+            writer = csv.DictWriter(target, fieldnames=FIELDS)
+            writer.writeheader()
+            for values, _ in generate(args.count, args.seed, court_today()):
+                writer.writerow(values)
+                pairs.append((values["name"], values["id_number"]))
+
+        # The derivation alone, as the import runs it.
+        with ThreadPoolExecutor(cpu_workers()) as executor:
+            start, cpu = time.perf_counter(), time.process_time()
+            derive_many(pairs, params, executor)
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(f"derivation of {args.count:,} records: {args.count / elapsed:,.0f} records/s "
+              f"({elapsed:.1f} s wall, {cpu:.1f} s CPU on {cpu_workers()} threads: "
+              f"{cpu / elapsed:.2f} cores busy); "
+              f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+
+        # The whole import, derivation included, into SQLite.
+        app = create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+                "SECRET_KEY": SECRET,
+                "STATIC_LOOKUP_ITERATIONS": args.iterations,
+            }
+        )
+        factory = session_factory(app)
+        upgrade_schema(factory.kw["bind"])
+        keys = IdentityKeys.from_secret(SECRET)
+        start = time.perf_counter()
+        report = import_debtors(factory, csv_path, keys, demo=True, static=params)
+        elapsed = time.perf_counter() - start
+        print(f"import with derivation: {report.summary()}")
+        print(f"import with derivation: {args.count / elapsed:,.0f} records/s ({elapsed:.1f} s); "
+              f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
+
+        out = work / "site"
+        with app.app_context(), factory() as session:
+            start = time.perf_counter()
+            shards = write_shards(session, out, court_today(), params)
+            elapsed = time.perf_counter() - start
+        size = sum(p.stat().st_size for p in (out / "static-lookup").rglob("*.json")) / 2**20
+        print(shards.summary())
+        print(
+            f"shards: {shards.records / elapsed:,.0f} records/s ({elapsed:.1f} s), "
+            f"{size:.1f} MiB in all, {size * 1024 / shards.shards:.0f} KiB a shard on average"
+        )
+        session_factory(app).kw["bind"].dispose()
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

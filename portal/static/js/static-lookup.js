@@ -1,0 +1,243 @@
+// The debtor check of a frozen copy of the portal. From the name and the full number typed, it
+// derives the lookup tag and record key exactly as portal/debtors/static_lookup.py does (PBKDF2
+// with WebCrypto, then two HMACs), fetches the one shard that the tag's prefix names, and
+// decrypts the matching records, if any. Nothing typed leaves the browser. Text goes into the
+// page with textContent only.
+"use strict";
+
+const StaticLookup = (() => {
+  const encoder = new TextEncoder();
+  // Unicode's separators and format characters, and the controls that are white space: the
+  // same set that static_lookup.py removes (REMOVED_CATEGORIES, REMOVED_CONTROLS).
+  const REMOVED = /[\p{Zs}\p{Zl}\p{Zp}\p{Cf}\t\n\v\f\r\x85]/gu;
+  const NUMBER_SHAPE = /^[0-9A-Z]{18}$/;
+
+  function nameKey(name, table) {
+    let folded = "";
+    for (const character of name.normalize("NFKC").replace(REMOVED, "")) {
+      folded += table[character] ?? character;
+    }
+    return folded.toLowerCase();
+  }
+
+  function numberKey(number) {
+    return number.normalize("NFKC").replace(REMOVED, "").replaceAll("-", "").toUpperCase();
+  }
+
+  function hex(buffer) {
+    return Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, "0")).join(
+      "",
+    );
+  }
+
+  async function derive(name, number, manifest, table) {
+    const secret = encoder.encode(`${nameKey(name, table)}\u0000${numberKey(number)}`);
+    const base = await crypto.subtle.importKey("raw", secret, "PBKDF2", false, ["deriveBits"]);
+    const master = await crypto.subtle.deriveBits(
+      {
+        name: "PBKDF2",
+        hash: "SHA-256",
+        salt: encoder.encode(manifest.salt),
+        iterations: manifest.iterations,
+      },
+      base,
+      256,
+    );
+    const mac = await crypto.subtle.importKey(
+      "raw",
+      master,
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const tag = await crypto.subtle.sign("HMAC", mac, encoder.encode("portal lookup tag"));
+    const key = await crypto.subtle.sign("HMAC", mac, encoder.encode("portal record key"));
+    return { tag: hex(tag), key };
+  }
+
+  async function fetchJson(url) {
+    const response = await fetch(url, { cache: "no-cache", credentials: "omit" });
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response.json();
+  }
+
+  // The manifest and the character table, fetched once, at the first check.
+  const loaded = new Map();
+  function load(root) {
+    if (!loaded.has(root)) {
+      const both = Promise.all([
+        fetchJson(new URL("manifest.json", root)),
+        fetchJson(new URL("t2s.json", root)),
+      ]);
+      both.catch(() => loaded.delete(root)); // a failed fetch is tried again next time
+      loaded.set(root, both);
+    }
+    return loaded.get(root);
+  }
+
+  // The listed records matching a name and number: [] when there are none.
+  async function find(root, name, number) {
+    const [manifest, table] = await load(root);
+    if (manifest.version !== 1) throw new Error(`unknown format version ${manifest.version}`);
+    const { tag, key } = await derive(name, number, manifest, table);
+    const prefix = tag.slice(0, manifest.prefix_hex_digits);
+    const shard = await fetchJson(new URL(`shards/${prefix}.json`, root));
+    const blobs = Object.hasOwn(shard, tag) ? shard[tag] : [];
+    const aes = await crypto.subtle.importKey("raw", key, "AES-GCM", false, ["decrypt"]);
+    const records = [];
+    for (const blob of blobs) {
+      const raw = Uint8Array.from(atob(blob), (character) => character.charCodeAt(0));
+      const plain = await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: raw.slice(0, 12) },
+        aes,
+        raw.slice(12),
+      );
+      records.push(JSON.parse(new TextDecoder().decode(plain)));
+    }
+    // Newest first, as the live lookup orders them.
+    return records.sort((a, b) => b.published_on.localeCompare(a.published_on));
+  }
+
+  return { nameKey, numberKey, derive, find, NUMBER_SHAPE };
+})();
+
+(() => {
+  const form = document.querySelector("form[data-static-lookup]");
+  if (!form) return;
+  const texts = JSON.parse(form.dataset.texts);
+  const labels = JSON.parse(form.dataset.labels);
+  const root = new URL(form.dataset.lookupRoot, document.baseURI);
+  const status = document.querySelector("[data-static-status]");
+  const result = document.querySelector("[data-static-result]");
+  const recordsBox = document.querySelector("[data-static-records]");
+  const fields = {
+    name: document.getElementById("debtor-name"),
+    number: document.getElementById("debtor-number"),
+  };
+  const dateFormat = new Intl.DateTimeFormat(form.dataset.lang, {
+    dateStyle: "long",
+    timeZone: "UTC",
+  });
+
+  document.querySelector("[data-static-needs-js]").hidden = true;
+  form.hidden = false;
+
+  function element(tag, text, className) {
+    const made = document.createElement(tag);
+    if (text !== undefined) made.textContent = text;
+    if (className) made.className = className;
+    return made;
+  }
+
+  function showError(field, message) {
+    const input = fields[field];
+    const box = document.getElementById(`debtor-${field}-error`);
+    const hint = field === "number" ? "debtor-number-hint " : "";
+    box.textContent = message || "";
+    box.hidden = !message;
+    input.closest(".field").classList.toggle("field--error", Boolean(message));
+    if (message) {
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", `${hint}debtor-${field}-error`);
+    } else {
+      input.removeAttribute("aria-invalid");
+      if (hint) input.setAttribute("aria-describedby", hint.trim());
+      else input.removeAttribute("aria-describedby");
+    }
+  }
+
+  function validate() {
+    const errors = {};
+    const name = fields.name.value;
+    if (!name.trim()) errors.name = texts.name_required;
+    else if (name.length > 200) errors.name = texts.name_too_long;
+    const number = StaticLookup.numberKey(fields.number.value);
+    if (!number) errors.number = texts.number_required;
+    else if (!StaticLookup.NUMBER_SHAPE.test(number)) errors.number = texts.number_invalid;
+    showError("name", errors.name);
+    showError("number", errors.number);
+    return errors;
+  }
+
+  function recordArticle(record) {
+    const article = element("article", undefined, "debtor-record");
+    article.append(element("h3", record.name));
+    if (record.demo) article.append(element("p", texts.demo_record, "debtor-record__demo"));
+    const list = element("dl");
+    const add = (label, value, className) => {
+      list.append(element("dt", label));
+      const dd = element("dd", undefined, className);
+      if (value instanceof Node) dd.append(value);
+      else dd.textContent = value ?? "";
+      list.append(dd);
+    };
+    if (record.kind === "person") {
+      add(labels.masked_number, record.id_display, "debtor-record__number");
+    } else {
+      add(labels.credit_code, record.id_display, "debtor-record__number");
+      add(labels.legal_representative, record.legal_representative);
+    }
+    add(labels.court, record.court);
+    add(labels.case_number, record.case_number);
+    add(labels.basis_document, record.basis_document);
+    add(labels.basis_issuer, record.basis_issuer);
+    add(labels.obligations, record.obligations);
+    add(labels.performance, labels.performance_names[record.performance] ?? record.performance);
+    const circumstances = element("ul");
+    for (const key of record.circumstances) {
+      circumstances.append(element("li", labels.circumstance_names[key] ?? key));
+    }
+    add(labels.circumstances, circumstances);
+    const published = element("time", dateFormat.format(new Date(record.published_on)));
+    published.dateTime = record.published_on;
+    add(labels.published_on, published);
+    article.append(list);
+    return article;
+  }
+
+  function answer(records) {
+    const found = records.length > 0;
+    const paragraph = element(
+      "p",
+      undefined,
+      `debtor-answer debtor-answer--${found ? "present" : "absent"}`,
+    );
+    const sentence = found
+      ? (records.length === 1 ? texts.matches_one : texts.matches_other).replace(
+          "{count}",
+          String(records.length),
+        )
+      : texts.no_match;
+    paragraph.append(
+      element("strong", found ? texts.on_list : texts.not_on_list),
+      ` ${sentence}${texts.as_of ? ` ${texts.as_of}` : ""}`,
+    );
+    return paragraph;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const errors = validate();
+    if (errors.name || errors.number) {
+      fields[errors.name ? "name" : "number"].focus();
+      return;
+    }
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    result.hidden = true;
+    recordsBox.replaceChildren();
+    status.replaceChildren(element("p", texts.checking));
+    try {
+      const records = await StaticLookup.find(root, fields.name.value, fields.number.value);
+      fields.number.value = ""; // as on the live page, the number is not kept in the form
+      status.replaceChildren(answer(records));
+      recordsBox.replaceChildren(...records.map(recordArticle));
+      result.hidden = records.length === 0;
+    } catch (error) {
+      console.error("static debtor check failed:", error.message);
+      status.replaceChildren(element("p", texts.failed, "debtor-answer"));
+    } finally {
+      button.disabled = false;
+    }
+  });
+})();

@@ -1,0 +1,211 @@
+"""The static debtor check in a real browser: the frozen lookup page, static-lookup.js and shards
+written by `write_shards`, served from a temporary folder under the portal's CSP, driven in
+headless Chromium. Skipped locally without Chromium or Playwright; a failure under CI=true."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.importer import import_debtors
+from portal.debtors.static_lookup import (
+    StaticLookupParams,
+    derive,
+    static_name_key,
+    static_number_key,
+    t2s_table,
+    write_shards,
+)
+from portal.flask_db import session_factory
+from portal.security import CONTENT_SECURITY_POLICY
+from tests.conftest import IN_CI
+from tests.debtorfiles import TEST_SECRET, TODAY, organisation, person, resident_id, write_csv
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]  # fmt: skip
+FAST = StaticLookupParams(salt="browser test court", iterations=1000)
+NUMBER = resident_id()
+GONE_NUMBER = resident_id(sequence="789")
+# A plain HTTP server on the loopback address: no HTTPS to upgrade to.
+TEST_CSP = CONTENT_SECURITY_POLICY.replace("; upgrade-insecure-requests", "")
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium from the system, driven by Playwright."""
+    if not CHROMIUM.exists():
+        _unavailable(f"Chromium is not installed at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", TEST_CSP)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def frozen_site(make_app, site, sqlite_url: str, tmp_path: Path) -> Iterator[str]:
+    """A frozen copy's debtor page, its script and the shards, served on 127.0.0.1."""
+    site.standard()
+    app = make_app(
+        sqlite_url,
+        SECRET_KEY=TEST_SECRET,
+        FREEZING=True,
+        STATIC_LOOKUP_SALT=FAST.salt,
+        STATIC_LOOKUP_ITERATIONS=FAST.iterations,
+    )
+    rows = [
+        person("R1"),
+        person("GONE", name="王芳", id_number=GONE_NUMBER, removed_on="2024-05-01",
+               removal_reason="paid"),
+        organisation("O1"),
+    ]  # fmt: skip
+    factory = session_factory(app)
+    keys = IdentityKeys.from_secret(TEST_SECRET)
+    import_debtors(factory, write_csv(tmp_path / "list.csv", rows), keys, static=FAST)
+    root = tmp_path / "frozen"
+    with app.app_context(), factory() as session:
+        write_shards(session, root, TODAY)
+    for lang in ("en", "zh"):
+        page = app.test_client().get(f"/{lang}/debtors/")
+        assert page.status_code == 200
+        (root / lang / "debtors").mkdir(parents=True)
+        (root / lang / "debtors" / "index.html").write_bytes(page.data)
+    shutil.copytree(Path(app.static_folder), root / "static")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def check(page, name: str, number: str) -> str:
+    """Type a name and number, submit, and return the announced answer."""
+    page.fill("#debtor-name", name)
+    page.fill("#debtor-number", number)
+    page.click("button[type=submit]")
+    answer = page.wait_for_selector("[data-static-status] .debtor-answer")
+    return " ".join(answer.text_content().split())
+
+
+def test_the_browser_finds_listed_records_and_only_them(browser, frozen_site: str) -> None:
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(f"{frozen_site}/en/debtors/")
+    assert page.is_hidden("[data-static-needs-js]")
+    assert page.is_visible("form[data-static-lookup]")
+
+    answer = check(page, "张伟", NUMBER)
+    assert answer.startswith("On the list. 1 listed record matches this name and number.")
+    record = page.locator(".debtor-record")
+    assert record.locator("h3").text_content() == "张伟"
+    assert NUMBER[:6] + "********" + NUMBER[-4:] in record.text_content()
+    assert "Able to perform the obligations but refuses to" in record.text_content()
+    assert page.input_value("#debtor-number") == ""  # the number is not kept
+
+    # The traditional, full-width and spaced variants of the name find the same record.
+    for variant in ("張偉", "张 伟", "张\u3000伟", "張\u200b偉"):
+        assert check(page, variant, NUMBER).startswith("On the list."), variant
+    full_width_number = NUMBER.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    assert check(page, "张伟", full_width_number).startswith("On the list.")
+    company = organisation()
+    assert check(page, "上海某某貿易有限公司", company["id_number"]).startswith("On the list.")
+
+    assert check(page, "王芳", GONE_NUMBER).startswith(
+        "Not on the list. No listed record matches this name and number."
+    )
+    assert page.locator(".debtor-record").count() == 0
+    assert check(page, "张伟", GONE_NUMBER).startswith("Not on the list.")
+    assert problems == []
+
+
+def test_the_page_asks_for_both_fields_in_chinese(browser, frozen_site: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{frozen_site}/zh/debtors/")
+    page.fill("#debtor-name", "张伟")
+    page.click("button[type=submit]")
+    assert page.is_visible("#debtor-number-error")
+    assert page.get_attribute("#debtor-number", "aria-invalid") == "true"
+    assert check(page, "张伟", NUMBER).startswith(
+        "在名单上。 名单上有 1 条记录与该姓名（名称）和号码相符。"
+    )
+
+
+NAMES = [
+    "张伟",
+    "張偉",
+    "张 伟",
+    "张\u3000伟",
+    "张\u200b伟\u00a0",
+    " 張\t偉\n",
+    "ＺＨＡＮＧ Ｗｅｉ",
+    "Zhang WEI",
+    "上海某某貿易有限公司",
+    "Ｏ’Brien-Lee",
+    "ÉLODIE Dürr",
+    "ΣΟΦΟΣ",
+    "İstanbul",
+    "歐陽 鍾麗華",
+    "鄭國強（香港）有限公司",
+    "示例王伟",
+]
+NUMBERS = ["31010119800101123x", "３１０１０１１９８００１０１１２３Ｘ", "310101-19800101 123X",
+           "91310115ma1fl3xy0q"]  # fmt: skip
+
+
+def test_the_browser_normalises_and_derives_exactly_as_python(browser, frozen_site) -> None:
+    page = browser.new_page()
+    page.goto(f"{frozen_site}/en/debtors/")
+    table = t2s_table()
+    in_browser = page.evaluate(
+        "([names, numbers, table]) => [names.map((n) => StaticLookup.nameKey(n, table)),"
+        " numbers.map((n) => StaticLookup.numberKey(n))]",
+        [NAMES, NUMBERS, table],
+    )
+    assert in_browser == [
+        [static_name_key(name) for name in NAMES],
+        [static_number_key(number) for number in NUMBERS],
+    ]
+    params = StaticLookupParams(salt="s", iterations=1000)
+    derived = page.evaluate(
+        """async ([name, number, manifest, table]) => {
+            const {tag, key} = await StaticLookup.derive(name, number, manifest, table);
+            return [tag, Array.from(new Uint8Array(key), (b) => b.toString(16).padStart(2, "0"))
+                .join("")];
+        }""",
+        ["張 偉", "310101-19800101-123x", {"salt": "s", "iterations": 1000}, table],
+    )
+    expected = derive("张伟", "31010119800101123X", params)
+    assert derived == [expected.tag, expected.key.hex()]
