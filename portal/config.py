@@ -42,6 +42,8 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "PRESS_PAGE_SIZE": 20,
         "CASES_PAGE_SIZE": 50,
         "SEARCH_PAGE_SIZE": 10,
+        # Results of this many recent distinct searches are kept per index generation and thread.
+        "SEARCH_CACHE_SIZE": 256,
         # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).
         "DEBTOR_LOOKUP_LIMITS": "10 per minute;100 per day",
     }

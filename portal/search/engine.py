@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import pickle
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
@@ -92,6 +93,8 @@ class Snapshot:
 
     def __init__(self, searcher: Any, facets: dict[str, str], text_fields: Iterable[str]) -> None:
         self.searcher = searcher
+        # Results of recent searches on this generation (SearchIndex keeps them).
+        self.results: OrderedDict[Any, Any] = OrderedDict()
         reader = searcher.reader()
         self.size = size = reader.doc_count_all()
         self.leaves = list(reader.leaf_readers())

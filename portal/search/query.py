@@ -18,7 +18,7 @@ from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Query, Term
 
 from portal.chinese import has_han, to_simplified
 from portal.search import snippets
-from portal.search.analysis import CHINESE_BIGRAMS, CHINESE_WORDS, ENGLISH, SPELLING
+from portal.search.analysis import CHINESE_BIGRAMS, CHINESE_WORDS, ENGLISH, SPELLING, warm_up
 from portal.search.engine import Snapshot, evaluate, top
 from portal.search.index import current_index_dir
 
@@ -214,10 +214,13 @@ def _suggestion(searcher: Any, parsed: ParsedQuery) -> str | None:
 
 class SearchIndex:
     """Searches the live index under an index root; reopens it when a rebuild swaps in a new
-    one or an update commits, and keeps one searcher per thread."""
+    one or an update commits, and keeps one searcher per thread, with the results of its
+    `cache_size` most recent distinct searches (dropped with the searcher: a new index
+    generation starts with an empty cache)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache_size: int = 256) -> None:
         self.root = Path(root)
+        self.cache_size = cache_size
         self._local = threading.local()
 
     def _searcher(self) -> Snapshot:
@@ -233,6 +236,7 @@ class SearchIndex:
             if cached and cached[1].searcher is searcher:
                 snapshot = cached[1]
             else:
+                warm_up()  # jieba's dictionary, before the first Chinese query needs it
                 snapshot = Snapshot(searcher, FACETS, TEXT_FIELDS)
         except Exception as error:  # any failure to read the index means it is damaged
             self._local.cached = None
@@ -253,6 +257,22 @@ class SearchIndex:
 
     def _search(self, request: SearchRequest, parsed: ParsedQuery) -> SearchResults:
         snapshot = self._searcher()
+        if self.cache_size <= 0:
+            return self._answer(snapshot, request, parsed)
+        key = (parsed, request.lang, request.both_languages, tuple(sorted(request.filters.items())),
+               request.sort, request.page, request.page_size)  # fmt: skip
+        cache = snapshot.results
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        results = cache[key] = self._answer(snapshot, request, parsed)
+        if len(cache) > self.cache_size:
+            cache.popitem(last=False)
+        return results
+
+    def _answer(
+        self, snapshot: Snapshot, request: SearchRequest, parsed: ParsedQuery
+    ) -> SearchResults:
         searcher = snapshot.searcher
         filters = {FACETS[name]: value for name, value in request.filters.items() if name in FACETS}
         if not request.both_languages:
