@@ -50,6 +50,8 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         # server can answer (the API) and use the in-browser search and lookup instead.
         "FREEZING": False,
         "SEARCH_PAGE_SIZE": 10,
+        # Results of this many recent distinct searches are kept per index generation and thread.
+        "SEARCH_CACHE_SIZE": 256,
         # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).
         "DEBTOR_LOOKUP_LIMITS": "10 per minute;100 per day",
         # The static debtor check (see the README): a public site-wide salt, which each court

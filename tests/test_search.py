@@ -359,3 +359,56 @@ def test_every_search_has_a_feed_announced_on_its_page(search_app: Flask) -> Non
     ]
     assert "Facts of the case." in feed.entries[[e.title for e in feed.entries].index(
         "Case 02-li (en)")].content[0].value  # fmt: skip
+
+
+def test_repeated_searches_are_answered_alike(search_app: Flask) -> None:
+    search = SearchIndex(index_root(search_app), cache_size=2)
+    first = search.search(SearchRequest(text="lending", lang="en"))
+    assert search.search(SearchRequest(text="lending", lang="en")) == first
+    second_page = search.search(SearchRequest(text="lending", lang="en", page=2, page_size=2))
+    assert [hit.title for hit in second_page.hits] == [hit.title for hit in first.hits][2:4]
+    narrowed = search.search(SearchRequest(text="lending", lang="en", filters={"kind": "press"}))
+    assert narrowed.total == 1
+    assert search.search(SearchRequest(text="lending", lang="en")).total == 3  # evicted, again
+
+
+def test_cached_results_give_way_to_a_new_index(search_app: Flask, site: SiteBuilder) -> None:
+    search = SearchIndex(index_root(search_app))
+    assert search.search(SearchRequest(text="lending", lang="en")).total == 3
+    site.release(2022, "more-lending", "en", date="2022-02-01", title="More lending",
+                 body="Lending again.")  # fmt: skip
+    load_content(session_factory(search_app), site.content, site.cases)
+    rebuild_search_index(session_factory(search_app), index_root(search_app))
+    again = search.search(SearchRequest(text="lending", lang="en"))
+    assert again.total == 4
+    assert "More lending" in [hit.title for hit in again.hits]
+    assert dict(again.facets["year"])["2022"] == 1
+
+
+def test_an_update_in_place_clears_cached_results(search_app: Flask, site: SiteBuilder) -> None:
+    search = SearchIndex(index_root(search_app))
+    assert search.search(SearchRequest(text="renamed", lang="en")).total == 0
+    site.release(2020, "older-news", "en", date="2020-06-01", title="Renamed figures",
+                 body="Nothing about money.")  # fmt: skip
+    report = load_content(session_factory(search_app), site.content, site.cases)
+    update_search_index(session_factory(search_app), index_root(search_app), report)
+    assert [hit.title for hit in search.search(SearchRequest(text="renamed", lang="en")).hits] == [
+        "Renamed figures"
+    ]
+
+
+def test_an_english_word_is_found_in_chinese_documents_too(search_app: Flask) -> None:
+    # Fields of the other language are left out only when the scope excludes its documents.
+    search = SearchIndex(index_root(search_app))
+    chinese = search.search(SearchRequest(text="lending", lang="zh"))
+    both = search.search(SearchRequest(text="lending", lang="en", both_languages=True))
+    assert both.total == 3 + chinese.total
+    assert dict(both.facets["language"]).get("zh", 0) == chinese.total
+
+
+def test_totals_and_facets_are_exact_for_two_words_and_an_exclusion(search_app: Flask) -> None:
+    search = SearchIndex(index_root(search_app))
+    for text, total in (("lending detained", 1), ("lending -detained", 2), ("detained", 1)):
+        results = search.search(SearchRequest(text=text, lang="en", page_size=1))
+        assert results.total == total, text
+        assert sum(count for _value, count in results.facets["kind"]) == total

@@ -38,7 +38,9 @@ KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
 
 def init_search(app: Flask) -> None:
     """Give the app its search index (opened lazily, reopened when it is rebuilt)."""
-    app.extensions[EXTENSION_KEY] = SearchIndex(app.config["INDEX_DIR"])
+    app.extensions[EXTENSION_KEY] = SearchIndex(
+        app.config["INDEX_DIR"], cache_size=app.config["SEARCH_CACHE_SIZE"]
+    )
 
 
 def request_from_args(args: Any, lang: str) -> SearchRequest:

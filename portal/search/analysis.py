@@ -43,17 +43,24 @@ def _dictionary() -> dict[str, int]:
     return jieba.dt.FREQ
 
 
-def _inner_words(word: str) -> list[str]:
-    """The dictionary words inside a longer word: 最高人民法院 -> 最高, 人民, 法院, 人民法院, ..."""
+def warm_up() -> None:
+    """Load jieba's dictionary now rather than at the first Chinese text."""
+    _dictionary()
+
+
+@functools.lru_cache(maxsize=200_000)
+def _inner_words(word: str) -> tuple[str, ...]:
+    """The dictionary words inside a longer word: 最高人民法院 -> 最高, 人民, 法院, 人民法院, ...
+    (remembered per word: a text repeats its words)."""
     if len(word) < 3:
-        return []
+        return ()
     frequencies = _dictionary()
-    return [
+    return tuple(
         word[start : start + size]
         for size in range(2, len(word))
         for start in range(len(word) - size + 1)
         if frequencies.get(word[start : start + size], 0) > 0
-    ]
+    )
 
 
 class ChineseWordTokenizer(Tokenizer):
@@ -78,7 +85,7 @@ class ChineseWordTokenizer(Tokenizer):
         for word, start, end in jieba.tokenize(to_simplified(value)):
             if not any(ch.isalnum() for ch in word):
                 continue
-            for text in [word.lower(), *(_inner_words(word) if indexing else [])]:
+            for text in (word.lower(), *(_inner_words(word) if indexing else ())):
                 token.text = text
                 token.boost, token.stopped = 1.0, False
                 if keeporiginal:

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -20,8 +21,9 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.formats import Existence
 
-from portal.search.analysis import CHINESE_WORDS, ENGLISH, SPELLING
+from portal.search.analysis import CHINESE_WORDS, ENGLISH, SPELLING, warm_up
 
 CURRENT = "current"
 LOCK_FILE = ".write.lock"
@@ -50,8 +52,26 @@ def make_schema() -> Schema:
         body_en=TEXT(analyzer=ENGLISH),
         title_zh=TEXT(analyzer=CHINESE_WORDS, field_boost=4.0),
         body_zh=TEXT(analyzer=CHINESE_WORDS),
-        words=TEXT(analyzer=SPELLING, phrase=False),
+        words=_spelling_field(),
     )
+
+
+def _spelling_field() -> TEXT:
+    # The dictionary of "did you mean" needs only which words occur, so each document gives
+    # each of its words once, without frequencies. (It keeps its lengths: when a segment is
+    # written, Whoosh looks for a field's lengths at every posting, and for a field without
+    # them that is a file system call each time.)
+    words = TEXT(analyzer=SPELLING, phrase=False)
+    words.format = Existence()
+    return words
+
+
+_WORDS = re.compile(r"\w+(?:\.?\w+)*")  # the spelling analyzer's words (Whoosh's default)
+
+
+def distinct_words(text: str) -> str:
+    """Each word of the text once, lowercased: what the spelling dictionary indexes."""
+    return " ".join(dict.fromkeys(word.lower() for word in _WORDS.findall(text)))
 
 
 @dataclass(frozen=True)
@@ -94,7 +114,9 @@ class SearchDocument:
         if self.lang == "zh":
             values.update(title_zh=self.title, body_zh=text)
         else:
-            values.update(title_en=self.title, body_en=text, words=f"{self.title}\n{text}")
+            values.update(
+                title_en=self.title, body_en=text, words=distinct_words(f"{self.title}\n{text}")
+            )
         return values
 
 
@@ -169,6 +191,8 @@ def rebuild(
         new_dir.mkdir(parents=True)
         try:
             index = whoosh_index.create_in(str(new_dir), make_schema())
+            if processes > 1:
+                warm_up()  # forked writers inherit jieba's dictionary instead of each loading it
             options = {"procs": processes, "limitmb": 256, "multisegment": True}
             writer = index.writer(**options) if processes > 1 else index.writer(limitmb=256)
             try:

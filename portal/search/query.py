@@ -6,19 +6,20 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from markupsafe import Markup, escape
-from whoosh import collectors, highlight, sorting
 from whoosh import index as whoosh_index
-from whoosh.query import And, AndNot, Every, Or, Phrase, Query, Term
+from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Query, Term
 
 from portal.chinese import has_han, to_simplified
-from portal.search.analysis import CHINESE_BIGRAMS, CHINESE_WORDS, ENGLISH, SPELLING
+from portal.search import snippets
+from portal.search.analysis import CHINESE_BIGRAMS, CHINESE_WORDS, ENGLISH, SPELLING, warm_up
+from portal.search.engine import Snapshot, evaluate, top
 from portal.search.index import current_index_dir
 
 MAX_QUERY_CHARS = 200
@@ -35,10 +36,14 @@ FACETS = {
 SORTS = ("relevance", "date")
 SNIPPET_CHARS = 240
 MIN_SUGGESTED_WORD = 4  # shorter words have too many near neighbours to guess from
-# Fields searched for each language of query text, with the analyzer that makes their terms.
-ENGLISH_FIELDS = (("title_en", ENGLISH), ("body_en", ENGLISH),
-                  ("title_zh", CHINESE_WORDS), ("body_zh", CHINESE_WORDS))  # fmt: skip
-CHINESE_FIELDS = (("title_zh", CHINESE_WORDS), ("body_zh", CHINESE_WORDS))
+LANGUAGES = ("en", "zh")
+# Fields searched for each language of query text, with the analyzer that makes their terms and
+# the language of the documents that have the field: English words are looked for in Chinese
+# documents too (their text can hold them), Chinese words only in Chinese documents.
+ENGLISH_FIELDS = (("title_en", ENGLISH, "en"), ("body_en", ENGLISH, "en"),
+                  ("title_zh", CHINESE_WORDS, "zh"), ("body_zh", CHINESE_WORDS, "zh"))  # fmt: skip
+CHINESE_FIELDS = (("title_zh", CHINESE_WORDS, "zh"), ("body_zh", CHINESE_WORDS, "zh"))
+TEXT_FIELDS = tuple(name for name, _analyzer, _lang in ENGLISH_FIELDS)
 _PIECES = re.compile(r'-?"[^"]*"?|[^\s"]+')
 
 
@@ -92,24 +97,30 @@ def _field_query(fieldname: str, analyzer: Any, words: str) -> Query | None:
     return Term(fieldname, terms[0]) if len(terms) == 1 else Phrase(fieldname, terms)
 
 
-def _words_query(words: str) -> Query | None:
-    """One word or phrase, looked for in every field that can hold it; None for words that
-    carry no meaning alone (English stop words such as "of")."""
+def _words_query(words: str, languages: Collection[str]) -> Query | None:
+    """One word or phrase, looked for in every field that can hold it in documents of these
+    languages; None for words that carry no meaning alone (English stop words such as "of")."""
     if has_han(words):
         fields = CHINESE_FIELDS
     elif not any(True for _token in ENGLISH(words)):
         return None
     else:
         fields = ENGLISH_FIELDS
-    queries = [q for name, analyzer in fields if (q := _field_query(name, analyzer, words))]
-    return Or(queries) if queries else None
+    queries = [
+        q
+        for name, analyzer, lang in fields
+        if lang in languages and (q := _field_query(name, analyzer, words))
+    ]
+    return Or(queries) if queries else NullQuery
 
 
-def build_query(parsed: ParsedQuery) -> Query:
-    """The Whoosh query for a parsed visitor query; everything when it holds no words."""
-    wanted = [q for words in parsed.include if (q := _words_query(words))]
+def build_query(parsed: ParsedQuery, languages: Collection[str] = LANGUAGES) -> Query:
+    """The query for a parsed visitor query, over the documents of these languages (fields
+    that only documents of other languages have are left out: they cannot match there);
+    everything when it holds no words."""
+    wanted = [q for words in parsed.include if (q := _words_query(words, languages)) is not None]
     query: Query = And(wanted) if wanted else Every()
-    unwanted = [q for words in parsed.exclude if (q := _words_query(words))]
+    unwanted = [q for words in parsed.exclude if (q := _words_query(words, languages)) is not None]
     return AndNot(query, Or(unwanted)) if unwanted else query
 
 
@@ -154,19 +165,6 @@ class SearchResults:
     suggestion: str | None = None
 
 
-class _EscapingFormatter(highlight.Formatter):
-    """Marks matches with <mark>; every other character is escaped, so a snippet can never
-    carry markup from the indexed text into the page."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return str(escape(text))
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-
 def _window(text: str, terms: frozenset[str]) -> str:
     """The stretch of text around the first place a term appears: highlighting analyses only
     this, not the whole document."""
@@ -177,18 +175,32 @@ def _window(text: str, terms: frozenset[str]) -> str:
 
 
 def _snippet(hit: Any, parsed: ParsedQuery) -> Markup:
-    analyzer = CHINESE_BIGRAMS if hit["lang"] == "zh" else ENGLISH
+    zh = hit["lang"] == "zh"
+    analyzer = CHINESE_BIGRAMS if zh else ENGLISH
     terms = frozenset(t.text for words in parsed.include for t in analyzer(words))
     source = _window(hit.get("excerpt_source", ""), terms)
     if terms:
-        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        marked = highlight.highlight(
-            source, terms, analyzer, fragmenter, _EscapingFormatter(), top=2
-        )
+        tokens = snippets.chinese_tokens(source) if zh else snippets.english_tokens(source)
+        marked = snippets.highlight(source, tokens, terms, SNIPPET_CHARS, surround=60, top=2)
         if marked:
-            return Markup(marked)  # noqa: S704 - _EscapingFormatter escaped every character
+            return Markup(marked)  # noqa: S704 - highlight() escaped every character
     summary = hit.get("summary") or source
     return escape(summary[:SNIPPET_CHARS] + ("…" if len(summary) > SNIPPET_CHARS else ""))
+
+
+def _closest_word(searcher: Any, word: str) -> str | None:
+    """Of the indexed words within two edits that begin with the same letter, the most
+    frequent (then the last in alphabetical order), as Whoosh's `suggest(limit=1, prefix=1)`.
+    Asked of each segment, whose word list Whoosh walks with an automaton (over several
+    segments at once it compares every word), and the shared first letter skips most of it."""
+    reader = searcher.reader()
+    near: set[str] = set()
+    for leaf, _offset in reader.leaf_readers():
+        near.update(leaf.terms_within("words", word, 2, prefix=1))
+    near.discard(word)
+    if not near:
+        return None
+    return max(near, key=lambda found: (reader.frequency("words", found) or 1, found))
 
 
 def _suggestion(searcher: Any, parsed: ParsedQuery) -> str | None:
@@ -204,9 +216,9 @@ def _suggestion(searcher: Any, parsed: ParsedQuery) -> str | None:
                 and not has_han(word)
                 and searcher.doc_frequency("words", word) == 0
             ):
-                found = searcher.suggest("words", word, limit=1)
+                found = _closest_word(searcher, word)
                 if found:
-                    fixed_words.append(found[0])
+                    fixed_words.append(found)
                     changed = True
                     continue
             fixed_words.append(word)
@@ -215,69 +227,18 @@ def _suggestion(searcher: Any, parsed: ParsedQuery) -> str | None:
     return " ".join(corrected) if changed else None
 
 
-class _RecordsMatches:
-    """Mixed into a Whoosh collector: keeps every matched document number, so facets can be
-    counted without a second pass over the index."""
-
-    matched: list[int]
-    offset: int
-
-    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
-        super().prepare(top_searcher, q, context)  # type: ignore[misc]
-        self.matched = []
-
-    def collect(self, sub_docnum: int) -> Any:
-        self.matched.append(self.offset + sub_docnum)
-        return super().collect(sub_docnum)  # type: ignore[misc]
-
-
-class _TopRecorder(_RecordsMatches, collectors.TopCollector):
-    pass
-
-
-class _SortingRecorder(_RecordsMatches, collectors.SortingCollector):
-    pass
-
-
-class _FacetValues:
-    """Every document's facet values, read once per searcher, to count a result's facets."""
-
-    def __init__(self, searcher: Any) -> None:
-        reader = searcher.reader()
-        size = reader.doc_count_all()
-        self.single: dict[str, list[str]] = {}
-        for name, fieldname in FACETS.items():
-            if name == "measure":
-                continue
-            column = reader.column_reader(fieldname, translate=True)
-            self.single[name] = [column[docnum] for docnum in range(size)]
-        self.measures: list[tuple[str, ...]] = [()] * size
-        for term in reader.lexicon("measure"):
-            value = term.decode("utf-8")
-            for docnum in reader.postings("measure", term).all_ids():
-                self.measures[docnum] += (value,)
-
-    def count(self, docnums: list[int]) -> dict[str, list[tuple[str, int]]]:
-        counts = {name: Counter(values[d] for d in docnums) for name, values in self.single.items()}
-        counts["measure"] = Counter(chain.from_iterable(self.measures[d] for d in docnums))
-        return {
-            name: sorted(
-                ((str(value), number) for value, number in counter.items() if value),
-                key=lambda item: (-item[1], item[0]),
-            )
-            for name, counter in counts.items()
-        }
-
-
 class SearchIndex:
     """Searches the live index under an index root; reopens it when a rebuild swaps in a new
-    one or an update commits, and keeps one searcher per thread."""
+    one or an update commits, and keeps one searcher per thread, with the results of its
+    `cache_size` most recent distinct searches (dropped with the searcher: a new index
+    generation starts with an empty cache)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache_size: int = 256) -> None:
         self.root = Path(root)
+        self.cache_size = cache_size
         self._local = threading.local()
 
-    def _searcher(self) -> tuple[Any, _FacetValues]:
+    def _searcher(self) -> Snapshot:
         directory = current_index_dir(self.root)
         if directory is None:
             raise SearchUnavailable(f"no search index under {self.root}: run `portal index`")
@@ -286,13 +247,17 @@ class SearchIndex:
             if cached is None or cached[0] != directory:
                 searcher = whoosh_index.open_dir(str(directory)).searcher()
             else:
-                searcher = cached[1].refresh()
-            facet_values = cached[2] if cached and cached[1] is searcher else _FacetValues(searcher)
+                searcher = cached[1].searcher.refresh()
+            if cached and cached[1].searcher is searcher:
+                snapshot = cached[1]
+            else:
+                warm_up()  # jieba's dictionary, before the first Chinese query needs it
+                snapshot = Snapshot(searcher, FACETS, TEXT_FIELDS)
         except Exception as error:  # any failure to read the index means it is damaged
             self._local.cached = None
             raise SearchUnavailable(f"the index at {directory} cannot be read: {error}") from error
-        self._local.cached = (directory, searcher, facet_values)
-        return searcher, facet_values
+        self._local.cached = (directory, snapshot)
+        return snapshot
 
     def search(self, request: SearchRequest) -> SearchResults:
         """Run a search; SearchUnavailable if the index cannot be used."""
@@ -306,48 +271,62 @@ class SearchIndex:
             raise SearchUnavailable(f"the search index cannot answer: {error}") from error
 
     def _search(self, request: SearchRequest, parsed: ParsedQuery) -> SearchResults:
-        searcher, facet_values = self._searcher()
-        query = build_query(parsed)
-        conditions = [
-            Term(FACETS[name], value) for name, value in request.filters.items() if name in FACETS
-        ]
+        snapshot = self._searcher()
+        if self.cache_size <= 0:
+            return self._answer(snapshot, request, parsed)
+        key = (parsed, request.lang, request.both_languages, tuple(sorted(request.filters.items())),
+               request.sort, request.page, request.page_size)  # fmt: skip
+        cache = snapshot.results
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        results = cache[key] = self._answer(snapshot, request, parsed)
+        if len(cache) > self.cache_size:
+            cache.popitem(last=False)
+        return results
+
+    def _answer(
+        self, snapshot: Snapshot, request: SearchRequest, parsed: ParsedQuery
+    ) -> SearchResults:
+        searcher = snapshot.searcher
+        filters = {FACETS[name]: value for name, value in request.filters.items() if name in FACETS}
         if not request.both_languages:
-            conditions.append(Term("lang", request.lang))
+            filters.setdefault("lang", request.lang)
+            if filters["lang"] != request.lang:  # two language conditions: both must hold
+                filters["lang"] = ""
+        languages = {filters["lang"]} if filters.get("lang") in LANGUAGES else set(LANGUAGES)
+        evaluation = evaluate(snapshot, build_query(parsed, languages))
+        mask = evaluation.mask
+        for fieldname, value in filters.items():
+            mask = mask & snapshot.facet_mask(fieldname, value)
+        total = int(np.count_nonzero(mask))
         page = max(1, request.page)
         limit = page * request.page_size
-        if request.sort == "date" or parsed.is_empty:
-            collector: Any = _SortingRecorder(sorting.FieldFacet("date", reverse=True), limit=limit)
-        else:
-            # Block-quality skipping (usequality) can loop forever in Whoosh 2.7.4
-            # (whoosh-community/whoosh#461), so every match is scored.
-            collector = _TopRecorder(limit=limit, usequality=False)
-        recorder = collector
-        if conditions:
-            collector = collectors.FilterCollector(collector, allow=And(conditions))
-        searcher.search_with_collector(query, collector)
-        results = collector.results()
-        total = len(recorder.matched)
+        by_date = request.sort == "date" or parsed.is_empty
+        docnums = top(snapshot, evaluation, mask, by_date, limit)
         pages = max(1, -(-total // request.page_size))
-        hits = [
-            SearchHit(
-                doc_id=hit["doc_id"],
-                kind=hit["kind"],
-                lang=hit["lang"],
-                title=hit["title"],
-                snippet=_snippet(hit, parsed),
-                date=hit.get("date"),
-                year=hit.get("year", ""),
-                court=hit.get("court", ""),
-                route=hit["route"],
+        hits = []
+        for docnum in docnums[(page - 1) * request.page_size : limit]:
+            hit = searcher.stored_fields(docnum)
+            hits.append(
+                SearchHit(
+                    doc_id=hit["doc_id"],
+                    kind=hit["kind"],
+                    lang=hit["lang"],
+                    title=hit["title"],
+                    snippet=_snippet(hit, parsed),
+                    date=hit.get("date"),
+                    year=hit.get("year", ""),
+                    court=hit.get("court", ""),
+                    route=hit["route"],
+                )
             )
-            for hit in results[(page - 1) * request.page_size : limit]
-        ]
         return SearchResults(
             query=parsed,
             hits=hits,
             total=total,
             page=page,
             pages=pages,
-            facets=facet_values.count(recorder.matched),
+            facets=snapshot.facet_counts(mask),
             suggestion=_suggestion(searcher, parsed) if total == 0 and parsed.include else None,
         )
