@@ -1,9 +1,10 @@
 """Freeze benchmark: the full freeze of a large fictional site, Pagefind, the second freeze
 after one change, and a plain Frozen-Flask freeze of the same pages as the reference.
 
-    python bench/freeze.py --cases 10000 --press 1000 [--site DIR] [--debtors 100000]
+    python bench/freeze.py --cases 10000 --press 1000 [--site DIR]
 
-Prints figures; nothing here fails.
+Prints figures; nothing here fails. The debtor check's derivation and shards are measured by
+bench/static_lookup.py.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--press", type=int, default=1000)
     parser.add_argument("--site", type=Path, help="reuse (or create) the site in this folder")
-    parser.add_argument("--debtors", type=int, default=0, help="fictional debtor records")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="portal-freeze-bench-"))
     site = args.site or work / "site"
@@ -57,10 +57,6 @@ def main() -> None:
     started = time.perf_counter()
     load_content(factory, site / "content", site / "cases")
     print(f"portal load: {time.perf_counter() - started:.1f} s")
-    if args.debtors:
-        from bench.debtors_material import import_debtors_for_freeze
-
-        import_debtors_for_freeze(app, work, args.debtors)
 
     out = work / "out"
     full = freeze(app, out, incremental=False)
