@@ -24,8 +24,10 @@ if atheris is not None:
 else:
     from portal.markup import render_markdown
 
-FORBIDDEN_TAGS = {"script", "style", "iframe", "frame", "object", "embed", "form", "input",
-                  "button", "textarea", "select", "link", "meta", "base", "svg", "math"}  # fmt: skip
+FORBIDDEN_TAGS = {
+    *("script", "style", "iframe", "frame", "object", "embed", "form", "input", "button"),
+    *("textarea", "select", "link", "meta", "base", "svg", "math"),
+}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster"}
 
 

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.routing import RequestRedirect
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 
 from portal.search.query import FACETS
 from tests.pagecheck import check_headers
@@ -33,7 +33,8 @@ ENDPOINT_URLS = [
     "/en/search/", "/zh/search/", "/en/debtors/", "/en/data/", "/data/cases.csv",
     "/data/press-releases.json", "/data/catalog.jsonld", "/zh/statistics/",
     "/feeds/en/press.atom", "/feeds/zh/cases.atom", "/en/cases/court/minhang-district/feed.atom",
-    "/en/cases/cause/private-lending/feed.atom", "/en/cases/category/difficult-enforcement/feed.atom",
+    "/en/cases/cause/private-lending/feed.atom",
+    "/en/cases/category/difficult-enforcement/feed.atom",
     "/en/cases/year/2020/feed.atom", "/en/cases/measure/fine/feed.atom", "/en/search/feed.atom",
     "/sitemap.xml", "/robots.txt", "/api/v1/", "/api/v1/openapi.json", "/api/v1/press-releases",
     "/api/v1/press-releases/2021/annual-report", "/api/v1/cases",
@@ -125,7 +126,9 @@ def test_the_lookup_form_never_causes_a_server_error(proof_client, lang: str) ->
 
 JSON_VALUES = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), VALUES),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(), children, max_size=3)
+    ),
     max_leaves=8,
 )  # fmt: skip
 
@@ -151,7 +154,7 @@ def test_the_lookup_api_never_causes_a_server_error(proof_client) -> None:
 
 def test_search_queries_with_every_facet(proof_client) -> None:
     """The search page and API with its text and every facet fuzzed at once."""
-    facets = st.fixed_dictionaries({}, optional={name: VALUES for name in (*FACETS, "q", "page")})
+    facets = st.fixed_dictionaries({}, optional=dict.fromkeys((*FACETS, "q", "page"), VALUES))
 
     @FUZZ
     @given(params=facets, lang=st.sampled_from(["en", "zh"]))
