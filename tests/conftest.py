@@ -344,6 +344,19 @@ def require_tool(path: str | None, what: str) -> str:
     pytest.skip(message)
 
 
+def require_module(name: str):
+    """Import a test dependency; skip locally without it, and fail under CI=true."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        message = f"{name} is not installed (it is in the [test] extra): {error}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def proof_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The proof site (tests/pagekinds.py) on SQLite, built once per session."""
@@ -383,7 +396,7 @@ def browser():
     """One headless Debian Chromium for the whole session, driven by Playwright."""
     import shutil
 
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = require_module("playwright.sync_api")
     from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 
     executable = require_tool(shutil.which(CHROMIUM_PATH), f"Chromium ({CHROMIUM_PATH})")

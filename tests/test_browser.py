@@ -22,6 +22,7 @@ from tests.browser import (
     tab_to,
     walk_with_tab,
 )
+from tests.conftest import require_module
 from tests.pagekinds import DEBTOR_NAME, DEBTOR_NUMBER, HTML_LANG, every_page, page_ids
 
 # The servers the pages are checked on. Issue 6 (the frozen site) adds "frozen": a fixture
@@ -36,7 +37,7 @@ def site_server(request: pytest.FixtureRequest) -> SiteServer:
 
 @pytest.fixture(scope="module")
 def axe():
-    axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe_playwright = require_module("axe_playwright_python.sync_playwright")
     return axe_playwright.Axe()
 
 

