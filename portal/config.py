@@ -9,6 +9,7 @@ from pathlib import Path
 from portal.debtors.static_lookup import DEFAULT_ITERATIONS, DEFAULT_SALT
 
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 - the flagged default, refused in production
+MIN_SECRET_KEY_LENGTH = 32
 
 # Settings every deployment may set, with the environment variable that carries each one.
 ENVIRONMENT_VARIABLES = {
@@ -73,12 +74,20 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict[str, object]:
 
 
 def check_production_settings(settings: Mapping[str, object]) -> None:
-    """Refuse to run a production portal with the development secret key or debug on."""
+    """Refuse to run a production portal with the development secret key (or a short one),
+    debug on, or a local site URL. Every way the portal starts (gunicorn's `portal:create_app()`,
+    the `portal` command, `flask --debug`) goes through `create_app`, which calls this."""
     if settings.get("ENV") != "production":
         return
     problems = []
-    if settings.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+    key = str(settings.get("SECRET_KEY") or "").strip()
+    if key in ("", DEV_SECRET_KEY):
         problems.append("PORTAL_SECRET_KEY must be set to a long random value")
+    elif len(key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            f"PORTAL_SECRET_KEY must be a long random value (at least {MIN_SECRET_KEY_LENGTH} "
+            "characters)"
+        )
     if settings.get("DEBUG"):
         problems.append("debug mode must be off")
     if str(settings.get("SITE_URL", "")).startswith("http://127.0.0.1"):

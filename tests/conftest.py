@@ -326,3 +326,118 @@ def engine_for():
     yield make
     for engine in engines:
         engine.dispose()
+
+
+# --- The proof site: one small site with every page kind, shared by the page checks, the
+# browser and accessibility tests, the Nu checker, the security scoring and the fuzzers. ---
+
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+
+def require_tool(path: str | None, what: str) -> str:
+    """`path` if the tool is there; otherwise skip locally, and fail under CI=true."""
+    if path:
+        return path
+    message = f"{what} is not installed (.ci/run installs it)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_module(name: str):
+    """Import a test dependency; skip locally without it, and fail under CI=true."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        message = f"{name} is not installed (it is in the [test] extra): {error}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def proof_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The proof site (tests/pagekinds.py) on SQLite, built once per session."""
+    from tests.pagekinds import build_proof_site
+
+    app = build_proof_site(tmp_path_factory.mktemp("proof"))
+    yield app
+    session_factory(app).kw["bind"].dispose()
+
+
+@pytest.fixture
+def proof_client(proof_app: Flask) -> FlaskClient:
+    """A test client of the proof site."""
+    return proof_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(proof_app: Flask) -> Iterator[str]:
+    """The proof site served by a real HTTP server on 127.0.0.1 (a free port), in a thread;
+    yields its base URL. A frozen-site server (issue 6) plugs in beside it (tests/browser.py)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, proof_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session, driven by Playwright."""
+    import shutil
+
+    sync_api = require_module("playwright.sync_api")
+    from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+
+    executable = require_tool(shutil.which(CHROMIUM_PATH), f"Chromium ({CHROMIUM_PATH})")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the test, so fixtures can tell whether it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest):
+    """A fresh browser tab (its own context); a screenshot of it is saved in test-artifacts/
+    when the test fails. Console messages about the Content-Security-Policy are collected in
+    `page.csp_errors`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.csp_errors = []
+    tab.on(
+        "console",
+        lambda message: (
+            tab.csp_errors.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.nodeid)
+        try:
+            tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        except Exception as error:  # the page may be gone; the test's own error matters more
+            print(f"no screenshot of {request.node.nodeid}: {error}")
+    context.close()

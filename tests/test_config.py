@@ -74,3 +74,54 @@ def test_behind_a_trusted_proxy_the_forwarded_scheme_turns_on_hsts(
     monkeypatch.setenv("PORTAL_TRUSTED_PROXIES", "0")
     spoofed = create_app().test_client().get("/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in spoofed.headers
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [("   ", "must be set"), ("short-key", "at least 32 characters"),
+     (" dev-only-insecure-key-change-me ", "must be set")],
+)  # fmt: skip
+def test_production_refuses_a_blank_or_short_secret_key(
+    monkeypatch: pytest.MonkeyPatch, key: str, problem: str
+) -> None:
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_SITE_URL", "https://enforcement.court.example")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", key)
+    with pytest.raises(ConfigurationError, match=problem):
+        create_app()
+
+
+def test_production_refuses_debug_from_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`portal --debug ...` (Flask's own flag) is refused as FLASK_DEBUG is."""
+    from click.testing import CliRunner
+
+    from portal.cli import cli
+
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "a-long-random-production-secret-0123456789")
+    monkeypatch.setenv("PORTAL_SITE_URL", "https://enforcement.court.example")
+    # Flask's --debug writes FLASK_DEBUG into os.environ; setting it here first makes
+    # monkeypatch put it back as it was after the test.
+    monkeypatch.setenv("FLASK_DEBUG", "0")
+    result = CliRunner().invoke(cli, ["--debug", "routes"])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, ConfigurationError), result.output
+    assert "debug mode must be off" in str(result.exception)
+
+
+def test_gunicorn_refuses_to_load_an_unsafe_production_app(tmp_path) -> None:
+    """The production entry point, `gunicorn 'portal:create_app()'`, fails to load the app."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "FLASK_"))}
+    environment |= {"PORTAL_ENV": "production", "PORTAL_SITE_URL": "https://court.example"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [str(gunicorn), "--check-config", "portal:create_app()"],
+        capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "refusing to start in production" in result.stdout + result.stderr
