@@ -391,6 +391,36 @@ def live_server(proof_app: Flask) -> Iterator[str]:
         thread.join()
 
 
+def serve_folder(folder: Path) -> tuple[str, Any]:
+    """Serve a folder of static files on 127.0.0.1 (a free port) in a thread, as a static host
+    would; returns the base URL and the server (to shut down)."""
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+@pytest.fixture(scope="session")
+def frozen_server(proof_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The proof site frozen (portal freeze) and served by a static file server."""
+    from portal.freezing import freeze
+
+    out = tmp_path_factory.mktemp("frozen") / "site"
+    freeze(proof_app, out, pagefind=False)
+    base_url, server = serve_folder(out)
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Debian Chromium for the whole session, driven by Playwright."""

@@ -25,9 +25,8 @@ from tests.browser import (
 from tests.conftest import require_module
 from tests.pagekinds import DEBTOR_NAME, DEBTOR_NUMBER, HTML_LANG, every_page, page_ids
 
-# The servers the pages are checked on. Issue 6 (the frozen site) adds "frozen": a fixture
-# `frozen_server` yielding the base URL of a static server over the frozen output.
-SERVER_KINDS = ["live"]
+# The servers the pages are checked on: the live app, and its frozen copy on a static server.
+SERVER_KINDS = ["live", "frozen"]
 
 
 @pytest.fixture(scope="module", params=SERVER_KINDS)
