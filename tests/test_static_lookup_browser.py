@@ -26,7 +26,6 @@ from portal.debtors.static_lookup import (
 )
 from portal.flask_db import session_factory
 from portal.security import CONTENT_SECURITY_POLICY
-from tests.conftest import IN_CI
 from tests.debtorfiles import TEST_SECRET, TODAY, organisation, person, resident_id, write_csv
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,27 +37,6 @@ NUMBER = resident_id()
 GONE_NUMBER = resident_id(sequence="789")
 # A plain HTTP server on the loopback address: no HTTPS to upgrade to.
 TEST_CSP = CONTENT_SECURITY_POLICY.replace("; upgrade-insecure-requests", "")
-
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Chromium from the system, driven by Playwright."""
-    if not CHROMIUM.exists():
-        _unavailable(f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class _Handler(SimpleHTTPRequestHandler):
