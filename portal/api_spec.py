@@ -78,6 +78,16 @@ class Param:
             schema["default"] = self.default
         return schema
 
+    def openapi(self, vocabularies: Mapping[str, list[str]]) -> dict[str, Any]:
+        """The parameter as an OpenAPI query parameter object."""
+        return {
+            "name": self.name,
+            "in": "query",
+            "required": False,
+            "description": self.description,
+            "schema": self.schema(vocabularies),
+        }
+
     def parse(self, raw: str, vocabularies: Mapping[str, list[str]]) -> Any:
         if self.type == "integer":
             try:
@@ -430,16 +440,7 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
                 "operationId": listing.endpoint,
                 "summary": listing.summary,
                 "description": listing.dataset.description_en,
-                "parameters": [
-                    {
-                        "name": p.name,
-                        "in": "query",
-                        "required": False,
-                        "description": p.description,
-                        "schema": p.schema(vocabularies),
-                    }
-                    for p in listing.params
-                ],
+                "parameters": [p.openapi(vocabularies) for p in listing.params],
                 "responses": {
                     "200": _ok(
                         "One page of the listing, or all of it as CSV",
@@ -456,16 +457,7 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
         "get": {
             "operationId": "search",
             "summary": "Full-text search of press releases and cases, with facet counts",
-            "parameters": [
-                {
-                    "name": p.name,
-                    "in": "query",
-                    "required": False,
-                    "description": p.description,
-                    "schema": p.schema(vocabularies),
-                }
-                for p in SEARCH_PARAMS
-            ],
+            "parameters": [p.openapi(vocabularies) for p in SEARCH_PARAMS],
             "responses": {
                 "200": _ok("One page of results", "#/components/schemas/SearchResults"),
                 "304": {"description": "Not modified"},

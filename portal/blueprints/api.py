@@ -25,6 +25,7 @@ from portal.api_spec import (
 from portal.blueprints.debtors import QUERY_ERRORS, private_response, run_lookup
 from portal.blueprints.search import hit_endpoint, run_search
 from portal.debtors.lookup import InvalidQuery, list_state
+from portal.debtors.static_lookup import display_fields
 from portal.flask_db import db_session
 from portal.http_data import CORS_HEADERS, data_response, json_response, problem
 from portal.models import DebtorRecord
@@ -270,26 +271,15 @@ def search() -> ResponseReturnValue:
 
 
 def _debtor_record(record: DebtorRecord) -> dict[str, Any]:
+    """What the lookup shows of a record (the same fields the static copy encrypts)."""
+    fields = display_fields(record)
     person = record.kind == "person"
-    return {
-        "name": record.name,
-        "kind": record.kind,
-        "identifier": {
-            "type": "resident_id" if person else "unified_social_credit_code",
-            "value": record.id_display,
-            "masked": person,
-        },
-        "legal_representative": record.legal_representative,
-        "court": record.court,
-        "case_number": record.case_number,
-        "basis_document": record.basis_document,
-        "basis_issuer": record.basis_issuer,
-        "obligations": record.obligations,
-        "performance": record.performance,
-        "circumstances": record.circumstances,
-        "published_on": record.published_on.isoformat(),
-        "demonstration": record.demo,
+    identifier = {
+        "type": "resident_id" if person else "unified_social_credit_code",
+        "value": fields.pop("id_display"),
+        "masked": person,
     }
+    return {**fields, "identifier": identifier, "demonstration": fields.pop("demo")}
 
 
 @bp.post("/debtors/lookup")
