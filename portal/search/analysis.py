@@ -63,9 +63,13 @@ def _inner_words(word: str) -> tuple[str, ...]:
     )
 
 
-class ChineseWordTokenizer(Tokenizer):
-    """jieba's precise segmentation, one position per word, punctuation dropped; when indexing,
-    the dictionary words inside each word too, at the same position."""
+class _PositionedTokenizer(Tokenizer):
+    """A tokenizer whose subclasses say which terms stand at each position: every group of
+    terms takes the next position, so phrases match word by word."""
+
+    def groups(self, text: str, indexing: bool) -> Iterator[tuple[tuple[str, ...], int, int]]:
+        """(terms at one position, start, end) for each position of `text`, in order."""
+        raise NotImplementedError
 
     def __call__(  # type: ignore[override]
         self,
@@ -81,11 +85,8 @@ class ChineseWordTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         token = _token(positions, chars, removestops, mode, **kwargs)
         position = start_pos
-        indexing = mode == "index"
-        for word, start, end in jieba.tokenize(to_simplified(value)):
-            if not any(ch.isalnum() for ch in word):
-                continue
-            for text in (word.lower(), *(_inner_words(word) if indexing else ())):
+        for terms, start, end in self.groups(to_simplified(value), mode == "index"):
+            for text in terms:
                 token.text = text
                 token.boost, token.stopped = 1.0, False
                 if keeporiginal:
@@ -98,42 +99,28 @@ class ChineseWordTokenizer(Tokenizer):
             position += 1
 
 
-class ChineseBigramTokenizer(Tokenizer):
+class ChineseWordTokenizer(_PositionedTokenizer):
+    """jieba's precise segmentation, one position per word, punctuation dropped; when indexing,
+    the dictionary words inside each word too, at the same position."""
+
+    def groups(self, text: str, indexing: bool) -> Iterator[tuple[tuple[str, ...], int, int]]:
+        for word, start, end in jieba.tokenize(text):
+            if any(ch.isalnum() for ch in word):
+                yield (word.lower(), *(_inner_words(word) if indexing else ())), start, end
+
+
+class ChineseBigramTokenizer(_PositionedTokenizer):
     """Overlapping character pairs of each run of Chinese (a lone character stays whole),
     and whole words of anything else, one position each."""
 
-    def __call__(  # type: ignore[override]
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        token = _token(positions, chars, removestops, mode, **kwargs)
-        position = start_pos
-        for run in _RUNS.finditer(to_simplified(value)):
-            text, offset = run.group(), run.start()
-            if HAN.match(text) and len(text) > 1:
-                pieces = [(text[i : i + 2], offset + i) for i in range(len(text) - 1)]
+    def groups(self, text: str, indexing: bool) -> Iterator[tuple[tuple[str, ...], int, int]]:
+        for run in _RUNS.finditer(text):
+            piece_text, offset = run.group(), run.start()
+            if HAN.match(piece_text) and len(piece_text) > 1:
+                for i in range(len(piece_text) - 1):
+                    yield (piece_text[i : i + 2],), offset + i, offset + i + 2
             else:
-                pieces = [(text, offset)]
-            for piece, start in pieces:
-                token.text = piece.lower()
-                token.boost, token.stopped = 1.0, False
-                if keeporiginal:
-                    token.original = token.text
-                if positions:
-                    token.pos = position
-                    position += 1
-                if chars:
-                    token.startchar = start_char + start
-                    token.endchar = start_char + start + len(piece)
-                yield token
+                yield (piece_text.lower(),), offset, offset + len(piece_text)
 
 
 ENGLISH = StemmingAnalyzer()
