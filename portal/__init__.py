@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import blueprints, errors, flask_db, ratelimit, security, web_i18n
+from portal import blueprints, errors, flask_db, page_cache, ratelimit, security, web_i18n
 from portal.blueprints.search import init_search
 from portal.config import (
     DEV_SECRET_KEY,
@@ -19,7 +19,7 @@ from portal.config import (
     project_root,
     settings_from_environment,
 )
-from portal.templating import figure_value, file_size, long_date
+from portal.templating import figure_value, file_size, long_date, page_numbers
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -42,10 +42,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     flask_db.init_database(app)
     web_i18n.init_i18n(app)
     security.init_security(app)
+    page_cache.init_page_cache(app)
     errors.register_error_pages(app)
     app.jinja_env.filters.update(
         long_date=long_date, file_size=file_size, figure_value=figure_value
     )
+    app.jinja_env.globals["page_numbers"] = page_numbers
     for blueprint in blueprints.all_blueprints():
         app.register_blueprint(blueprint)
     init_search(app)

@@ -13,9 +13,11 @@ not rewritten, so they keep their timestamps.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
+import multiprocessing
 import os
 import posixpath
 import re
@@ -23,6 +25,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -32,12 +35,14 @@ from sqlalchemy import Table, event, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import find_tables
 
+from portal.blueprints.search import init_search
 from portal.debtors.lookup import court_today
 from portal.debtors.static_lookup import StaticLookupParams, write_shards
 from portal.flask_db import session_factory
 from portal.i18n import LANGUAGE_CODES
 from portal.loading import load_content
 from portal.models import Attachment, Base, PressRelease
+from portal.page_cache import READ_RECORDER_KEY
 from portal.site_map import public_pages
 
 # Tables whose rows a page depends on one by one; any other table a page reads, it depends on
@@ -51,7 +56,9 @@ LISTING_COLUMNS = {
     "collections": ("id", "key", "lang", "year", "category"),
     "pages": ("id", "slug", "lang"),
 }
-COVERED_TABLES = frozenset({"attachments", "case_measures", "alembic_version"})
+# Reading the content generation (portal/page_cache.py) is how a page knows its inputs are the
+# same, not an input itself.
+COVERED_TABLES = frozenset({"attachments", "case_measures", "alembic_version", "generations"})
 MANIFEST_NAME = "freeze-manifest.json"
 # What the freeze regenerates whole every time, and so never counts as stale.
 REGENERATED = ("pagefind", "static-lookup")
@@ -116,6 +123,22 @@ class _ReadRecorder:
     def on_load(self, _session: Session, instance: Any) -> None:
         if self.reads is not None and instance.__table__.name in ROW_TABLES:
             self.reads.add(("row", instance.__table__.name, instance.id))
+
+    @contextlib.contextmanager
+    def capture(self) -> Iterator[set[tuple[Any, ...]]]:
+        """Collect apart what is read inside, then count it as read by the page too."""
+        outer, self.reads = self.reads, set()
+        captured = self.reads
+        try:
+            yield captured
+        finally:
+            self.reads = outer
+            self.replay(frozenset(captured))
+
+    def replay(self, reads: frozenset[tuple[Any, ...]]) -> None:
+        """Count as read what a result kept in memory was computed from."""
+        if self.reads is not None:
+            self.reads.update(reads)
 
 
 class _CurrentVersions:
@@ -249,25 +272,32 @@ def check_links(out: Path, files: Iterable[str], base_path: str, site_url: str) 
     present = set(files)
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
     broken: list[str] = []
+    # Pages in one folder link the same navigation and assets: resolve each link once there.
+    resolved: dict[tuple[str, bytes], str | None] = {}
+
+    def problem(folder: str, raw: bytes) -> str | None:
+        link = raw.decode("utf-8", "replace").replace("&amp;", "&")
+        if link.startswith(("#", "mailto:", "tel:", "data:", "javascript:")):
+            return None
+        if re.match(r"^[a-z][a-z0-9+.-]*:", link, re.IGNORECASE) or link.startswith("//"):
+            if not link.startswith(origin + "/") and link != origin:
+                return None  # another site
+            link = link[len(origin) :] or "/"
+        path = urlsplit(urljoin(folder, link)).path
+        if not path.startswith(base_path + "/") and path != base_path:
+            return f"{link} (outside {base_path or '/'})"
+        return None if _output_path(path[len(base_path) :]) in present else link
+
     for name in sorted(present):
         if not name.endswith(".html"):
             continue
-        page_url = f"{base_path}/{name}"
+        folder = posixpath.dirname(f"{base_path}/{name}") + "/"
         for raw in _LINK.findall((out / name).read_bytes()):
-            link = raw.decode("utf-8", "replace").replace("&amp;", "&")
-            if link.startswith(("#", "mailto:", "tel:", "data:", "javascript:")):
-                continue
-            if re.match(r"^[a-z][a-z0-9+.-]*:", link, re.IGNORECASE) or link.startswith("//"):
-                if not link.startswith(origin + "/") and link != origin:
-                    continue  # another site
-                link = link[len(origin) :] or "/"
-            path = urlsplit(urljoin(page_url, link)).path
-            if not path.startswith(base_path + "/") and path != base_path:
-                broken.append(f"{name} -> {link} (outside {base_path or '/'})")
-                continue
-            target = _output_path(path[len(base_path) :])
-            if target not in present:
-                broken.append(f"{name} -> {link}")
+            key = (folder, raw)
+            if key not in resolved:
+                resolved[key] = problem(folder, raw)
+            if resolved[key] is not None:
+                broken.append(f"{name} -> {resolved[key]}")
     if broken:
         shown = "\n  ".join(broken[:50])
         more = f"\n  ... and {len(broken) - 50} more" if len(broken) > 50 else ""
@@ -337,6 +367,7 @@ def freeze(
     recorder = _ReadRecorder()
     event.listen(factory, "do_orm_execute", recorder.on_execute)
     event.listen(factory, "loaded_as_persistent", recorder.on_load)
+    app.extensions[READ_RECORDER_KEY] = recorder
     try:
         produced = _freeze_pages(app, out, base_path, recorder, report, incremental)
         with factory() as session:
@@ -344,6 +375,7 @@ def freeze(
             params = StaticLookupParams.from_config(app.config)
             report.shards = write_shards(session, out, court_today(), params).summary()
     finally:
+        del app.extensions[READ_RECORDER_KEY]
         event.remove(factory, "loaded_as_persistent", recorder.on_load)
         event.remove(factory, "do_orm_execute", recorder.on_execute)
         app.config["FREEZING"] = previous_freezing
@@ -371,7 +403,6 @@ def _freeze_pages(
     code_version = _code_version(app)
     manifest_path = _manifest_path(app, out)
     previous = _load_manifest(manifest_path, code_version) if incremental else {}
-    client = app.test_client()
     base_url = f"http://freeze.invalid{base_path}/"
     produced: set[str] = set()
     pages: dict[str, Any] = {}
@@ -380,6 +411,7 @@ def _freeze_pages(
         current = _CurrentVersions(session, court_today().isoformat())
         urls = freeze_urls(app, session)
     report.urls = len(urls)
+    to_render: list[tuple[str, str]] = []
     for url in urls:
         relative = _output_path(url[len(base_path) :])
         produced.add(relative)
@@ -391,15 +423,14 @@ def _freeze_pages(
         ):
             pages[url] = known
             report.skipped += 1
-            continue
-        recorder.reads = set()
-        response = client.get(url[len(base_path) :], base_url=base_url)
-        reads, recorder.reads = recorder.reads, None
-        if response.status_code != 200:
-            raise FreezeError(f"{url} answered {response.status_code}; nothing was published")
+        else:
+            to_render.append((url, relative))
+    job = _RenderJob(app, recorder, out, base_path, base_url)
+    for url, reads, written in _render_all(job, to_render):
         report.rendered += 1
-        report.written += _write(out / relative, response.get_data())
-        pages[url] = {"reads": [[list(read), current.version(read)] for read in sorted(reads)]}
+        report.written += written
+        pages[url] = {"reads": [[list(read), current.version(read)] for read in reads]}
+    client = app.test_client()
     for relative, source in _static_files(app):
         produced.add(relative)
         report.written += _write(out / relative, source.read_bytes())
@@ -416,6 +447,78 @@ def _freeze_pages(
     manifest_path.write_text(json.dumps({"code": code_version, "pages": pages}), encoding="utf-8")
     report.render_seconds = time.perf_counter() - render_started
     return produced
+
+
+@dataclasses.dataclass(frozen=True)
+class _RenderJob:
+    """What rendering pages needs; forked render processes inherit it."""
+
+    app: Flask
+    recorder: _ReadRecorder
+    out: Path
+    base_path: str
+    base_url: str
+
+
+# Rendered: the URL, what the page read, and whether its file was (re)written.
+_Rendered = tuple[str, list[tuple[Any, ...]], bool]
+_forked_job: _RenderJob | None = None
+
+
+def _render(job: _RenderJob, batch: list[tuple[str, str]]) -> list[_Rendered]:
+    """Render `batch` (URL, output file) through the app, writing each page's file."""
+    client = job.app.test_client()
+    rendered: list[_Rendered] = []
+    for url, relative in batch:
+        job.recorder.reads = set()
+        response = client.get(url[len(job.base_path) :], base_url=job.base_url)
+        reads, job.recorder.reads = job.recorder.reads, None
+        if response.status_code != 200:
+            raise FreezeError(f"{url} answered {response.status_code}; nothing was published")
+        rendered.append((url, sorted(reads), _write(job.out / relative, response.get_data())))
+    return rendered
+
+
+def _start_render_process() -> None:
+    # A forked process must not share the parent's database connections or open index files.
+    assert _forked_job is not None
+    app = _forked_job.app
+    session_factory(app).kw["bind"].dispose(close=False)
+    init_search(app)
+
+
+def _render_forked_batch(batch: list[tuple[str, str]]) -> list[_Rendered]:
+    assert _forked_job is not None
+    return _render(_forked_job, batch)
+
+
+def _render_processes(app: Flask) -> int:
+    """How many processes render: FREEZE_PROCESSES, or one per core; one for an in-memory
+    SQLite database, which another process cannot see."""
+    engine = session_factory(app).kw["bind"]
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return 1
+    return int(app.config["FREEZE_PROCESSES"]) or os.cpu_count() or 1
+
+
+def _render_all(job: _RenderJob, pages: list[tuple[str, str]]) -> Iterator[_Rendered]:
+    """Render `pages`, in forked processes that share the work when there are several cores.
+    Pages are independent, so the output is the same however the work is shared."""
+    global _forked_job
+    processes = min(_render_processes(job.app), max(1, len(pages) // 20))
+    if processes <= 1:
+        yield from _render(job, pages)
+        return
+    size = max(1, min(200, len(pages) // (processes * 4)))
+    batches = [pages[start : start + size] for start in range(0, len(pages), size)]
+    _forked_job = job
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(processes, context, _start_render_process) as pool:
+            for rendered in pool.map(_render_forked_batch, batches):
+                yield from rendered
+    finally:
+        _forked_job = None
 
 
 def freeze_with_plain_frozen_flask(app: Flask, out: Path) -> int:

@@ -144,6 +144,28 @@ def _where_facet(query: Select[Any], facet: str, value: str | int) -> Select[Any
     return query.where(getattr(Case, column) == value)
 
 
+def listed_case_ids(
+    session: Session, lang: str, facet: str | None = None, value: str | int | None = None
+) -> tuple[int, ...]:
+    """The ids of all listed cases, newest collection first, optionally with one facet value:
+    kept in memory, a listing's every page is then one cheap read of its own cases."""
+    query = _listed_cases(lang)
+    if facet is not None and value is not None:
+        query = _where_facet(query, facet, value)
+    return tuple(session.scalars(_newest_collection_first(query).with_only_columns(Case.id)))
+
+
+def page_of_ids(
+    session: Session, model: Any, ids: tuple[int, ...], page: int, page_size: int
+) -> ResultPage[Any]:
+    """Page `page` (from 1) of the rows of `model` with these ids, in their order."""
+    pages = max(1, -(-len(ids) // page_size))
+    shown = ids[(page - 1) * page_size : page * page_size] if page >= 1 else ()
+    query = select(model).where(model.id.in_(shown)).execution_options(**BY_KEY)
+    rows = {row.id: row for row in session.scalars(query)} if shown else {}
+    return ResultPage(items=[rows[i] for i in shown], page=page, pages=pages, total=len(ids))
+
+
 def cases_page(
     session: Session,
     lang: str,
@@ -153,10 +175,8 @@ def cases_page(
     value: str | int | None = None,
 ) -> ResultPage[Case]:
     """Page `page` of all cases, newest collection first, optionally with one facet value."""
-    query = _listed_cases(lang)
-    if facet is not None and value is not None:
-        query = _where_facet(query, facet, value)
-    return paginate(session, _newest_collection_first(query), page, page_size)
+    ids = listed_case_ids(session, lang, facet, value)
+    return page_of_ids(session, Case, ids, page, page_size)
 
 
 def facet_counts(session: Session, lang: str) -> dict[str, list[tuple[str | int, int]]]:
@@ -177,10 +197,24 @@ def facet_counts(session: Session, lang: str) -> dict[str, list[tuple[str | int,
     return counts
 
 
-def collections_newest_first(session: Session, lang: str) -> list[Collection]:
+@dataclass(frozen=True)
+class CollectionSummary:
+    """What a list of collections shows of each."""
+
+    key: str
+    lang: str
+    title: str
+    summary: str
+    year: int
+
+
+def collection_summaries(session: Session, lang: str) -> tuple[CollectionSummary, ...]:
     """Every collection, one version each, newest first."""
     query = _one_version_each(Collection, lang, lambda other: other.key == Collection.key)
-    return list(session.scalars(query.order_by(Collection.year.desc(), Collection.key)))
+    query = query.with_only_columns(
+        Collection.key, Collection.lang, Collection.title, Collection.summary, Collection.year
+    ).order_by(Collection.year.desc(), Collection.key)
+    return tuple(CollectionSummary(*row) for row in session.execute(query))
 
 
 def collection_versions(session: Session, key: str) -> dict[str, Collection]:
@@ -213,10 +247,8 @@ class CaseLink:
     title: str
 
 
-def collection_neighbours(
-    session: Session, key: str, lang: str, slug: str
-) -> tuple[CaseLink | None, CaseLink | None]:
-    """The cases before and after `slug` in its collection, one version each."""
+def collection_case_links(session: Session, key: str, lang: str) -> tuple[CaseLink, ...]:
+    """The cases of one collection in order, one version each, as links."""
     query = (
         _listed_cases(lang)
         .with_only_columns(Case.collection, Case.slug, Case.lang, Case.title)
@@ -224,7 +256,11 @@ def collection_neighbours(
         .order_by(Case.number)
         .execution_options(partition=("cases", "collection", key))
     )
-    links = [CaseLink(*row) for row in session.execute(query)]
+    return tuple(CaseLink(*row) for row in session.execute(query))
+
+
+def neighbours(links: tuple[CaseLink, ...], slug: str) -> tuple[CaseLink | None, CaseLink | None]:
+    """The cases before and after `slug` among a collection's `links`."""
     position = next((i for i, link in enumerate(links) if link.slug == slug), None)
     if position is None:
         return None, None
@@ -247,6 +283,40 @@ def release_of_collection(
         return None
     versions = release_versions(session, collection.release_year, collection.release_slug)
     return versions.get(lang) or next(iter(versions.values()), None)
+
+
+@dataclass(frozen=True)
+class ReleaseLink:
+    """Enough of a press release to link to it."""
+
+    lang: str
+    year: int
+    slug: str
+    title: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class CollectionHeading:
+    """What a case's page shows of its collection: its title and the release it came with."""
+
+    key: str
+    lang: str
+    title: str
+    document: str | None
+    release: ReleaseLink | None
+
+
+def collection_heading(session: Session, key: str, lang: str) -> CollectionHeading | None:
+    """The heading of collection `key` in `lang`, or None when it has no version in `lang`."""
+    collection = collection_versions(session, key).get(lang)
+    if collection is None:
+        return None
+    release = release_of_collection(session, collection, lang)
+    link = release and ReleaseLink(
+        release.lang, release.year, release.slug, release.title, release.date
+    )
+    return CollectionHeading(key, lang, collection.title, collection.document, link)
 
 
 # Open data: items with all their language versions, the statistics, the changes list

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, object_session
 from portal.cases import CaseFile, CaseSet, CollectionFile
 from portal.cases import Term as TermSource
 from portal.content import ContentSet, PageFile, PressReleaseFile
+from portal.generations import advance_generation
 from portal.models import (
     Attachment,
     Base,
@@ -202,4 +203,6 @@ def sync_site(session: Session, content: ContentSet, cases: CaseSet) -> SyncRepo
         report.added[kind], report.updated[kind] = len(added), len(updated)
         report.removed[kind] = len(removed)
         report.written_keys[kind], report.removed_keys[kind] = added + updated, removed
+    if report.changed:
+        advance_generation(session)
     return report

@@ -61,3 +61,15 @@ def figure_value(value: int, unit: str, qualifier: str = "exact") -> str:
     if qualifier == "about":
         return gettext("about %(value)s", value=text)
     return text
+
+
+def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers a pagination links: the first, the last and those within `around` of
+    `page`, with None where numbers are left out (a listing can have hundreds of pages)."""
+    shown = {1, pages, *range(page - around, page + around + 1)}
+    numbers: list[int | None] = []
+    for number in sorted(n for n in shown if 1 <= n <= pages):
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Flask, current_app, g, render_template, request, url_for
@@ -64,6 +65,32 @@ def render_page(
     )
 
 
+URL_CACHE_SIZE = 20_000
+
+
+def remembered_url_for(app: Flask) -> Callable[..., str]:
+    """`url_for` for templates, remembering what it built: a page links the same navigation,
+    assets and neighbours as the last, and building a URL costs more than rendering its link.
+    A URL depends on the values, the page's language and where the site is mounted."""
+    built: dict[Hashable, str] = {}
+
+    def url_for_template(endpoint: str, **values: Any) -> str:
+        try:
+            key = (request.host_url, request.script_root, g.get("lang"), endpoint,
+                   *sorted(values.items()))  # fmt: skip
+            hash(key)
+        except TypeError:  # an unhashable value: build it every time
+            return app.url_for(endpoint, **values)
+        url = built.get(key)
+        if url is None:
+            if len(built) >= URL_CACHE_SIZE:
+                built.clear()
+            url = built[key] = app.url_for(endpoint, **values)
+        return url
+
+    return url_for_template
+
+
 def init_i18n(app: Flask) -> None:
     """Route /<lang>/ URLs and select the UI language from them."""
     app.url_map.converters["lang"] = LanguageConverter
@@ -83,6 +110,7 @@ def init_i18n(app: Flask) -> None:
             values["lang"] = g.lang
 
     Babel(app, locale_selector=lambda: current_language().locale)
+    app.jinja_env.globals["url_for"] = remembered_url_for(app)
 
     @app.context_processor
     def language_context() -> dict[str, Any]:

@@ -10,14 +10,19 @@ from flask_babel import lazy_gettext as _l
 
 from portal.cases import FACETS
 from portal.flask_db import db_session
+from portal.models import Case
+from portal.page_cache import memoized
 from portal.queries import (
     case_versions,
-    cases_page,
+    collection_case_links,
     collection_cases,
-    collection_neighbours,
+    collection_heading,
+    collection_summaries,
     collection_versions,
-    collections_newest_first,
     facet_counts,
+    listed_case_ids,
+    neighbours,
+    page_of_ids,
     release_of_collection,
     vocabulary,
 )
@@ -38,8 +43,8 @@ def _browsing_context(lang: str) -> dict[str, Any]:
     """What every case listing shows beside its cases: the labels and the facet counts."""
     session = db_session()
     return {
-        "labels": vocabulary(session, lang),
-        "facets": facet_counts(session, lang),
+        "labels": memoized(vocabulary, session, lang),
+        "facets": memoized(facet_counts, session, lang),
         "facet_names": FACET_NAMES,
         "facet_kinds": {facet: kind for facet, (_column, kind) in FACETS.items()},
     }
@@ -53,12 +58,12 @@ def _listing(
         kind = FACETS[facet][1]
         if kind is not None and key not in context["labels"].get(kind, {}):
             abort(404)
-    result = cases_page(
-        db_session(), lang, page, current_app.config["CASES_PAGE_SIZE"], facet=facet, value=key
-    )
+    session = db_session()
+    ids = memoized(listed_case_ids, session, lang, facet, key)
+    result = page_of_ids(session, Case, ids, page, current_app.config["CASES_PAGE_SIZE"])
     if page < 1 or page > result.pages or (facet is not None and result.total == 0):
         abort(404)
-    collections = {c.key: c for c in collections_newest_first(db_session(), lang)}
+    collections = {c.key: c for c in memoized(collection_summaries, session, lang)}
     return render_page(
         "cases/index.html",
         result=result,
@@ -103,7 +108,7 @@ def collection(lang: str, collection: str) -> ResponseReturnValue:
         collection=item,
         cases=collection_cases(session, collection, lang),
         release=release_of_collection(session, item, lang),
-        labels=vocabulary(session, lang),
+        labels=memoized(vocabulary, session, lang),
     )
 
 
@@ -112,17 +117,18 @@ def case(lang: str, collection: str, slug: str) -> ResponseReturnValue:
     session = db_session()
     versions = case_versions(session, collection, slug)
     item = versions.get(lang)
-    parent = collection_versions(session, collection).get(lang)
-    if item is None or parent is None:
+    heading = memoized(collection_heading, session, collection, lang)
+    if item is None or heading is None:
         abort(404)
-    previous_case, next_case = collection_neighbours(session, collection, lang, slug)
+    links = memoized(collection_case_links, session, collection, lang)
+    previous_case, next_case = neighbours(links, slug)
     return render_page(
         "cases/case.html",
         available=tuple(versions),
         case=item,
-        collection=parent,
-        release=release_of_collection(session, parent, lang),
+        collection=heading,
+        release=heading.release,
         previous_case=previous_case,
         next_case=next_case,
-        labels=vocabulary(session, lang),
+        labels=memoized(vocabulary, session, lang),
     )

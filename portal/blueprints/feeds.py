@@ -17,6 +17,7 @@ from portal.blueprints.search import request_from_args, run_search, search_param
 from portal.cases import FACETS
 from portal.flask_db import db_session
 from portal.http_data import data_response
+from portal.page_cache import memoized
 from portal.queries import (
     ResultPage,
     as_utc,
@@ -101,7 +102,7 @@ def _release_entries(result: ResultPage[Any]) -> list[dict[str, Any]]:
 
 
 def _case_entries(result: ResultPage[Any], lang: str) -> list[dict[str, Any]]:
-    labels = vocabulary(db_session(), lang)
+    labels = memoized(vocabulary, db_session(), lang)
     return [_case_entry(case, labels) for case in result.items]
 
 
@@ -131,7 +132,7 @@ def cases(lang: str) -> ResponseReturnValue:
 
 def facet(lang: str, facet: str, key: Any) -> ResponseReturnValue:
     """The feed of one facet value's cases, e.g. /en/cases/court/minhang-district/feed.atom."""
-    labels = vocabulary(db_session(), lang)
+    labels = memoized(vocabulary, db_session(), lang)
     kind = FACETS[facet][1]
     if kind is not None and key not in labels.get(kind, {}):
         abort(404)
@@ -162,7 +163,7 @@ def search(lang: str) -> ResponseReturnValue:
                      page_size=FEED_SIZE)  # fmt: skip
     results = run_search(wanted)
     session = db_session()
-    labels = vocabulary(session, lang)
+    labels = memoized(vocabulary, session, lang)
     entries = []
     for hit in results.hits:
         if hit.kind == "press":

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from portal.flask_db import db_session
+from portal.page_cache import memoized
 from portal.queries import vocabulary
 from portal.search.query import (
     FACETS,
@@ -89,7 +90,7 @@ def index(lang: str) -> ResponseReturnValue:
         results=results,
         facet_names=FACET_NAMES,
         kind_names=KIND_NAMES,
-        labels=vocabulary(db_session(), lang),
+        labels=memoized(vocabulary, db_session(), lang),
         hit_url=hit_url,
         search_url=_search_url,
         params=search_parameters(),

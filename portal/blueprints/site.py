@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from portal.flask_db import db_session
 from portal.models import Attachment
-from portal.queries import collections_newest_first, latest_releases, page_versions
+from portal.page_cache import memoized
+from portal.queries import collection_summaries, latest_releases, page_versions
 from portal.web_i18n import current_language, preferred_language, render_page
 
 bp = Blueprint("site", __name__)
@@ -66,7 +67,7 @@ def home(lang: str) -> ResponseReturnValue:
     return render_page(
         "home.html",
         releases=latest_releases(session, lang, LATEST_ON_HOME),
-        collections=collections_newest_first(session, lang)[:FEATURED_COLLECTIONS],
+        collections=memoized(collection_summaries, session, lang)[:FEATURED_COLLECTIONS],
     )
 
 
