@@ -272,7 +272,8 @@ def check_links(out: Path, files: Iterable[str], base_path: str, site_url: str) 
     present = set(files)
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
     broken: list[str] = []
-    # Pages in one folder link the same navigation and assets: resolve each link once there.
+    # Pages link the same navigation and assets: resolve each link once (once per folder if
+    # it is relative).
     resolved: dict[tuple[str, bytes], str | None] = {}
 
     def problem(folder: str, raw: bytes) -> str | None:
@@ -293,7 +294,8 @@ def check_links(out: Path, files: Iterable[str], base_path: str, site_url: str) 
             continue
         folder = posixpath.dirname(f"{base_path}/{name}") + "/"
         for raw in _LINK.findall((out / name).read_bytes()):
-            key = (folder, raw)
+            relative = not raw.startswith(b"/") and b":" not in raw
+            key = (folder if relative else "", raw)
             if key not in resolved:
                 resolved[key] = problem(folder, raw)
             if resolved[key] is not None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Flask, current_app, g, render_template, request, url_for
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
 from werkzeug.routing import BaseConverter
 
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGE_CODES, LANGUAGES, Language
@@ -110,6 +110,21 @@ def init_i18n(app: Flask) -> None:
             values["lang"] = g.lang
 
     Babel(app, locale_selector=lambda: current_language().locale)
+
+    def translations() -> Any:
+        # Flask-Babel finds the request's translations anew for every string, and a page has
+        # dozens: find them once per request.
+        if "translations" not in g:
+            g.translations = get_translations()
+        return g.translations
+
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.globals["url_for"] = remembered_url_for(app)
 
     @app.context_processor

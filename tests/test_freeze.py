@@ -114,6 +114,39 @@ def test_a_page_that_answers_an_error_fails_the_freeze_naming_it(
         freeze(frozen_app, tmp_path / "out", pagefind=False)
 
 
+def test_the_output_is_the_same_however_many_processes_render_it(
+    make_app, site: SiteBuilder, sqlite_url: str, tmp_path: Path
+) -> None:
+    site.standard().standard_cases()
+    outputs = {}
+    for processes in (1, 2):
+        app = make_app(sqlite_url, FREEZE_PROCESSES=processes, PAGE_CACHE_SIZE=0)
+        out = tmp_path / f"out-{processes}"
+        report = freeze(app, out, pagefind=False)
+        assert report.rendered == report.urls > 40  # enough pages to share between processes
+        outputs[processes] = {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+    assert outputs[1].keys() == outputs[2].keys()
+    differing = [name for name in outputs[1] if outputs[1][name] != outputs[2][name]]
+    assert differing == []
+
+
+def test_a_failing_page_in_a_render_process_fails_the_freeze(
+    make_app, site: SiteBuilder, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import portal.freezing
+
+    site.standard().standard_cases()
+    app = make_app(sqlite_url, FREEZE_PROCESSES=2)
+    original = portal.freezing.freeze_urls
+    monkeypatch.setattr(
+        portal.freezing, "freeze_urls", lambda app, s: [*original(app, s), "/en/press/1999/gone/"]
+    )
+    with pytest.raises(FreezeError, match=r"/en/press/1999/gone/ answered 404"):
+        freeze(app, tmp_path / "out", pagefind=False)
+
+
 def test_stale_files_are_removed(frozen_app: Flask, site: SiteBuilder, tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "en/old-page").mkdir(parents=True)
