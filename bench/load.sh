@@ -7,9 +7,10 @@
 #
 #   bench/load.sh [--frozen DIR] [--duration SECONDS] [--connections N] [--keep]
 #
-#   --frozen DIR   ALSO serve the frozen site in DIR (`portal freeze DIR`, issue 6) with
-#                  `python -m http.server` and load the same case page from it, as the
-#                  reference. Skipped when not given: the frozen site is not built here.
+#   --frozen DIR   serve this frozen site (the output of `portal freeze`) as the reference;
+#                  by default the SQLite site is frozen into the work folder in the same run.
+#                  The reference is served by nginx (2 workers) when it is installed, otherwise
+#                  by `python -m http.server`.
 #   --keep         keep the work folder (site, SQLite database, index, debtor file).
 #
 # PostgreSQL: PORTAL_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test);
@@ -124,17 +125,36 @@ for database in sqlite postgresql; do
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 done
 
-if [[ -n $FROZEN ]]; then
-  # --- Reference: the same case page from the frozen site, served as static files. ---
-  step "frozen reference: python -m http.server over $FROZEN"
-  "$PY" -m http.server --bind "$HOST" --directory "$FROZEN" "$STATIC_PORT" >/dev/null 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 50); do curl -fs -o /dev/null "http://$HOST:$STATIC_PORT$CASE" && break; sleep 0.2; done
-  run_wrk static "case page (frozen)" "http://$HOST:$STATIC_PORT$CASE"
-  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
-else
-  step "frozen reference: skipped (give --frozen DIR, the output of 'portal freeze', to run it)"
+# --- Reference: the same case page from the frozen site, served as static files. ---
+export PORTAL_DATABASE_URL="sqlite:///$WORK/portal.sqlite3" PORTAL_INDEX_DIR=$WORK/index-sqlite
+if [[ -z $FROZEN ]]; then
+  FROZEN=$WORK/frozen
+  step "freezing the SQLite site into $FROZEN (the in-browser search index is not needed here)"
+  "$PORTAL" freeze --no-pagefind "$FROZEN" 2>&1 | tail -3
 fi
+if command -v nginx >/dev/null; then
+  step "frozen reference: nginx (2 workers) over $FROZEN"
+  cat >"$WORK/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  include /etc/nginx/mime.types;
+  access_log off;
+  server { listen $HOST:$STATIC_PORT; root $FROZEN; }
+}
+CONF
+  nginx -c "$WORK/nginx.conf" -p "$WORK" &
+else
+  step "frozen reference: python -m http.server over $FROZEN (install nginx for a fairer one)"
+  "$PY" -m http.server --bind "$HOST" --directory "$FROZEN" "$STATIC_PORT" >/dev/null 2>&1 &
+fi
+SERVER_PID=$!
+for _ in $(seq 50); do curl -fs -o /dev/null "http://$HOST:$STATIC_PORT$CASE" && break; sleep 0.2; done
+run_wrk static "case page (frozen)" "http://$HOST:$STATIC_PORT$CASE"
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 
 step "results ($(nproc) cores, load average $(loadavg))"
 "$PY" bench/load_helper.py report "$RESULTS"
