@@ -516,9 +516,13 @@ def _render_all(job: _RenderJob, pages: list[tuple[str, str]]) -> Iterator[_Rend
     _forked_job = job
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(processes, context, _start_render_process) as pool:
+        pool = ProcessPoolExecutor(processes, context, _start_render_process)
+        try:
             for rendered in pool.map(_render_forked_batch, batches):
                 yield from rendered
+        finally:
+            # On a failed page, stop at once rather than render what is left.
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         _forked_job = None
 
