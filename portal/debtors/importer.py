@@ -206,7 +206,7 @@ def _stored_values(row: DebtorRow) -> tuple[Any, ...]:
         row.record_id, row.name, row.name_key, row.kind.value, row.id_display, row.id_hash,
         row.legal_representative, row.court, row.case_number, row.basis_document,
         row.basis_issuer, row.obligations, row.performance.value,
-        [item.value for item in row.circumstances], row.published_on, row.listed_until,
+        tuple(item.value for item in row.circumstances), row.published_on, row.listed_until,
         row.removed_on, row.removal_reason, row.demo, row.row_hash,
     )  # fmt: skip
 
@@ -214,7 +214,8 @@ def _stored_values(row: DebtorRow) -> tuple[Any, ...]:
 class _DriverStatement:
     """A Core statement compiled once for the connection's dialect and run with the driver's
     executemany: SQLAlchemy's handling of each row's parameters cost more than the database's
-    insert. The column types' bind conversions are applied here instead, a column at a time."""
+    insert. The column types' bind conversions are applied here instead, once for each distinct
+    value of a column (a batch has a few dates, circumstances and timestamps among many rows)."""
 
     def __init__(self, connection: Connection, statement: UpdateBase, names: tuple[str, ...]):
         dialect = connection.dialect
@@ -234,12 +235,15 @@ class _DriverStatement:
         ]
 
     def executemany(self, rows: list[tuple[Any, ...]]) -> None:
-        """Run the statement once for each row (a tuple of values in the order of `names`)."""
+        """Run the statement once for each row: a tuple of hashable values in the order of
+        `names`."""
         if not rows:
             return
         columns: list[Any] = list(zip(*rows, strict=True))
         for index, process in self.processors:
-            columns[index] = list(map(process, columns[index]))
+            distinct = list(set(columns[index]))
+            converted = dict(zip(distinct, map(process, distinct), strict=True))
+            columns[index] = list(map(converted.__getitem__, columns[index]))
         ordered = zip(*(columns[index] for index in self.order), strict=True)
         if self.positional:
             parameters: list[Any] = list(ordered)
