@@ -376,32 +376,40 @@ def _enum(raw: dict[str, Any], name: str, kind: type[StrEnum], report: _RowRepor
 
 def _circumstances(raw: dict[str, Any], report: _RowReport) -> tuple[Circumstance, ...] | None:
     value = raw.get("circumstances")
-    if isinstance(value, list):
-        items = value
-    elif isinstance(value, str):
-        items = value.split(CIRCUMSTANCE_SEPARATOR)
+    if isinstance(value, str):
+        parsed = _circumstances_in_text(value)
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        parsed = _named_circumstances(tuple(value))
     elif value is None:
-        items = []
+        parsed = _named_circumstances(())
     else:
         report.add("circumstances", "must be a list of circumstances")
         return None
-    if not all(isinstance(item, str) for item in items):
-        report.add("circumstances", "must be a list of circumstances")
+    if isinstance(parsed, str):
+        report.add("circumstances", parsed)
         return None
+    return parsed
+
+
+@functools.lru_cache(maxsize=1024)
+def _circumstances_in_text(text: str) -> tuple[Circumstance, ...] | str:
+    # A list repeats a few dozen combinations of the six circumstances: each is read once.
+    return _named_circumstances(tuple(text.split(CIRCUMSTANCE_SEPARATOR)))
+
+
+def _named_circumstances(items: tuple[str, ...]) -> tuple[Circumstance, ...] | str:
+    """The circumstances the items name, or what is wrong with them."""
     keys = [item.strip() for item in items if item.strip()]
     if not keys:
-        report.add("circumstances", "is required: at least one of the six statutory kinds")
-        return None
+        return "is required: at least one of the six statutory kinds"
     result = []
     for key in keys:
         circumstance = Circumstance._value2member_map_.get(key)
         if circumstance is None:
             choices = ", ".join(member.value for member in Circumstance)
-            report.add("circumstances", f"{key!r} is not one of {choices}")
-            return None
+            return f"{key!r} is not one of {choices}"
         if circumstance in result:
-            report.add("circumstances", f"names {key!r} twice")
-            return None
+            return f"names {key!r} twice"
         result.append(circumstance)
     return tuple(result)
 
