@@ -67,8 +67,9 @@ def resident_id_birth_date(number: str) -> dt.date:
         raise InvalidIdentity("the birth date in the number is not a real date") from None
 
 
-def check_resident_id(number: str) -> None:
-    """Check a normalised resident ID number: shape, region, birth date and check character."""
+def check_resident_id(number: str) -> dt.date:
+    """Check a normalised resident ID number: shape, region, birth date and check character;
+    return the birth date."""
     if not RESIDENT_ID_PATTERN.match(number):
         raise InvalidIdentity(
             "a resident ID number has 17 digits and a check character (a digit or X)"
@@ -80,6 +81,7 @@ def check_resident_id(number: str) -> None:
         raise InvalidIdentity("the birth date in the number is before 1900")
     if resident_id_check_character(number[:17]) != number[17]:
         raise InvalidIdentity("the check character does not match (ISO 7064 MOD 11-2)")
+    return birth
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:

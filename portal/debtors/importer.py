@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.dml import UpdateBase
 
 from portal.database import bulk_write_cache
 from portal.debtors.identity import IdentityKeys
@@ -33,7 +34,6 @@ from portal.debtors.static_lookup import (
     StaticLookupParams,
     cpu_workers,
     derive_many,
-    static_number_key,
 )
 from portal.models import DebtorImport, DebtorRecord, utc_now
 
@@ -135,6 +135,13 @@ class _Batch:
 
     def __post_init__(self) -> None:
         self.rows: list[tuple[DebtorRow, str]] = []
+        self._statements: _Statements | None = None
+
+    def statements(self) -> _Statements:
+        """The import's insert and update statements, compiled at the first batch."""
+        if self._statements is None:
+            self._statements = _Statements(self.session.connection())
+        return self._statements
 
     def append(self, row: DebtorRow, number: str) -> None:
         self.rows.append((row, number))
@@ -169,7 +176,7 @@ def _import_rows(
         if row is None or problems:
             batch.clear()  # nothing more is written once any row is bad
             continue
-        batch.append(row, static_number_key(raw["id_number"]))
+        batch.append(row, raw["id_number"])  # the static key is made only if it is derived
         if len(batch) >= BATCH_SIZE:
             _write_batch(batch)
             batch.clear()
@@ -177,29 +184,81 @@ def _import_rows(
         _write_batch(batch)
 
 
-def _stored_values(row: DebtorRow) -> dict[str, Any]:
-    return {
-        "record_id": row.record_id, "name": row.name, "name_key": row.name_key,
-        "kind": row.kind.value, "id_display": row.id_display, "id_hash": row.id_hash,
-        "legal_representative": row.legal_representative, "court": row.court,
-        "case_number": row.case_number, "basis_document": row.basis_document,
-        "basis_issuer": row.basis_issuer, "obligations": row.obligations,
-        "performance": row.performance.value,
-        "circumstances": [item.value for item in row.circumstances],
-        "published_on": row.published_on, "listed_until": row.listed_until,
-        "removed_on": row.removed_on, "removal_reason": row.removal_reason, "demo": row.demo,
-        "row_hash": row.row_hash,
-    }  # fmt: skip
-
-
+# What an import writes of a record, in the table's order: each row of a batch is a tuple of these.
+STORED_COLUMNS = (
+    "record_id", "name", "name_key", "kind", "id_display", "id_hash", "legal_representative",
+    "court", "case_number", "basis_document", "basis_issuer", "obligations", "performance",
+    "circumstances", "published_on", "listed_until", "removed_on", "removal_reason", "demo",
+    "row_hash",
+)  # fmt: skip
 STATIC_COLUMNS = ("static_tag", "static_key", "static_params")
+INSERT_COLUMNS = (*STORED_COLUMNS, *STATIC_COLUMNS, "created_at", "updated_at")
+UPDATE_COLUMNS = (*STORED_COLUMNS, *STATIC_COLUMNS, "updated_at", "record_pk")
+MATERIAL_COLUMNS = (*STATIC_COLUMNS, "record_pk")
+REMOVED_ON = STORED_COLUMNS.index("removed_on")
+REMOVAL_REASON = STORED_COLUMNS.index("removal_reason")
+ROW_HASH = STORED_COLUMNS.index("row_hash")
+NO_MATERIAL = (None, None, None)
 
 
-def _material(batch: _Batch, existing: dict[str, Any]) -> list[dict[str, str | None]]:
+def _stored_values(row: DebtorRow) -> tuple[Any, ...]:
+    return (
+        row.record_id, row.name, row.name_key, row.kind.value, row.id_display, row.id_hash,
+        row.legal_representative, row.court, row.case_number, row.basis_document,
+        row.basis_issuer, row.obligations, row.performance.value,
+        tuple(item.value for item in row.circumstances), row.published_on, row.listed_until,
+        row.removed_on, row.removal_reason, row.demo, row.row_hash,
+    )  # fmt: skip
+
+
+class _DriverStatement:
+    """A Core statement compiled once for the connection's dialect and run with the driver's
+    executemany: SQLAlchemy's handling of each row's parameters cost more than the database's
+    insert. The column types' bind conversions are applied here instead, once for each distinct
+    value of a column (a batch has a few dates, circumstances and timestamps among many rows)."""
+
+    def __init__(self, connection: Connection, statement: UpdateBase, names: tuple[str, ...]):
+        dialect = connection.dialect
+        compiled = statement.compile(
+            dialect=dialect, column_keys=[name for name in names if name in RECORDS.c]
+        )
+        if set(compiled.binds) != set(names):  # a row's values must be the statement's, exactly
+            raise ValueError(f"the statement takes {sorted(compiled.binds)}, not {names}")
+        self.connection, self.sql = connection, compiled.string
+        self.positional = compiled.positional
+        self.bind_names = tuple(compiled.positiontup or ()) if self.positional else names
+        self.order = [names.index(name) for name in self.bind_names]
+        self.processors = [
+            (names.index(name), process)
+            for name, bind in compiled.binds.items()
+            if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+
+    def executemany(self, rows: list[tuple[Any, ...]]) -> None:
+        """Run the statement once for each row: a tuple of hashable values in the order of
+        `names`."""
+        if not rows:
+            return
+        columns: list[Any] = list(zip(*rows, strict=True))
+        for index, process in self.processors:
+            distinct = list(set(columns[index]))
+            converted = dict(zip(distinct, map(process, distinct), strict=True))
+            columns[index] = list(map(converted.__getitem__, columns[index]))
+        ordered = zip(*(columns[index] for index in self.order), strict=True)
+        if self.positional:
+            parameters: list[Any] = list(ordered)
+        else:
+            parameters = [dict(zip(self.bind_names, values, strict=True)) for values in ordered]
+        self.connection.exec_driver_sql(self.sql, parameters)
+
+
+def _material(
+    batch: _Batch, existing: dict[str, Any]
+) -> list[tuple[str | None, str | None, str | None]]:
     """Each row's static lookup columns: kept while the name, the number and the parameters are
     the same, derived (on all cores) where they are not, empty without parameters."""
     static = batch.static
-    columns: list[dict[str, str | None]] = []
+    columns: list[tuple[str | None, str | None, str | None]] = []
     to_derive: list[tuple[int, tuple[str, str]]] = []
     for index, (row, number) in enumerate(batch.rows):
         current = existing.get(row.record_id)
@@ -207,21 +266,27 @@ def _material(batch: _Batch, existing: dict[str, Any]) -> list[dict[str, str | N
             current is not None and current.name == row.name and current.id_hash == row.id_hash
         )
         if same_identity and (static is None or current.static_params == static.params_id):
-            columns.append({name: getattr(current, name) for name in STATIC_COLUMNS})
+            columns.append((current.static_tag, current.static_key, current.static_params))
             continue
-        columns.append(dict.fromkeys(STATIC_COLUMNS))
+        columns.append(NO_MATERIAL)
         if static is not None:
             to_derive.append((index, (row.name, number)))
     if to_derive and static is not None:
         derived = derive_many((pair for _, pair in to_derive), static, batch.executor)
         for (index, _), material in zip(to_derive, derived, strict=True):
-            columns[index] = {
-                "static_tag": material.tag,
-                "static_key": material.key.hex(),
-                "static_params": material.params_id,
-            }
+            columns[index] = (material.tag, material.key.hex(), material.params_id)
         batch.report.derived += len(derived)
     return columns
+
+
+class _Statements:
+    """The three writes of an import: new records, changed records, and material alone."""
+
+    def __init__(self, connection: Connection) -> None:
+        by_pk = RECORDS.update().where(RECORDS.c.id == bindparam("record_pk"))
+        self.insert = _DriverStatement(connection, RECORDS.insert(), INSERT_COLUMNS)
+        self.update = _DriverStatement(connection, by_pk, UPDATE_COLUMNS)
+        self.material = _DriverStatement(connection, by_pk, MATERIAL_COLUMNS)
 
 
 def _write_batch(batch: _Batch) -> None:
@@ -238,39 +303,32 @@ def _write_batch(batch: _Batch) -> None:
     }  # fmt: skip
     inserts, updates, material_only = [], [], []
     for (row, _), material in zip(batch.rows, _material(batch, existing), strict=True):
-        values = _stored_values(row) | material
+        values = _stored_values(row)
         current = existing.get(row.record_id)
         if current is None:
-            inserts.append(values | {"created_at": now, "updated_at": now})
+            inserts.append((*values, *material, now, now))
             report.added += 1
-        elif current.row_hash == values["row_hash"]:
+        elif current.row_hash == values[ROW_HASH]:
             report.unchanged += 1
-            if material["static_params"] != current.static_params:
-                material_only.append(material | {"record_pk": current.id})
+            if material[2] != current.static_params:  # an unchanged record given its material
+                material_only.append((*material, current.id))
         else:
             if current.removed_on is not None and row.removed_on is None:
                 # Removal is final: an import never re-lists a record (a new listing gets a new
                 # record id), so a record delisted at once stays delisted.
-                values["removed_on"] = current.removed_on
-                values["removal_reason"] = current.removal_reason
+                changed = list(values)
+                changed[REMOVED_ON], changed[REMOVAL_REASON] = (
+                    current.removed_on, current.removal_reason,
+                )  # fmt: skip
+                values = tuple(changed)
             elif current.removed_on is None and row.removed_on is not None:
                 report.removed += 1
-            updates.append(values | {"record_pk": current.id, "updated_at": now})
+            updates.append((*values, *material, now, current.id))
             report.updated += 1
-    # Core statements with the same keys in every row: one executemany per batch (the ORM's bulk
-    # insert splits a batch wherever the optional fields change from empty to set).
-    if inserts:
-        session.execute(RECORDS.insert(), inserts)
-    if updates:
-        session.execute(
-            RECORDS.update().where(RECORDS.c.id == bindparam("record_pk")),
-            updates,
-        )
-    if material_only:  # an unchanged record given its material: not an update of the record
-        session.execute(
-            RECORDS.update().where(RECORDS.c.id == bindparam("record_pk")),
-            material_only,
-        )
+    statements = batch.statements()
+    statements.insert.executemany(inserts)
+    statements.update.executemany(updates)
+    statements.material.executemany(material_only)  # not an update of the record
 
 
 def _record_refusal(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -30,7 +31,6 @@ from portal.debtors.identity import (
     mask_number,
     normalise_name,
     normalise_number,
-    resident_id_birth_date,
 )
 
 
@@ -99,6 +99,7 @@ FIELDS = (
     "basis_document", "basis_issuer", "obligations", "performance", "circumstances",
     "published_on", "listed_until", "removed_on", "removal_reason",
 )  # fmt: skip
+FIELD_SET = frozenset(FIELDS)
 OPTIONAL_FIELDS = frozenset(
     {"legal_representative", "listed_until", "removed_on", "removal_reason"}
 )
@@ -112,6 +113,8 @@ DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CIRCUMSTANCE_SEPARATOR = ";"
 DEMO_PREFIX = "DEMO-"
 READ_CHUNK = 1 << 20
+# JSON keeps the values of a row hash apart unambiguously, and its encoder is written in C.
+_ROW_HASH_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 @dataclass(frozen=True)
@@ -168,12 +171,16 @@ class DebtorRow:
             self.record_id, self.name, self.kind, self.id_display, self.id_hash,
             self.legal_representative, self.court, self.case_number, self.basis_document,
             self.basis_issuer, self.obligations, self.performance,
-            CIRCUMSTANCE_SEPARATOR.join(self.circumstances), self.published_on,
-            self.listed_until, self.removed_on, self.removal_reason, self.demo,
+            CIRCUMSTANCE_SEPARATOR.join(self.circumstances), str(self.published_on),
+            _optional_str(self.listed_until), _optional_str(self.removed_on),
+            self.removal_reason, self.demo,
         )  # fmt: skip
-        # JSON keeps the values apart unambiguously, and its encoder is written in C.
-        joined = json.dumps(values, ensure_ascii=False, default=str)
-        return hashlib.sha256(joined.encode()).hexdigest()
+        # Dates as text here rather than through `default`: the same JSON, in half the time.
+        return hashlib.sha256(_ROW_HASH_ENCODER.encode(values).encode()).hexdigest()
+
+
+def _optional_str(value: dt.date | None) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -261,7 +268,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     RowProblem(row_number + 1, None, f"is not valid CSV: {error}")
                 ) from None
             row_number += 1
-            if not any(value.strip() for value in values):
+            if not "".join(values).strip():
                 continue  # a blank line, as spreadsheets leave at the end
             raw: dict[str, Any] = dict(zip(columns, values, strict=False))
             if len(values) != len(columns):
@@ -339,12 +346,20 @@ def _date(raw: dict[str, Any], name: str, report: _RowReport) -> dt.date | None:
     value = _text(raw, name, report)
     if value is None:
         return None
+    date = _parse_date(value)
+    if date is None:
+        report.add(name, f"must be a date written YYYY-MM-DD, not {value!r}")
+    return date
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date(value: str) -> dt.date | None:
+    # A list holds a few thousand distinct dates over a million rows: each is parsed once.
     if DATE_PATTERN.match(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    report.add(name, f"must be a date written YYYY-MM-DD, not {value!r}")
     return None
 
 
@@ -361,32 +376,40 @@ def _enum(raw: dict[str, Any], name: str, kind: type[StrEnum], report: _RowRepor
 
 def _circumstances(raw: dict[str, Any], report: _RowReport) -> tuple[Circumstance, ...] | None:
     value = raw.get("circumstances")
-    if isinstance(value, list):
-        items = value
-    elif isinstance(value, str):
-        items = value.split(CIRCUMSTANCE_SEPARATOR)
+    if isinstance(value, str):
+        parsed = _circumstances_in_text(value)
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        parsed = _named_circumstances(tuple(value))
     elif value is None:
-        items = []
+        parsed = _named_circumstances(())
     else:
         report.add("circumstances", "must be a list of circumstances")
         return None
-    if not all(isinstance(item, str) for item in items):
-        report.add("circumstances", "must be a list of circumstances")
+    if isinstance(parsed, str):
+        report.add("circumstances", parsed)
         return None
+    return parsed
+
+
+@functools.lru_cache(maxsize=1024)
+def _circumstances_in_text(text: str) -> tuple[Circumstance, ...] | str:
+    # A list repeats a few dozen combinations of the six circumstances: each is read once.
+    return _named_circumstances(tuple(text.split(CIRCUMSTANCE_SEPARATOR)))
+
+
+def _named_circumstances(items: tuple[str, ...]) -> tuple[Circumstance, ...] | str:
+    """The circumstances the items name, or what is wrong with them."""
     keys = [item.strip() for item in items if item.strip()]
     if not keys:
-        report.add("circumstances", "is required: at least one of the six statutory kinds")
-        return None
+        return "is required: at least one of the six statutory kinds"
     result = []
     for key in keys:
         circumstance = Circumstance._value2member_map_.get(key)
         if circumstance is None:
             choices = ", ".join(member.value for member in Circumstance)
-            report.add("circumstances", f"{key!r} is not one of {choices}")
-            return None
+            return f"{key!r} is not one of {choices}"
         if circumstance in result:
-            report.add("circumstances", f"names {key!r} twice")
-            return None
+            return f"names {key!r} twice"
         result.append(circumstance)
     return tuple(result)
 
@@ -412,9 +435,10 @@ def parse_row(
         else:
             report.add(None, "must be an object with the record's fields")
         return None
-    for name in raw:
-        if name not in FIELDS:
-            report.add(name, "is not a field of the format")
+    if not raw.keys() <= FIELD_SET:
+        for name in raw:
+            if name not in FIELD_SET:
+                report.add(name, "is not a field of the format")
 
     record_id = _text(raw, "record_id", report)
     if record_id is not None:
@@ -440,10 +464,11 @@ def parse_row(
     if kind is Kind.PERSON and legal_representative:
         report.add("legal_representative", "must be empty for a person")
 
-    fields = {
-        name_: _text(raw, name_, report)
-        for name_ in ("court", "case_number", "basis_document", "basis_issuer", "obligations")
-    }
+    court = _text(raw, "court", report)
+    case_number = _text(raw, "case_number", report)
+    basis_document = _text(raw, "basis_document", report)
+    basis_issuer = _text(raw, "basis_issuer", report)
+    obligations = _text(raw, "obligations", report)
     performance = _enum(raw, "performance", Performance, report)
     circumstances = _circumstances(raw, report)
     listed_until = _date(raw, "listed_until", report)
@@ -468,11 +493,11 @@ def parse_row(
         id_display=id_display or "",
         id_hash=id_hash or "",
         legal_representative=legal_representative,
-        court=fields["court"] or "",
-        case_number=fields["case_number"] or "",
-        basis_document=fields["basis_document"] or "",
-        basis_issuer=fields["basis_issuer"] or "",
-        obligations=fields["obligations"] or "",
+        court=court or "",
+        case_number=case_number or "",
+        basis_document=basis_document or "",
+        basis_issuer=basis_issuer or "",
+        obligations=obligations or "",
         performance=performance,
         circumstances=circumstances,
         published_on=published_on,
@@ -503,16 +528,15 @@ def _identity(
         return None, None  # which rules apply is unknown; the kind's own problem is reported
     try:
         if kind is Kind.PERSON:
-            check_resident_id(number)
+            birth = check_resident_id(number)
         else:
             check_credit_code(number)
+            return number, keys.number_hash(number)
     except InvalidIdentity as error:
         what = "resident ID number" if kind is Kind.PERSON else "unified social credit code"
         report.add("id_number", f"is not a valid {what}: {error}")
         return None, None
-    if kind is Kind.PERSON:
-        if published_on and age_on(resident_id_birth_date(number), published_on) < ADULT_AGE:
-            report.add("id_number", "belongs to a minor on published_on: minors are never listed")
-            return None, None
-        return mask_number(number), keys.number_hash(number)
-    return number, keys.number_hash(number)
+    if published_on and age_on(birth, published_on) < ADULT_AGE:
+        report.add("id_number", "belongs to a minor on published_on: minors are never listed")
+        return None, None
+    return mask_number(number), keys.number_hash(number)
