@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.cases import FACETS
 from portal.i18n import LANGUAGE_CODES
@@ -272,7 +272,9 @@ def neighbours(links: tuple[CaseLink, ...], slug: str) -> tuple[CaseLink | None,
 def case_versions(session: Session, collection: str, slug: str) -> dict[str, Case]:
     """Every language version of one case, by language code."""
     query = select(Case).where(Case.collection == collection, Case.slug == slug)
-    return {case.lang: case for case in session.scalars(query.execution_options(**BY_KEY))}
+    # One query with the measures, not a second to fetch them: a case page is read often.
+    query = query.options(joinedload(Case.measure_rows)).execution_options(**BY_KEY)
+    return {case.lang: case for case in session.scalars(query).unique()}
 
 
 def release_of_collection(
