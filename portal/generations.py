@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from portal.models import Generation
@@ -18,11 +18,13 @@ CONTENT = "content"
 Value = TypeVar("Value")
 
 
+# Read on every request: built once, and run on the connection without the ORM's work.
+_GENERATION_QUERY = select(Generation.value).where(Generation.name == bindparam("name"))
+
+
 def current_generation(session: Session, name: str = CONTENT) -> int:
     """The generation of `name` as the database holds it (0 before anything was loaded)."""
-    query = select(Generation.value).where(Generation.name == name)
-    # Read on every request: through the connection, without the ORM's per-query work.
-    return session.connection().scalar(query) or 0
+    return session.connection().scalar(_GENERATION_QUERY, {"name": name}) or 0
 
 
 def advance_generation(session: Session, name: str = CONTENT) -> None:
