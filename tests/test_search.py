@@ -7,17 +7,21 @@ import threading
 from pathlib import Path
 
 import feedparser
+import numpy as np
 import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
+from whoosh.formats import Positions
 
 from portal.flask_db import session_factory
 from portal.loading import load_content
+from portal.search.engine import position_keys
 from portal.search.index import (
     IndexCheckFailed,
     IndexLocked,
+    PackedPositions,
     current_index_dir,
     rebuild,
     writer_lock,
@@ -412,3 +416,16 @@ def test_totals_and_facets_are_exact_for_two_words_and_an_exclusion(search_app: 
         results = search.search(SearchRequest(text=text, lang="en", page_size=1))
         assert results.total == total, text
         assert sum(count for _value, count in results.facets["kind"]) == total
+
+
+def test_packed_positions_read_as_whooshs_positions() -> None:
+    lists = [[0], [3, 7, 7, 70000], [1, 2]]
+    ids = np.array([2, 5, 9])
+    packed, plain = PackedPositions(), Positions()
+    assert [packed.decode_positions(packed.encode(p)) for p in lists] == lists
+    assert packed.decode_frequency(packed.encode(lists[1])) == 4
+    keys = position_keys(packed, ids, [packed.encode(p) for p in lists])
+    assert keys.tolist() == position_keys(plain, ids, [plain.encode(p) for p in lists]).tolist()
+    assert keys.tolist() == [
+        (d << 32) | p for d, ps in zip(ids.tolist(), lists, strict=True) for p in ps
+    ]

@@ -109,18 +109,25 @@ class ChineseWordTokenizer(_PositionedTokenizer):
                 yield (word.lower(), *(_inner_words(word) if indexing else ())), start, end
 
 
+def bigram_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of the overlapping character pairs of each run of Chinese (a lone
+    character stays whole) and of the whole words of anything else, in order."""
+    spans: list[tuple[int, int, str]] = []
+    for run in _RUNS.finditer(text):
+        piece, offset = run.group(), run.start()
+        if len(piece) > 1 and HAN.match(piece):
+            spans += [(offset + i, offset + i + 2, piece[i : i + 2]) for i in range(len(piece) - 1)]
+        else:
+            spans.append((offset, offset + len(piece), piece.lower()))
+    return spans
+
+
 class ChineseBigramTokenizer(_PositionedTokenizer):
-    """Overlapping character pairs of each run of Chinese (a lone character stays whole),
-    and whole words of anything else, one position each."""
+    """The character pairs and other words of `bigram_spans`, one position each."""
 
     def groups(self, text: str, indexing: bool) -> Iterator[tuple[tuple[str, ...], int, int]]:
-        for run in _RUNS.finditer(text):
-            piece_text, offset = run.group(), run.start()
-            if HAN.match(piece_text) and len(piece_text) > 1:
-                for i in range(len(piece_text) - 1):
-                    yield (piece_text[i : i + 2],), offset + i, offset + i + 2
-            else:
-                yield (piece_text.lower(),), offset, offset + len(piece_text)
+        for start, end, term in bigram_spans(text):
+            yield (term,), start, end
 
 
 ENGLISH = StemmingAnalyzer()

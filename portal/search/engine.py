@@ -6,8 +6,9 @@ milliseconds. Here each term's postings are read block by block into arrays, and
 evaluated over the whole index at once as a boolean mask (which documents match) and a score
 array: a word is an OR over fields, the words are ANDed, exclusions are masked out, facet
 filters are masks too. The total is the mask's count and each facet is one `bincount`, so they
-are exact; only phrase candidates (documents holding every word of a phrase) have their
-positions read one by one.
+are exact. A phrase is checked over arrays too: each word's positions (packed by the index so
+that numpy reads them whole) as sorted keys, looked up from the rarest word's places. Recently
+used terms' decoded postings are kept per searcher, as queries share their common words.
 
 Scores are Whoosh's BM25F (the same idf, average field lengths, stored lengths and weights that
 include the title's field boost), so the ranking is the one Whoosh gave; a phrase scores, as in
@@ -23,27 +24,43 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import chain
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Query, Term
 
+from portal.search.index import PackedPositions
+
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+# What one searcher's cache of decoded postings may hold (each thread has its own searcher).
+POSTINGS_CACHE_BYTES = 64 * 2**20
 
 
 @dataclass
 class Postings:
     """One term's postings across the index: ascending document numbers, weights (term
-    frequency times field boost) and, when asked for, the raw position values."""
+    frequency times field boost) and, when asked for, every position as a sorted key
+    `document << 32 | position`."""
 
     ids: np.ndarray
     weights: np.ndarray
-    values: list[bytes] | None = None
+    keys: np.ndarray | None = None
+
+    @property
+    def nbytes(self) -> int:
+        """The memory its arrays take."""
+        return (
+            self.ids.nbytes + self.weights.nbytes + (0 if self.keys is None else self.keys.nbytes)
+        )
 
 
-def _leaf_postings(matcher: Any, offset: int, values: bool) -> Postings:
+def _leaf_postings(
+    matcher: Any, offset: int, values: bool
+) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+    """A segment's postings of a term: document numbers (plus `offset`), weights and, when
+    asked for, the raw values (positions)."""
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     raw: list[bytes] = []
@@ -78,23 +95,43 @@ def _leaf_postings(matcher: Any, offset: int, values: bool) -> Postings:
             matcher.next()
         ids.append(np.asarray(found_ids, dtype=np.int64))
         weights.append(np.asarray(found_weights, dtype=np.float32).astype(np.float64))
-    return Postings(np.concatenate(ids) + offset, np.concatenate(weights), raw if values else None)
+    return np.concatenate(ids) + offset, np.concatenate(weights), raw
 
 
-def _positions(value: bytes, shift: int = 0) -> set[int]:
-    # whoosh.formats.Positions: a packed count, then the pickled position deltas.
-    deltas = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")  # noqa: S301
-    return {position - shift for position in accumulate(deltas)}
+def position_keys(field_format: Any, ids: np.ndarray, values: list[bytes]) -> np.ndarray:
+    """The positions in postings' values as sorted keys `document << 32 | position`."""
+    if isinstance(field_format, PackedPositions):
+        # One array for all the values; each value's first number is its count, not a position.
+        numbers = np.frombuffer(b"".join(values), dtype="<u4")
+        sizes = np.fromiter(map(len, values), np.int64, len(values)) // 4
+        counts = sizes - 1
+        positions = np.delete(numbers, np.cumsum(sizes) - sizes).astype(np.int64)
+    else:  # an index written before positions were packed: Whoosh decodes value by value
+        decoded = [field_format.decode_positions(value) for value in values]
+        counts = np.fromiter(map(len, decoded), np.int64, len(decoded))
+        positions = np.fromiter(chain.from_iterable(decoded), np.int64, int(counts.sum()))
+    return (np.repeat(ids, counts) << 32) | positions
 
 
 class Snapshot:
     """What one index generation needs for answering queries as arrays: liveness, field
     lengths, dates, and facet values coded as integers. Built once per searcher."""
 
-    def __init__(self, searcher: Any, facets: dict[str, str], text_fields: Iterable[str]) -> None:
+    def __init__(
+        self,
+        searcher: Any,
+        facets: dict[str, str],
+        text_fields: Iterable[str],
+        postings_budget: int = POSTINGS_CACHE_BYTES,
+    ) -> None:
         self.searcher = searcher
         # Results of recent searches on this generation (SearchIndex keeps them).
         self.results: OrderedDict[Any, Any] = OrderedDict()
+        # Recently used terms' decoded postings: queries share words, and reading a common
+        # word's blocks costs more than answering the rest of the query.
+        self.postings_budget = postings_budget
+        self._postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._postings_bytes = 0
         reader = searcher.reader()
         self.size = size = reader.doc_count_all()
         self.leaves = list(reader.leaf_readers())
@@ -144,23 +181,42 @@ class Snapshot:
 
     def _term_mask(self, fieldname: str, btext: bytes) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
-        mask[self.postings(fieldname, btext).ids] = True
+        mask[self._read(fieldname, btext, positions=False).ids] = True
         return mask
 
-    def postings(self, fieldname: str, btext: bytes, values: bool = False) -> Postings:
-        """A term's postings over every segment, in document order."""
+    def postings(self, fieldname: str, btext: bytes, positions: bool = False) -> Postings:
+        """A term's postings over every segment, in document order (with their positions'
+        keys if asked for), from the cache of recently used terms when there."""
+        key = (fieldname, btext)
+        found = self._postings.get(key)
+        if found is not None and (found.keys is not None or not positions):
+            self._postings.move_to_end(key)
+            return found
+        postings = self._read(fieldname, btext, positions)
+        if found is not None:
+            self._postings_bytes -= self._postings.pop(key).nbytes
+        if postings.nbytes <= self.postings_budget:
+            self._postings[key] = postings
+            self._postings_bytes += postings.nbytes
+            while self._postings_bytes > self.postings_budget:
+                self._postings_bytes -= self._postings.popitem(last=False)[1].nbytes
+        return postings
+
+    def _read(self, fieldname: str, btext: bytes, positions: bool) -> Postings:
         parts = [
-            _leaf_postings(leaf.postings(fieldname, btext), offset, values)
+            _leaf_postings(leaf.postings(fieldname, btext), offset, positions)
             for leaf, offset in self.leaves
             if (fieldname, btext) in leaf
         ]
-        if len(parts) == 1:
-            return parts[0]
-        return Postings(
-            np.concatenate([p.ids for p in parts]) if parts else np.zeros(0, np.int64),
-            np.concatenate([p.weights for p in parts]) if parts else np.zeros(0),
-            [v for p in parts for v in (p.values or [])] if values else None,
-        )
+        if not parts:
+            return Postings(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64))
+        ids = np.concatenate([p[0] for p in parts]) if len(parts) > 1 else parts[0][0]
+        weights = np.concatenate([p[1] for p in parts]) if len(parts) > 1 else parts[0][1]
+        if not positions:
+            return Postings(ids, weights)
+        values = [value for p in parts for value in p[2]]
+        field_format = self.searcher.schema[fieldname].format
+        return Postings(ids, weights, position_keys(field_format, ids, values))
 
     def idf(self, fieldname: str, btext: bytes) -> float:
         """Whoosh's idf: log(documents / (documents with the term + 1)) + 1."""
@@ -264,33 +320,29 @@ def _phrase(snapshot: Snapshot, query: Phrase) -> Evaluation:
     mask, scores = np.zeros(size, dtype=bool), np.zeros(size)
     field = snapshot.searcher.schema[query.fieldname]
     words = [field.to_bytes(word) for word in query.words]
-    every = [snapshot.postings(query.fieldname, w, values=True) for w in words]
+    every = [snapshot.postings(query.fieldname, w, positions=True) for w in words]
     if not words or any(len(p.ids) == 0 for p in every):
         return Evaluation(mask, scores)
-    candidates = every[0].ids
-    for postings in every[1:]:
-        candidates = np.intersect1d(candidates, postings.ids, assume_unique=True)
-    candidates = candidates[snapshot.live[candidates]]
-    where = [np.searchsorted(p.ids, candidates) for p in every]
-    found = []
-    values = [p.values for p in every]
-    rows = [w.tolist() for w in where]
-    for row in range(len(candidates)):
-        starts = _positions(values[0][rows[0][row]])  # type: ignore[index]
-        for offset in range(1, len(words)):
-            starts &= _positions(values[offset][rows[offset][row]], offset)  # type: ignore[index]
-            if not starts:
-                break
-        if starts:
-            found.append(row)
-    if found:
-        rows = np.asarray(found, dtype=np.int64)
-        ids = candidates[rows]
+    # Where the phrase can start: each place of its rarest word, less that word's offset in
+    # the phrase; a start stays if every other word stands at the start plus its own offset.
+    rarest = min(range(len(words)), key=lambda offset: len(every[offset].keys))  # type: ignore[arg-type]
+    keys: np.ndarray = every[rarest].keys  # type: ignore[assignment]
+    starts = keys[(keys & 0xFFFFFFFF) >= rarest] - rarest
+    for offset, postings in enumerate(every):
+        if offset == rarest or not len(starts):
+            continue
+        wanted = starts + offset
+        places: np.ndarray = postings.keys  # type: ignore[assignment]
+        found = np.minimum(np.searchsorted(places, wanted), len(places) - 1)
+        starts = starts[places[found] == wanted]
+    ids = np.unique(starts >> 32)
+    ids = ids[snapshot.live[ids]]
+    if len(ids):
         mask[ids] = True
         # As Whoosh scores a phrase: the sum of its words' scores in the document.
-        for word, postings, positions in zip(words, every, where, strict=True):
+        for word, postings in zip(words, every, strict=True):
             idf = snapshot.idf(query.fieldname, word)
-            weights = postings.weights[positions[rows]]
+            weights = postings.weights[np.searchsorted(postings.ids, ids)]
             scores[ids] += snapshot.bm25(query.fieldname, ids, weights, idf)
     return Evaluation(mask, scores)
 

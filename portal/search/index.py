@@ -14,14 +14,16 @@ import fcntl
 import os
 import re
 import shutil
+import struct
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.formats import Existence
+from whoosh.formats import Existence, Positions
 
 from portal.search.analysis import CHINESE_WORDS, ENGLISH, SPELLING, warm_up
 
@@ -48,12 +50,34 @@ def make_schema() -> Schema:
         summary=STORED,
         excerpt_source=STORED,
         route=STORED,  # what the web layer needs to link to the item
-        title_en=TEXT(analyzer=ENGLISH, field_boost=4.0),
-        body_en=TEXT(analyzer=ENGLISH),
-        title_zh=TEXT(analyzer=CHINESE_WORDS, field_boost=4.0),
-        body_zh=TEXT(analyzer=CHINESE_WORDS),
+        title_en=_text_field(ENGLISH, field_boost=4.0),
+        body_en=_text_field(ENGLISH),
+        title_zh=_text_field(CHINESE_WORDS, field_boost=4.0),
+        body_zh=_text_field(CHINESE_WORDS),
         words=_spelling_field(),
     )
+
+
+class PackedPositions(Positions):
+    """Whoosh's Positions, each posting's value being its count and then its positions as
+    little-endian 32-bit numbers: a term's values joined are one array for numpy."""
+
+    def encode(self, poslist: list[int]) -> bytes:  # type: ignore[override]
+        return struct.pack(f"<{len(poslist) + 1}I", len(poslist), *poslist)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:  # type: ignore[override]
+        return list(struct.unpack_from(f"<{self.decode_frequency(valuestring)}I", valuestring, 4))
+
+    def decode_frequency(self, valuestring: bytes) -> int:  # type: ignore[override]
+        return struct.unpack_from("<I", valuestring)[0]
+
+
+def _text_field(analyzer: Any, field_boost: float = 1.0) -> TEXT:
+    # Whoosh pickles each posting's positions (a call to the unpickler per posting when a
+    # phrase is checked); packed, the engine reads a whole term's positions at once.
+    text = TEXT(analyzer=analyzer, field_boost=field_boost)
+    text.format = PackedPositions(field_boost=field_boost)
+    return text
 
 
 def _spelling_field() -> TEXT:

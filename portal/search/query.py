@@ -19,7 +19,7 @@ from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Query, Term
 from portal.chinese import has_han, to_simplified
 from portal.search import snippets
 from portal.search.analysis import CHINESE_BIGRAMS, CHINESE_WORDS, ENGLISH, SPELLING, warm_up
-from portal.search.engine import Snapshot, evaluate, top
+from portal.search.engine import POSTINGS_CACHE_BYTES, Snapshot, evaluate, top
 from portal.search.index import current_index_dir
 
 MAX_QUERY_CHARS = 200
@@ -230,12 +230,16 @@ def _suggestion(searcher: Any, parsed: ParsedQuery) -> str | None:
 class SearchIndex:
     """Searches the live index under an index root; reopens it when a rebuild swaps in a new
     one or an update commits, and keeps one searcher per thread, with the results of its
-    `cache_size` most recent distinct searches (dropped with the searcher: a new index
-    generation starts with an empty cache)."""
+    `cache_size` most recent distinct searches and up to `postings_cache_bytes` of recently
+    used terms' postings (both dropped with the searcher: a new index generation starts
+    empty)."""
 
-    def __init__(self, root: Path, cache_size: int = 256) -> None:
+    def __init__(
+        self, root: Path, cache_size: int = 256, postings_cache_bytes: int = POSTINGS_CACHE_BYTES
+    ) -> None:
         self.root = Path(root)
         self.cache_size = cache_size
+        self.postings_cache_bytes = postings_cache_bytes
         self._local = threading.local()
 
     def _searcher(self) -> Snapshot:
@@ -252,7 +256,7 @@ class SearchIndex:
                 snapshot = cached[1]
             else:
                 warm_up()  # jieba's dictionary, before the first Chinese query needs it
-                snapshot = Snapshot(searcher, FACETS, TEXT_FIELDS)
+                snapshot = Snapshot(searcher, FACETS, TEXT_FIELDS, self.postings_cache_bytes)
         except Exception as error:  # any failure to read the index means it is damaged
             self._local.cached = None
             raise SearchUnavailable(f"the index at {directory} cannot be read: {error}") from error

@@ -17,7 +17,8 @@ from markupsafe import escape
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
-from portal.search.analysis import CHINESE_BIGRAMS
+from portal.chinese import to_simplified
+from portal.search.analysis import bigram_spans
 
 # Whoosh's default RegexTokenizer pattern, which the English analyzer uses.
 _ENGLISH_WORDS = re.compile(r"\w+(\.?\w+)*", re.UNICODE)
@@ -40,7 +41,8 @@ def english_tokens(text: str) -> list[Token]:
 
 def chinese_tokens(text: str) -> list[Token]:
     """The character bigrams (and other words) of a text, with their character spans."""
-    return [(t.startchar, t.endchar, t.text) for t in CHINESE_BIGRAMS(text, chars=True)]
+    # What CHINESE_BIGRAMS analyses, without the Token objects that Whoosh's analyzers pass.
+    return bigram_spans(to_simplified(text))
 
 
 def _fragments(
