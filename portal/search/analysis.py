@@ -17,18 +17,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import jieba
-from whoosh.analysis import (
-    LowercaseFilter,
-    RegexTokenizer,
-    StemmingAnalyzer,
-    Token,
-    Tokenizer,
-)
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, Token, Tokenizer
+from whoosh.lang.porter import stem
 
 from portal.chinese import HAN, to_simplified
 
 jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary at INFO
 
+# Whoosh's default RegexTokenizer pattern: English words.
+ENGLISH_WORDS = re.compile(r"\w+(\.?\w+)*")
 # Runs of Chinese characters, or of other word characters (Latin letters, digits).
 _RUNS = re.compile(rf"{HAN.pattern}+|[^\W\u3400-\u9fff\uf900-\ufaff]+")
 
@@ -63,13 +60,46 @@ def _inner_words(word: str) -> tuple[str, ...]:
     )
 
 
-class _PositionedTokenizer(Tokenizer):
+# What jieba cuts apart before segmenting: runs of Chinese and of letters and digits, and the
+# punctuation and spaces between them.
+_CLAUSES = jieba.re_han_default
+
+
+@functools.lru_cache(maxsize=100_000)
+def _segment(clause: str) -> tuple[str, ...]:
+    """jieba's words of one clause (remembered per clause: legal texts repeat theirs)."""
+    return tuple(jieba.cut(clause))
+
+
+def jieba_words(text: str) -> Iterator[tuple[str, int, int]]:
+    """The same as `jieba.tokenize(text)`: each word with its start and end."""
+    start = 0
+    for clause in _CLAUSES.split(text):
+        for word in _segment(clause):
+            yield word, start, start + len(word)
+            start += len(word)
+
+
+class PositionedTokenizer(Tokenizer):
     """A tokenizer whose subclasses say which terms stand at each position: every group of
     terms takes the next position, so phrases match word by word."""
 
     def groups(self, text: str, indexing: bool) -> Iterator[tuple[tuple[str, ...], int, int]]:
         """(terms at one position, start, end) for each position of `text`, in order."""
         raise NotImplementedError
+
+    def prepare(self, value: str) -> str:
+        """The text as `groups` reads it: Chinese folded to simplified."""
+        return to_simplified(value)
+
+    def term_positions(self, value: str) -> dict[str, list[int]]:
+        """Each term that indexing `value` gives, with its positions: what the index stores,
+        without a Token per term on the way."""
+        found: dict[str, list[int]] = {}
+        for position, (terms, _start, _end) in enumerate(self.groups(self.prepare(value), True)):
+            for term in terms:
+                found.setdefault(term, []).append(position)
+        return found
 
     def __call__(  # type: ignore[override]
         self,
@@ -85,7 +115,7 @@ class _PositionedTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         token = _token(positions, chars, removestops, mode, **kwargs)
         position = start_pos
-        for terms, start, end in self.groups(to_simplified(value), mode == "index"):
+        for terms, start, end in self.groups(self.prepare(value), mode == "index"):
             for text in terms:
                 token.text = text
                 token.boost, token.stopped = 1.0, False
@@ -99,12 +129,38 @@ class _PositionedTokenizer(Tokenizer):
             position += 1
 
 
-class ChineseWordTokenizer(_PositionedTokenizer):
+@functools.lru_cache(maxsize=100_000)
+def english_stem(word: str) -> str:
+    """The Porter stem of a lowercase word (remembered: texts repeat their words)."""
+    return stem(word)
+
+
+class EnglishTokenizer(PositionedTokenizer):
+    """Whoosh's StemmingAnalyzer in one tokenizer: words, lowercased, Porter stems, stop words
+    and single letters dropped. As its StopFilter renumbers, the first word kept keeps its place
+    among all words and each next one takes the next position."""
+
+    def prepare(self, value: str) -> str:
+        return value
+
+    def groups(self, text: str, indexing: bool) -> Iterator[tuple[tuple[str, ...], int, int]]:
+        kept = False
+        for match in ENGLISH_WORDS.finditer(text):
+            word = match.group().lower()
+            if len(word) < 2 or word in STOP_WORDS:
+                if not kept:
+                    yield (), match.start(), match.end()
+                continue
+            kept = True
+            yield (english_stem(word),), match.start(), match.end()
+
+
+class ChineseWordTokenizer(PositionedTokenizer):
     """jieba's precise segmentation, one position per word, punctuation dropped; when indexing,
     the dictionary words inside each word too, at the same position."""
 
     def groups(self, text: str, indexing: bool) -> Iterator[tuple[tuple[str, ...], int, int]]:
-        for word, start, end in jieba.tokenize(text):
+        for word, start, end in jieba_words(text):
             if any(ch.isalnum() for ch in word):
                 yield (word.lower(), *(_inner_words(word) if indexing else ())), start, end
 
@@ -122,7 +178,7 @@ def bigram_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-class ChineseBigramTokenizer(_PositionedTokenizer):
+class ChineseBigramTokenizer(PositionedTokenizer):
     """The character pairs and other words of `bigram_spans`, one position each."""
 
     def groups(self, text: str, indexing: bool) -> Iterator[tuple[tuple[str, ...], int, int]]:
@@ -130,7 +186,7 @@ class ChineseBigramTokenizer(_PositionedTokenizer):
             yield (term,), start, end
 
 
-ENGLISH = StemmingAnalyzer()
+ENGLISH = EnglishTokenizer()
 CHINESE_WORDS = ChineseWordTokenizer()
 CHINESE_BIGRAMS = ChineseBigramTokenizer()
 # Unstemmed English words: the dictionary for "did you mean".

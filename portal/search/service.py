@@ -3,6 +3,7 @@ update after `portal load`."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,9 +45,13 @@ def rebuild_search_index(
     """Rebuild the whole index from the database, check it and swap it in; returns its size."""
     with session_factory() as session:
         expected = count_documents(session)
-        documents = list(all_documents(session))
-    canonical = documents[0].title if documents else None
-    rebuild(root, documents, _checker(expected, canonical), processes=processes)
+        # Streamed: the index's writer processes start on the first documents while the
+        # database is still being read.
+        documents = all_documents(session)
+        first = next(documents, None)
+        canonical = first.title if first else None
+        every = itertools.chain([first] if first else [], documents)
+        rebuild(root, every, _checker(expected, canonical), processes=processes)
     return expected
 
 

@@ -9,19 +9,15 @@ search itself. Every character outside a mark, and inside one, is escaped.
 from __future__ import annotations
 
 import functools
-import re
 from collections import deque
 from collections.abc import Iterable
 
 from markupsafe import escape
 from whoosh.analysis import STOP_WORDS
-from whoosh.lang.porter import stem
 
 from portal.chinese import to_simplified
-from portal.search.analysis import bigram_spans
+from portal.search.analysis import ENGLISH_WORDS, bigram_spans, english_stem
 
-# Whoosh's default RegexTokenizer pattern, which the English analyzer uses.
-_ENGLISH_WORDS = re.compile(r"\w+(\.?\w+)*", re.UNICODE)
 BETWEEN = " … "
 
 Token = tuple[int, int, str]  # start and end character, term
@@ -31,12 +27,12 @@ Token = tuple[int, int, str]  # start and end character, term
 def _english_term(word: str) -> str:
     # As the English analyzer: lowercase; stop words (and single letters) are kept unstemmed.
     lower = word.lower()
-    return lower if len(lower) < 2 or lower in STOP_WORDS else stem(lower)
+    return lower if len(lower) < 2 or lower in STOP_WORDS else english_stem(lower)
 
 
 def english_tokens(text: str) -> list[Token]:
     """The English analyzer's terms of a text, with their character spans."""
-    return [(m.start(), m.end(), _english_term(m.group())) for m in _ENGLISH_WORDS.finditer(text)]
+    return [(m.start(), m.end(), _english_term(m.group())) for m in ENGLISH_WORDS.finditer(text)]
 
 
 def chinese_tokens(text: str) -> list[Token]:
