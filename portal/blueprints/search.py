@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, abort, current_app, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -34,6 +35,8 @@ FACET_NAMES = {
     "year": _l("Year"),
     "measure": _l("Enforcement measure"),
 }
+# The characters that Werkzeug leaves unescaped in a query string.
+URL_SAFE = "!$'()*,/:;?@"
 KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
 
 
@@ -111,4 +114,9 @@ def _search_url(**changes: str | None) -> str:
             params.pop(name, None)
         else:
             params[name] = value
-    return url_for("search.index", lang=request.view_args["lang"], **params)
+    # The page links every facet value (dozens of links): the path is built once per request,
+    # the query string as Werkzeug's url_for would encode it.
+    if "search_path" not in g:
+        g.search_path = url_for("search.index", lang=request.view_args["lang"])
+    query = urlencode(params, safe=URL_SAFE)
+    return f"{g.search_path}?{query}" if query else g.search_path
