@@ -427,11 +427,17 @@ def _freeze_pages(
             report.skipped += 1
         else:
             to_render.append((url, relative))
+    # The pages that took longest last time first (whole-register downloads, say), so that
+    # the processes finish together rather than one waiting on the last big page.
+    to_render.sort(key=lambda page: -previous.get(page[0], {}).get("seconds", 0.0))
     job = _RenderJob(app, recorder, out, base_path, base_url)
-    for url, reads, written in _render_all(job, to_render):
+    for url, reads, written, seconds in _render_all(job, to_render):
         report.rendered += 1
         report.written += written
-        pages[url] = {"reads": [[list(read), current.version(read)] for read in reads]}
+        pages[url] = {
+            "reads": [[list(read), current.version(read)] for read in reads],
+            "seconds": round(seconds, 4),
+        }
     client = app.test_client()
     for relative, source in _static_files(app):
         produced.add(relative)
@@ -462,8 +468,8 @@ class _RenderJob:
     base_url: str
 
 
-# Rendered: the URL, what the page read, and whether its file was (re)written.
-_Rendered = tuple[str, list[tuple[Any, ...]], bool]
+# Rendered: the URL, what the page read, whether its file was (re)written, and how long it took.
+_Rendered = tuple[str, list[tuple[Any, ...]], bool, float]
 _forked_job: _RenderJob | None = None
 
 
@@ -472,12 +478,14 @@ def _render(job: _RenderJob, batch: list[tuple[str, str]]) -> list[_Rendered]:
     client = job.app.test_client()
     rendered: list[_Rendered] = []
     for url, relative in batch:
+        started = time.perf_counter()
         job.recorder.reads = set()
         response = client.get(url[len(job.base_path) :], base_url=job.base_url)
         reads, job.recorder.reads = job.recorder.reads, None
         if response.status_code != 200:
             raise FreezeError(f"{url} answered {response.status_code}; nothing was published")
-        rendered.append((url, sorted(reads), _write(job.out / relative, response.get_data())))
+        written = _write(job.out / relative, response.get_data())
+        rendered.append((url, sorted(reads), written, time.perf_counter() - started))
     return rendered
 
 
@@ -511,7 +519,8 @@ def _render_all(job: _RenderJob, pages: list[tuple[str, str]]) -> Iterator[_Rend
     if processes <= 1:
         yield from _render(job, pages)
         return
-    size = max(1, min(200, len(pages) // (processes * 4)))
+    # Batches small enough to share out evenly, big enough that handing them out costs little.
+    size = max(1, min(100, len(pages) // (processes * 16)))
     batches = [pages[start : start + size] for start in range(0, len(pages), size)]
     _forked_job = job
     try:
