@@ -135,6 +135,9 @@ if [[ -z $FROZEN ]]; then
   step "freezing the SQLite site into $FROZEN (the in-browser search index is not needed here)"
   "$PORTAL" freeze --no-pagefind "$FROZEN" 2>&1 | tail -3
 fi
+# The web server's workers run as an unprivileged user: let them read the copy.
+chmod a+x "$WORK"
+chmod -R a+rX "$FROZEN"
 if command -v nginx >/dev/null; then
   step "frozen reference: nginx (2 workers) over $FROZEN"
   cat >"$WORK/nginx.conf" <<CONF
