@@ -18,6 +18,7 @@ import datetime as dt
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -489,15 +490,21 @@ def _case_paragraphs(story: _Story, measures: list[str]) -> dict[str, list[str]]
     # Each pair is filled once per language with the same random draws.
     result: dict[str, list[str]] = {"en": [], "zh": []}
     for section in chosen:
-        texts: dict[str, list[str]] = {"en": [], "zh": []}
-        for pair in section:
-            state = rng.getstate()
-            texts["en"].append(story.fill(pair, "en"))
-            rng.setstate(state)
-            texts["zh"].append(story.fill(pair, "zh"))
-        result["en"].append(" ".join(texts["en"]))
-        result["zh"].append("".join(texts["zh"]))
+        _add_paragraph(story, section, result)
     return result
+
+
+def _add_paragraph(story: _Story, pairs: Any, result: dict[str, list[str]]) -> None:
+    """One paragraph in both languages from these sentence pairs, with the same fillers."""
+    rng = story.rng
+    texts: dict[str, list[str]] = {"en": [], "zh": []}
+    for pair in pairs:
+        state = rng.getstate()
+        texts["en"].append(story.fill(pair, "en"))
+        rng.setstate(state)
+        texts["zh"].append(story.fill(pair, "zh"))
+    result["en"].append(" ".join(texts["en"]))
+    result["zh"].append("".join(texts["zh"]))
 
 
 def _press_paragraphs(story: _Story, count: int) -> dict[str, list[str]]:
@@ -507,14 +514,7 @@ def _press_paragraphs(story: _Story, count: int) -> dict[str, list[str]]:
     cuts = sorted(rng.sample(range(1, len(pairs)), count - 1))
     result: dict[str, list[str]] = {"en": [], "zh": []}
     for start, end in zip([0, *cuts], [*cuts, len(pairs)], strict=True):
-        texts: dict[str, list[str]] = {"en": [], "zh": []}
-        for pair in pairs[start:end]:
-            state = rng.getstate()
-            texts["en"].append(story.fill(pair, "en"))
-            rng.setstate(state)
-            texts["zh"].append(story.fill(pair, "zh"))
-        result["en"].append(" ".join(texts["en"]))
-        result["zh"].append("".join(texts["zh"]))
+        _add_paragraph(story, pairs[start:end], result)
     return result
 
 
