@@ -28,6 +28,7 @@ ENVIRONMENT_VARIABLES = {
     "LIVE_URL": "PORTAL_LIVE_URL",
     "PAGE_CACHE_SIZE": "PORTAL_PAGE_CACHE_SIZE",
     "FREEZE_PROCESSES": "PORTAL_FREEZE_PROCESSES",
+    "FREEZE_STATE_DIR": "PORTAL_FREEZE_STATE_DIR",
 }
 
 
@@ -59,6 +60,8 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "QUERY_CACHE_SIZE": 1000,
         # Processes that render pages in `portal freeze` (0: one per core).
         "FREEZE_PROCESSES": 0,
+        # What `portal freeze` remembers between runs (what each page read), for the next one.
+        "FREEZE_STATE_DIR": str(instance_path / "freeze"),
         # Results of this many recent distinct searches are kept per index generation and thread.
         "SEARCH_CACHE_SIZE": 256,
         # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).

@@ -153,6 +153,7 @@ class _CurrentVersions:
             query = select(table.c.id, table.c.source_hash, table.c.updated_at)
             self.rows[name] = {i: f"{h}@{u}" for i, h, u in session.execute(query)}
         self._tables: dict[str, str] = {}
+        self._all_rows: dict[str, str] = {}
         self._partitions: dict[tuple[str, ...], str] = {}
 
     def version(self, read: tuple[Any, ...]) -> str | None:
@@ -162,8 +163,14 @@ class _CurrentVersions:
         if kind == "partition":
             return self._partition(tuple(read[1:]))
         if kind == "versions" and read[1] in self.rows:
-            return hashlib.sha256(repr(sorted(self.rows[read[1]].items())).encode()).hexdigest()
+            return self._row_versions(read[1])
         return self._table(read[1])
+
+    def _row_versions(self, name: str) -> str:
+        if name not in self._all_rows:
+            rows = repr(sorted(self.rows[name].items())).encode()
+            self._all_rows[name] = hashlib.sha256(rows).hexdigest()
+        return self._all_rows[name]
 
     def _table(self, name: str) -> str:
         if name not in self._tables:
@@ -306,18 +313,38 @@ def check_links(out: Path, files: Iterable[str], base_path: str, site_url: str) 
         raise FreezeError(f"{len(broken)} link(s) to files not in the output:\n  {shown}{more}")
 
 
-def _remove_stale(out: Path, keep: set[str]) -> int:
-    removed = 0
-    for path in sorted(out.rglob("*"), reverse=True):
-        relative = path.relative_to(out).as_posix()
-        if relative.split("/", 1)[0] in REGENERATED:
-            continue
-        if path.is_file() and relative not in keep:
-            path.unlink()
-            removed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return removed
+def _output_files(out: Path) -> set[str]:
+    """The files in the output now, as paths relative to it (what the freeze regenerates whole
+    apart)."""
+    files: set[str] = set()
+    for folder, folders, names in os.walk(out):
+        relative = Path(folder).relative_to(out).as_posix()
+        if relative == ".":
+            folders[:] = [name for name in folders if name not in REGENERATED]
+            files.update(names)
+        else:
+            files.update(f"{relative}/{name}" for name in names)
+    return files
+
+
+def _folders_of(path: str) -> Iterator[str]:
+    while "/" in path:
+        path = path.rsplit("/", 1)[0]
+        yield path
+
+
+def _remove_stale(out: Path, before: set[str], keep: set[str]) -> int:
+    """Remove the files that were in the output before this freeze and are not in it now, and
+    the folders that leaves empty."""
+    stale = before - keep
+    for relative in stale:
+        (out / relative).unlink(missing_ok=True)
+    occupied = {folder for path in keep | (before - stale) for folder in _folders_of(path)}
+    emptied = {folder for path in stale for folder in _folders_of(path)} - occupied
+    for folder in sorted(emptied, key=len, reverse=True):  # the deepest first
+        with contextlib.suppress(OSError):  # not empty after all: something else put a file there
+            (out / folder).rmdir()
+    return len(stale)
 
 
 def _run_pagefind(out: Path) -> None:
@@ -336,15 +363,47 @@ def _run_pagefind(out: Path) -> None:
 def _manifest_path(app: Flask, out: Path) -> Path:
     # Kept beside the instance, not in the output: it is not for publication.
     key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
-    return Path(app.instance_path) / "freeze" / f"{key}-{MANIFEST_NAME}"
+    return Path(app.config["FREEZE_STATE_DIR"]) / f"{key}-{MANIFEST_NAME}"
 
 
-def _load_manifest(path: Path, code_version: str) -> dict[str, Any]:
+# The manifest: each page's reads, as indices into one table of every distinct read and the
+# version it had, so a read shared by thousands of pages is stored and checked once.
+_Read = tuple[Any, ...]
+_Page = tuple[list[_Read], float]  # what a page read, and how long it took to render
+
+
+def _load_manifest(path: Path, code_version: str) -> tuple[dict[str, Any], list[Any]]:
+    """The previous freeze's pages (each: indices into the table of reads, and its seconds) and
+    its table of reads (each: the read and its version then); nothing if the code changed."""
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return manifest["pages"] if manifest.get("code") == code_version else {}
+        return {}, []
+    if manifest.get("code") != code_version or "reads" not in manifest:
+        return {}, []
+    return manifest["pages"], manifest["reads"]
+
+
+def _changed_reads(table: list[Any], current: _CurrentVersions) -> tuple[list[_Read], set[int]]:
+    """The previous table's reads, and the indices of those whose version has changed."""
+    reads = [tuple(read) for read, _ in table]
+    changed = {i for i, (read, (_, version)) in enumerate(zip(reads, table, strict=True))
+               if current.version(read) != version}  # fmt: skip
+    return reads, changed
+
+
+def _write_manifest(
+    path: Path, code_version: str, pages: dict[str, _Page], current: _CurrentVersions
+) -> None:
+    index_of: dict[_Read, int] = {}
+    entries = {
+        url: ([index_of.setdefault(read, len(index_of)) for read in reads], round(seconds, 4))
+        for url, (reads, seconds) in pages.items()
+    }
+    table = [[list(read), current.version(read)] for read in index_of]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"code": code_version, "reads": table, "pages": entries})
+    path.write_text(text, encoding="utf-8")
 
 
 def freeze(
@@ -359,6 +418,7 @@ def freeze(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     report = FreezeReport()
+    before = _output_files(out)
     base_path = _base_path(app)
     factory = session_factory(app)
     with factory() as session:
@@ -371,7 +431,7 @@ def freeze(
     event.listen(factory, "loaded_as_persistent", recorder.on_load)
     app.extensions[READ_RECORDER_KEY] = recorder
     try:
-        produced = _freeze_pages(app, out, base_path, recorder, report, incremental)
+        produced = _freeze_pages(app, out, base_path, recorder, report, incremental, before)
         with factory() as session:
             # The debtor check of the static copy: encrypted shards, never the list itself.
             params = StaticLookupParams.from_config(app.config)
@@ -381,7 +441,7 @@ def freeze(
         event.remove(factory, "loaded_as_persistent", recorder.on_load)
         event.remove(factory, "do_orm_execute", recorder.on_execute)
         app.config["FREEZING"] = previous_freezing
-    report.removed = _remove_stale(out, produced)
+    report.removed = _remove_stale(out, before, produced)
     check_links(out, produced, base_path, app.config["SITE_URL"])
     if pagefind:
         pagefind_started = time.perf_counter()
@@ -400,44 +460,39 @@ def _freeze_pages(
     recorder: _ReadRecorder,
     report: FreezeReport,
     incremental: bool,
+    existing: set[str],
 ) -> set[str]:
     render_started = time.perf_counter()
     code_version = _code_version(app)
     manifest_path = _manifest_path(app, out)
-    previous = _load_manifest(manifest_path, code_version) if incremental else {}
     base_url = f"http://freeze.invalid{base_path}/"
     produced: set[str] = set()
-    pages: dict[str, Any] = {}
+    pages: dict[str, _Page] = {}
     factory = session_factory(app)
     with factory() as session, app.test_request_context(base_url=base_url):
         current = _CurrentVersions(session, court_today().isoformat())
         urls = freeze_urls(app, session)
+    previous, table = _load_manifest(manifest_path, code_version) if incremental else ({}, [])
+    previous_reads, changed = _changed_reads(table, current)
     report.urls = len(urls)
     to_render: list[tuple[str, str]] = []
     for url in urls:
         relative = _output_path(url[len(base_path) :])
         produced.add(relative)
         known = previous.get(url)
-        if (
-            known
-            and (out / relative).is_file()
-            and all(current.version(tuple(read)) == version for read, version in known["reads"])
-        ):
-            pages[url] = known
+        if known and relative in existing and changed.isdisjoint(known[0]):
+            pages[url] = ([previous_reads[i] for i in known[0]], known[1])
             report.skipped += 1
         else:
             to_render.append((url, relative))
     # The pages that took longest last time first (whole-register downloads, say), so that
     # the processes finish together rather than one waiting on the last big page.
-    to_render.sort(key=lambda page: -previous.get(page[0], {}).get("seconds", 0.0))
+    to_render.sort(key=lambda page: -previous.get(page[0], ((), 0.0))[1])
     job = _RenderJob(app, recorder, out, base_path, base_url)
     for url, reads, written, seconds in _render_all(job, to_render):
         report.rendered += 1
         report.written += written
-        pages[url] = {
-            "reads": [[list(read), current.version(read)] for read in reads],
-            "seconds": round(seconds, 4),
-        }
+        pages[url] = (reads, seconds)
     client = app.test_client()
     for relative, source in _static_files(app):
         produced.add(relative)
@@ -451,8 +506,7 @@ def _freeze_pages(
     for relative, data in (("404.html", not_found.get_data()), ("index.html", root.encode())):
         produced.add(relative)
         report.written += _write(out / relative, data)
-    manifest_path.parent.mkdir(parents=True, exist_ok=True)
-    manifest_path.write_text(json.dumps({"code": code_version, "pages": pages}), encoding="utf-8")
+    _write_manifest(manifest_path, code_version, pages, current)
     report.render_seconds = time.perf_counter() - render_started
     return produced
 

@@ -219,6 +219,19 @@ def site(tmp_path: Path) -> SiteBuilder:
     return SiteBuilder(tmp_path / "site")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def freeze_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Freezes remember their pages in a temporary folder, never in the checkout."""
+    folder = tmp_path_factory.mktemp("freeze-state")
+    previous = os.environ.get("PORTAL_FREEZE_STATE_DIR")
+    os.environ["PORTAL_FREEZE_STATE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["PORTAL_FREEZE_STATE_DIR"]
+    else:
+        os.environ["PORTAL_FREEZE_STATE_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> str:
     """The PostgreSQL server's URL; under CI=true an unreachable server fails the run."""

@@ -271,3 +271,18 @@ def test_a_delisted_debtor_is_gone_from_every_file_after_a_re_freeze(
     freeze(app_with_debtors, out, pagefind=False)
     assert find_in_files(out, "王芳", number) == []
     assert find_in_files(out, "张伟", resident_id()) != []
+
+
+def test_what_a_freeze_remembers_is_kept_apart_and_a_damaged_record_means_a_full_freeze(
+    frozen_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(frozen_app.config, "FREEZE_STATE_DIR", str(tmp_path / "state"))
+    out = tmp_path / "out"
+    first = freeze(frozen_app, out, pagefind=False)
+    state = list((tmp_path / "state").glob("*-freeze-manifest.json"))
+    assert len(state) == 1
+    assert not [path for path in out.rglob("*manifest*") if "static-lookup" not in path.parts]
+    state[0].write_text('{"code": "truncated', encoding="utf-8")
+    again = freeze(frozen_app, out, pagefind=False)
+    assert (again.rendered, again.skipped, again.written) == (first.rendered, 0, 0)
+    assert freeze(frozen_app, out, pagefind=False).rendered == 0  # the record is whole again
