@@ -44,7 +44,7 @@ def data_response(body: str, mimetype: str, *, cors: bool = True, **headers: str
 
 def json_response(data: Any, *, mimetype: str = "application/json", **headers: str) -> Response:
     """`data` as JSON text (Chinese as it is) in a data response."""
-    return data_response(json.dumps(data, ensure_ascii=False, indent=1), mimetype, **headers)
+    return data_response(json.dumps(data, ensure_ascii=False), mimetype, **headers)
 
 
 def problem(status: int, detail: str, **extra: Any) -> Response:

@@ -397,7 +397,7 @@ DATASETS: dict[str, Dataset] = {
 
 def to_json(records: Sequence[Mapping[str, Any]], **extra: Any) -> str:
     """A download or listing as JSON text: UTF-8, Chinese as it is (not \\u escapes)."""
-    return json.dumps({**extra, "items": list(records)}, ensure_ascii=False, indent=1)
+    return json.dumps({**extra, "items": list(records)}, ensure_ascii=False)
 
 
 def _csv_cell(value: Any) -> str:

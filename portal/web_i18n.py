@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask, current_app, g, render_template, request, url_for
 from flask_babel import Babel, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 from werkzeug.routing import BaseConverter
 
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGE_CODES, LANGUAGES, Language
@@ -68,27 +70,55 @@ def render_page(
 URL_CACHE_SIZE = 20_000
 
 
-def remembered_url_for(app: Flask) -> Callable[..., str]:
+class RememberedUrls:
     """`url_for` for templates, remembering what it built: a page links the same navigation,
     assets and neighbours as the last, and building a URL costs more than rendering its link.
     A URL depends on the values, the page's language and where the site is mounted."""
-    built: dict[Hashable, str] = {}
 
-    def url_for_template(endpoint: str, **values: Any) -> str:
-        try:
-            key = (request.host_url, request.script_root, g.get("lang"), endpoint,
-                   *sorted(values.items()))  # fmt: skip
-            hash(key)
-        except TypeError:  # an unhashable value: build it every time
-            return app.url_for(endpoint, **values)
-        url = built.get(key)
-        if url is None:
-            if len(built) >= URL_CACHE_SIZE:
-                built.clear()
-            url = built[key] = app.url_for(endpoint, **values)
-        return url
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.built: dict[Hashable, str] = {}
 
-    return url_for_template
+    def for_request(self) -> Callable[..., str]:
+        """`url_for` for the templates of the current request: what a URL depends on besides
+        its values is read once here, not at every link."""
+        built, build = self.built, self.app.url_for
+        context = (request.host_url, request.script_root, g.get("lang"))
+
+        def url_for_template(endpoint: str, **values: Any) -> str:
+            try:
+                key = (context, endpoint, *sorted(values.items()))
+                url = built.get(key)
+            except TypeError:  # an unhashable value: build it every time
+                return build(endpoint, **values)
+            if url is None:
+                if len(built) >= URL_CACHE_SIZE:
+                    built.clear()
+                url = built[key] = build(endpoint, **values)
+            return url
+
+        return url_for_template
+
+
+def template_gettext(translations: Any) -> dict[str, Callable[..., str]]:
+    """`gettext` and `ngettext` for one request's templates, bound to its translations: they
+    behave as Jinja's "new style" ones (escaped, always formatted) without looking the
+    translations up again for each of a page's dozens of strings."""
+
+    # The catalogue's own text is trusted markup, as Jinja's gettext trusts it; the values put
+    # into it are escaped by Markup's `%`.
+    @pass_context
+    def gettext(context: Any, string: str, **variables: Any) -> str:
+        text = translations.ugettext(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
+
+    @pass_context
+    def ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
+
+    return {"gettext": gettext, "ngettext": ngettext}
 
 
 def init_i18n(app: Flask) -> None:
@@ -125,8 +155,17 @@ def init_i18n(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
-    app.jinja_env.globals["url_for"] = remembered_url_for(app)
+    urls = RememberedUrls(app)
+    app.jinja_env.globals["url_for"] = lambda endpoint, **values: urls.for_request()(
+        endpoint, **values
+    )
 
     @app.context_processor
     def language_context() -> dict[str, Any]:
-        return {"current_language": current_language(), "languages": LANGUAGES}
+        # These shadow the environment's url_for and gettext for this request's templates.
+        return {
+            "current_language": current_language(),
+            "languages": LANGUAGES,
+            "url_for": urls.for_request(),
+            **template_gettext(translations()),
+        }

@@ -429,3 +429,13 @@ def test_packed_positions_read_as_whooshs_positions() -> None:
     assert keys.tolist() == [
         (d << 32) | p for d, ps in zip(ids.tolist(), lists, strict=True) for p in ps
     ]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_query_put_into_the_page_s_sentences_is_escaped(search_app: Flask, lang: str) -> None:
+    hostile = '<script>alert(1)</script>"><img src=x>'
+    response = search_app.test_client().get(f"/{lang}/search/", query_string={"q": hostile})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # in the title's "Search: …"

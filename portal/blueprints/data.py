@@ -56,5 +56,5 @@ def catalogue() -> ResponseReturnValue:
     datasets = [
         (d, opendata.dataset_modified(session, d.key)) for d in opendata.published_datasets(session)
     ]
-    body = json.dumps(opendata.dcat_catalogue(datasets, absolute_url), ensure_ascii=False, indent=1)
+    body = json.dumps(opendata.dcat_catalogue(datasets, absolute_url), ensure_ascii=False)
     return data_response(body, "application/ld+json")
