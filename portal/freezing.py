@@ -447,8 +447,8 @@ def freeze(
         pagefind_started = time.perf_counter()
         _run_pagefind(out)
         report.pagefind_seconds = time.perf_counter() - pagefind_started
-    files = [p for p in out.rglob("*") if p.is_file()]
-    report.files, report.bytes = len(files), sum(p.stat().st_size for p in files)
+    files = [os.path.join(folder, name) for folder, _, names in os.walk(out) for name in names]
+    report.files, report.bytes = len(files), sum(map(os.path.getsize, files))
     report.seconds = time.perf_counter() - started
     return report
 
