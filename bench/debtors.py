@@ -35,9 +35,10 @@ from portal.flask_db import session_factory
 SECRET = "benchmark-secret-key"
 
 
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mib(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory of this process so far, or of the largest of its finished children
+    (the import's validating processes); Linux reports KiB."""
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def write_file(path: Path, count: int, seed: int, samples: int) -> tuple[list, list]:
@@ -108,7 +109,8 @@ def main() -> None:
         print("import: without the static check's material (bench/static_lookup.py times it)")
         print(f"import: {args.count / elapsed:,.0f} rows/s ({elapsed:.1f} s wall, {cpu:.1f} s CPU: "
               f"{args.count / cpu:,.0f} rows per CPU-second); "
-              f"peak RSS of the process {peak_rss_mib():.0f} MiB")  # fmt: skip
+              f"peak RSS of the process {peak_rss_mib():.0f} MiB, of each validating process "
+              f"{peak_rss_mib(resource.RUSAGE_CHILDREN):.0f} MiB")  # fmt: skip
 
         start = time.perf_counter()
         again = import_debtors(factory, csv_path, keys, demo=True)

@@ -11,6 +11,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.database import bulk_write_cache, make_session_factory, upgrade_schema
+from portal.debtors import importer
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
 from portal.debtors.lookup import list_state, lookup, parse_query
@@ -134,6 +135,34 @@ def test_a_bad_row_after_thousands_of_good_ones_changes_nothing(factory, tmp_pat
     problems = problems_of(factory, write_csv(tmp_path / "list.csv", rows))
     assert problems == ["row 5003, field 'kind': must be one of person, organisation, not 'nobody'"]
     assert [r.name for r in records(factory).values()] == ["原名"]
+
+
+def test_validating_in_several_processes_gives_the_same_records_and_problems(
+    factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "PARSE_CHUNK_ROWS", 7)  # a small file in many chunks
+    good = [person(f"R{n}", id_number=resident_id(sequence=f"{n:03d}")) for n in range(40)]
+    good.append(organisation("O1"))
+    bad = [*good[:10], person("X", kind="x"), *good[10:25], person("R3", name="李四"), *good[25:]]
+    bad_path = write_csv(tmp_path / "bad.csv", bad)
+    with pytest.raises(DebtorImportError) as in_one:
+        import_debtors(factory, bad_path, KEYS, processes=1)
+    with pytest.raises(DebtorImportError) as in_two:
+        import_debtors(factory, bad_path, KEYS, processes=2)
+    assert (
+        [str(p) for p in in_two.value.problems]
+        == [str(p) for p in in_one.value.problems]
+        == [
+            "row 12, field 'kind': must be one of person, organisation, not 'x'",
+            "row 28, field 'record_id': repeats the record id of row 5",
+        ]
+    )
+    assert records(factory) == {}
+    path = write_csv(tmp_path / "good.csv", good)
+    assert import_debtors(factory, path, KEYS, processes=2).added == 41
+    # The same file validated in this process finds every stored record exactly as it is.
+    assert import_debtors(factory, path, KEYS, processes=1).unchanged == 41
+    assert find(factory, "张伟", resident_id(sequence="017")).records[0].record_id == "R17"
 
 
 def test_ragged_rows_are_reported(factory, tmp_path: Path) -> None:

@@ -1,16 +1,22 @@
 """Importing a debtor file into the database, all or nothing, and delisting one record.
 
 The file is streamed: rows are validated and written in batches inside one transaction, so a
-million-row export needs neither a second pass nor the whole file in memory. After the first bad
-row nothing more is written, every later row is still validated so that the report is complete,
-and the transaction is rolled back: a file with any bad row changes nothing.
+million-row export needs neither a second pass nor the whole file in memory. A large file is
+validated in other processes (one per core), a few chunks ahead of the writing, which stays
+here. After the first bad row nothing more is written, every later row is still validated so
+that the report is complete, and the transaction is rolled back: a file with any bad row
+changes nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
-from concurrent.futures import Executor, ThreadPoolExecutor
+import functools
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +44,10 @@ from portal.debtors.static_lookup import (
 from portal.models import DebtorImport, DebtorRecord, utc_now
 
 BATCH_SIZE = 2000
+# Rows are validated in other processes, in chunks of this many, when the file is at least
+# PARALLEL_MIN_BYTES: below that, starting the processes costs more than they save.
+PARSE_CHUNK_ROWS = 4000
+PARALLEL_MIN_BYTES = 4 * 2**20
 RECORDS = DebtorRecord.__table__
 
 
@@ -83,10 +93,12 @@ def import_debtors(
     demo: bool = False,
     now: dt.datetime | None = None,
     static: StaticLookupParams | None = None,
+    processes: int | None = None,
 ) -> ImportReport:
     """Import a CSV or JSON file; DebtorImportError (and no change) if any row is bad. With
     `static`, derive the static lookup material of new records, of records whose name or number
-    changed and of records whose material is missing or from other parameters."""
+    changed and of records whose material is missing or from other parameters. Rows are
+    validated in `processes` processes (default: one per core for a large file)."""
     now = now or utc_now()
     try:
         summary = inspect_file(path)
@@ -95,14 +107,20 @@ def import_debtors(
         raise DebtorImportError([error.problem]) from None
     problems: list[RowProblem] = []
     report = ImportReport()
+    if processes is None:
+        large = path.stat().st_size >= PARALLEL_MIN_BYTES
+        processes = cpu_workers() if large else 1
+    parse = functools.partial(_parse_rows, keys=keys, demo=demo)
     try:
         with (
+            _parsing_pool(processes) as pool,
             factory.begin() as session,
             bulk_write_cache(session),
             ThreadPoolExecutor(cpu_workers(), thread_name_prefix="derive") as executor,
         ):
             batch = _Batch(session, now, report, static, executor)
-            _import_rows(path, summary.format, keys, demo, batch, problems)
+            parsed = _parsed_in_order(read_raw_rows(path, summary.format), parse, pool)
+            _import_rows(parsed, batch, problems)
             if problems:
                 raise DebtorImportError(problems, report.rows)
             session.add(
@@ -134,7 +152,7 @@ class _Batch:
     executor: Executor
 
     def __post_init__(self) -> None:
-        self.rows: list[tuple[DebtorRow, str]] = []
+        self.rows: list[tuple[tuple[Any, ...], str]] = []  # stored values, full number
         self._statements: _Statements | None = None
 
     def statements(self) -> _Statements:
@@ -143,8 +161,8 @@ class _Batch:
             self._statements = _Statements(self.session.connection())
         return self._statements
 
-    def append(self, row: DebtorRow, number: str) -> None:
-        self.rows.append((row, number))
+    def append(self, values: tuple[Any, ...], number: str) -> None:
+        self.rows.append((values, number))
 
     def clear(self) -> None:
         self.rows.clear()
@@ -153,19 +171,81 @@ class _Batch:
         return len(self.rows)
 
 
+# A row as validated: its stored values (None if it is bad), its full number (kept only until
+# the record is written) and its problems.
+_Parsed = tuple[tuple[Any, ...] | None, str | None, list[RowProblem]]
+_RawRow = tuple[int, dict[str, Any]]
+
+
+def _parse_rows(rows: list[_RawRow], keys: IdentityKeys, demo: bool) -> list[_Parsed]:
+    """Validate a chunk of rows (in a parsing process, or in this one)."""
+    parsed: list[_Parsed] = []
+    for row_number, raw in rows:
+        problems: list[RowProblem] = []
+        row = parse_row(row_number, raw, keys, problems, demo=demo)
+        if row is None:
+            parsed.append((None, None, problems))
+        else:
+            parsed.append((_stored_values(row), raw["id_number"], problems))
+    return parsed
+
+
+@contextlib.contextmanager
+def _parsing_pool(processes: int) -> Iterator[Executor | None]:
+    if processes <= 1:
+        yield None
+        return
+    # Forked before the transaction opens; the processes only validate, never touch the database.
+    pool = ProcessPoolExecutor(processes, multiprocessing.get_context("fork"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _parsed_in_order(
+    rows: Iterable[_RawRow],
+    parse: Callable[[list[_RawRow]], list[_Parsed]],
+    pool: Executor | None,
+) -> Iterator[tuple[_RawRow, _Parsed]]:
+    """Each raw row with its validation, in file order; with a pool, a few chunks ahead are
+    validated by other processes while this one writes."""
+    chunks = _chunks(rows, PARSE_CHUNK_ROWS)
+    if pool is None:
+        for chunk in chunks:
+            yield from zip(chunk, parse(chunk), strict=True)
+        return
+    pending: deque[tuple[list[_RawRow], Any]] = deque()
+    ahead = 2 * getattr(pool, "_max_workers", 1)
+    for chunk in chunks:
+        pending.append((chunk, pool.submit(parse, chunk)))
+        if len(pending) > ahead:
+            done, future = pending.popleft()
+            yield from zip(done, future.result(), strict=True)
+    while pending:
+        done, future = pending.popleft()
+        yield from zip(done, future.result(), strict=True)
+
+
+def _chunks(rows: Iterable[_RawRow], size: int) -> Iterator[list[_RawRow]]:
+    chunk: list[_RawRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _import_rows(
-    path: Path,
-    file_format: str,
-    keys: IdentityKeys,
-    demo: bool,
-    batch: _Batch,
-    problems: list[RowProblem],
+    parsed: Iterable[tuple[_RawRow, _Parsed]], batch: _Batch, problems: list[RowProblem]
 ) -> None:
     first_row_of: dict[str, int] = {}
     report = batch.report
-    for row_number, raw in read_raw_rows(path, file_format):
+    for (row_number, raw), (values, number, row_problems) in parsed:
         report.rows += 1
-        row = parse_row(row_number, raw, keys, problems, demo=demo)
+        problems.extend(row_problems)
         record_id = raw.get("record_id")
         if RAGGED not in raw and isinstance(record_id, str) and record_id.strip():
             first = first_row_of.setdefault(record_id.strip(), row_number)
@@ -173,10 +253,10 @@ def _import_rows(
                 problems.append(
                     RowProblem(row_number, "record_id", f"repeats the record id of row {first}")
                 )
-        if row is None or problems:
+        if values is None or number is None or problems:
             batch.clear()  # nothing more is written once any row is bad
             continue
-        batch.append(row, raw["id_number"])  # the static key is made only if it is derived
+        batch.append(values, number)  # the static key is made only if it is derived
         if len(batch) >= BATCH_SIZE:
             _write_batch(batch)
             batch.clear()
@@ -195,6 +275,9 @@ STATIC_COLUMNS = ("static_tag", "static_key", "static_params")
 INSERT_COLUMNS = (*STORED_COLUMNS, *STATIC_COLUMNS, "created_at", "updated_at")
 UPDATE_COLUMNS = (*STORED_COLUMNS, *STATIC_COLUMNS, "updated_at", "record_pk")
 MATERIAL_COLUMNS = (*STATIC_COLUMNS, "record_pk")
+RECORD_ID = STORED_COLUMNS.index("record_id")
+NAME = STORED_COLUMNS.index("name")
+ID_HASH = STORED_COLUMNS.index("id_hash")
 REMOVED_ON = STORED_COLUMNS.index("removed_on")
 REMOVAL_REASON = STORED_COLUMNS.index("removal_reason")
 ROW_HASH = STORED_COLUMNS.index("row_hash")
@@ -260,23 +343,33 @@ def _material(
     static = batch.static
     columns: list[tuple[str | None, str | None, str | None]] = []
     to_derive: list[tuple[int, tuple[str, str]]] = []
-    for index, (row, number) in enumerate(batch.rows):
-        current = existing.get(row.record_id)
+    for index, (values, number) in enumerate(batch.rows):
+        current = existing.get(values[RECORD_ID])
         same_identity = (
-            current is not None and current.name == row.name and current.id_hash == row.id_hash
+            current is not None
+            and current.name == values[NAME]
+            and current.id_hash == values[ID_HASH]
         )
         if same_identity and (static is None or current.static_params == static.params_id):
             columns.append((current.static_tag, current.static_key, current.static_params))
             continue
         columns.append(NO_MATERIAL)
         if static is not None:
-            to_derive.append((index, (row.name, number)))
+            to_derive.append((index, (values[NAME], number)))
     if to_derive and static is not None:
         derived = derive_many((pair for _, pair in to_derive), static, batch.executor)
         for (index, _), material in zip(to_derive, derived, strict=True):
             columns[index] = (material.tag, material.key.hex(), material.params_id)
         batch.report.derived += len(derived)
     return columns
+
+
+# What a batch needs to know of the records it may change: one statement, whatever the batch.
+EXISTING_RECORDS = select(
+    RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removed_on,
+    RECORDS.c.removal_reason, RECORDS.c.name, RECORDS.c.id_hash,
+    *(RECORDS.c[name] for name in STATIC_COLUMNS),
+).where(RECORDS.c.record_id.in_(bindparam("record_ids", expanding=True)))  # fmt: skip
 
 
 class _Statements:
@@ -291,20 +384,14 @@ class _Statements:
 
 def _write_batch(batch: _Batch) -> None:
     session, now, report = batch.session, batch.now, batch.report
+    record_ids = [values[RECORD_ID] for values, _ in batch.rows]
     existing = {
         found.record_id: found
-        for found in session.execute(
-            select(
-                RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removed_on,
-                RECORDS.c.removal_reason, RECORDS.c.name, RECORDS.c.id_hash,
-                *(RECORDS.c[name] for name in STATIC_COLUMNS),
-            ).where(RECORDS.c.record_id.in_([row.record_id for row, _ in batch.rows]))
-        )
-    }  # fmt: skip
+        for found in session.execute(EXISTING_RECORDS, {"record_ids": record_ids})
+    }
     inserts, updates, material_only = [], [], []
-    for (row, _), material in zip(batch.rows, _material(batch, existing), strict=True):
-        values = _stored_values(row)
-        current = existing.get(row.record_id)
+    for (values, _), material in zip(batch.rows, _material(batch, existing), strict=True):
+        current = existing.get(values[RECORD_ID])
         if current is None:
             inserts.append((*values, *material, now, now))
             report.added += 1
@@ -313,7 +400,7 @@ def _write_batch(batch: _Batch) -> None:
             if material[2] != current.static_params:  # an unchanged record given its material
                 material_only.append((*material, current.id))
         else:
-            if current.removed_on is not None and row.removed_on is None:
+            if current.removed_on is not None and values[REMOVED_ON] is None:
                 # Removal is final: an import never re-lists a record (a new listing gets a new
                 # record id), so a record delisted at once stays delisted.
                 changed = list(values)
@@ -321,7 +408,7 @@ def _write_batch(batch: _Batch) -> None:
                     current.removed_on, current.removal_reason,
                 )  # fmt: skip
                 values = tuple(changed)
-            elif current.removed_on is None and row.removed_on is not None:
+            elif current.removed_on is None and values[REMOVED_ON] is not None:
                 report.removed += 1
             updates.append((*values, *material, now, current.id))
             report.updated += 1
