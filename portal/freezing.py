@@ -565,6 +565,20 @@ def _render_processes(app: Flask) -> int:
     return int(app.config["FREEZE_PROCESSES"]) or os.cpu_count() or 1
 
 
+def _batches(pages: list[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
+    """`pages` in batches of about `size`, in order, but the formats of one file (a dataset's
+    CSV and JSON) always in one batch: one process then reads the dataset once for both."""
+    formats: dict[str, list[tuple[str, str]]] = {}
+    for page in pages:
+        formats.setdefault(posixpath.splitext(page[0])[0], []).append(page)
+    batches: list[list[tuple[str, str]]] = [[]]
+    for group in formats.values():
+        if len(batches[-1]) >= size:
+            batches.append([])
+        batches[-1] += group
+    return [batch for batch in batches if batch]
+
+
 def _render_all(job: _RenderJob, pages: list[tuple[str, str]]) -> Iterator[_Rendered]:
     """Render `pages`, in forked processes that share the work when there are several cores.
     Pages are independent, so the output is the same however the work is shared."""
@@ -575,7 +589,7 @@ def _render_all(job: _RenderJob, pages: list[tuple[str, str]]) -> Iterator[_Rend
         return
     # Batches small enough to share out evenly, big enough that handing them out costs little.
     size = max(1, min(100, len(pages) // (processes * 16)))
-    batches = [pages[start : start + size] for start in range(0, len(pages), size)]
+    batches = _batches(pages, size)
     _forked_job = job
     try:
         context = multiprocessing.get_context("fork")

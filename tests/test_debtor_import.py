@@ -165,6 +165,26 @@ def test_validating_in_several_processes_gives_the_same_records_and_problems(
     assert find(factory, "张伟", resident_id(sequence="017")).records[0].record_id == "R17"
 
 
+def test_a_first_import_and_a_failed_one_leave_the_lookup_indexes_as_they_were(
+    factory, tmp_path: Path
+) -> None:
+    def indexes() -> list[tuple[str, list]]:
+        found = inspect(factory.kw["bind"]).get_indexes("debtor_records")
+        return sorted((index["name"], index["column_names"]) for index in found)
+
+    before = indexes()
+    assert ("ix_debtor_records_name_key_published_on", ["name_key", "published_on"]) in before
+    bad = write_csv(tmp_path / "bad.csv", [person("R1"), person("R2", kind="x")])
+    with pytest.raises(DebtorImportError):
+        import_debtors(factory, bad, KEYS)
+    assert indexes() == before
+    good = write_csv(tmp_path / "good.csv", [person("R1"), organisation("O1")])
+    assert import_debtors(factory, good, KEYS).added == 2
+    assert indexes() == before
+    assert find(factory, "张伟", resident_id()).records[0].record_id == "R1"
+    assert import_debtors(factory, good, KEYS).unchanged == 2  # no longer empty: compared
+
+
 def test_ragged_rows_are_reported(factory, tmp_path: Path) -> None:
     header = ",".join(person().keys())
     good = write_csv(tmp_path / "good.csv", [person()]).read_text("utf-8").splitlines()[1]

@@ -14,7 +14,7 @@ from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import delist, import_debtors
 from portal.debtors.static_lookup import StaticLookupParams
 from portal.flask_db import session_factory
-from portal.freezing import FreezeError, check_links, freeze
+from portal.freezing import FreezeError, _batches, check_links, freeze
 from portal.loading import load_content
 from tests.conftest import SiteBuilder
 from tests.debtorfiles import person, resident_id, write_csv
@@ -188,6 +188,20 @@ def test_a_second_freeze_renders_only_what_changed(
     # The other case of the same collection names its neighbour, so it is rendered again.
     li = (out / "en/cases/2020-difficult/02-li/index.html").read_text(encoding="utf-8")
     assert "Zhang, retitled" in li
+    # Both formats of the cases download, which one process reads the cases once for.
+    assert "Zhang, retitled" in (out / "data/cases.csv").read_text(encoding="utf-8-sig")
+    assert "Zhang, retitled" in (out / "data/cases.json").read_text(encoding="utf-8")
+
+
+def test_the_formats_of_one_download_are_rendered_together() -> None:
+    urls = ["/data/cases.json", "/en/a/", "/en/b/feed.atom", "/data/cases.csv", "/en/b/"]
+    batches = _batches([(url, url) for url in urls], 1)
+    assert [[url for url, _ in batch] for batch in batches] == [
+        ["/data/cases.json", "/data/cases.csv"],
+        ["/en/a/"],
+        ["/en/b/feed.atom"],
+        ["/en/b/"],
+    ]
 
 
 def test_a_new_release_appears_in_the_listings(

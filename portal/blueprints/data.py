@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
 
 from portal import opendata
 from portal.flask_db import db_session
 from portal.http_data import data_response
+from portal.page_cache import memoized
 from portal.web_i18n import absolute_url, render_page
 
 bp = Blueprint("data", __name__)
@@ -37,7 +40,12 @@ def download(key: str, format: str) -> ResponseReturnValue:
     dataset = next((d for d in opendata.published_datasets(session) if d.key == key), None)
     if dataset is None:
         abort(404)
-    records = opendata.dataset_records(session, key, absolute_url)
+    if current_app.config["FREEZING"] and key != opendata.REGISTER_STATISTICS.key:
+        # A freeze writes each dataset in both formats, one after the other: read it once. (Only
+        # then: a live worker would hold every dataset in memory, for the occasional download.)
+        records = memoized(_content_records, session, key, current_app.config["SITE_URL"])
+    else:
+        records = opendata.dataset_records(session, key, absolute_url)
     if format == "csv":
         return data_response(
             opendata.to_csv(dataset, records),
@@ -48,6 +56,10 @@ def download(key: str, format: str) -> ResponseReturnValue:
         records, dataset=key, licence=opendata.LICENCE_URL, fields=dataset.field_names()
     )
     return data_response(body, MEDIA_TYPES["json"])
+
+
+def _content_records(session: Session, key: str, _site_url: str) -> list[dict[str, Any]]:
+    return opendata.dataset_records(session, key, absolute_url)
 
 
 @bp.route("/data/catalog.jsonld")

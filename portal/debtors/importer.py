@@ -116,9 +116,10 @@ def import_debtors(
             _parsing_pool(processes) as pool,
             factory.begin() as session,
             bulk_write_cache(session),
+            _lookup_indexes_built_last(session) as register_was_empty,
             ThreadPoolExecutor(cpu_workers(), thread_name_prefix="derive") as executor,
         ):
-            batch = _Batch(session, now, report, static, executor)
+            batch = _Batch(session, now, report, static, executor, register_was_empty)
             parsed = _parsed_in_order(read_raw_rows(path, summary.format), parse, pool)
             _import_rows(parsed, batch, problems)
             if problems:
@@ -150,6 +151,7 @@ class _Batch:
     report: ImportReport
     static: StaticLookupParams | None
     executor: Executor
+    register_was_empty: bool  # then every record is new: duplicates in the file are refused
 
     def __post_init__(self) -> None:
         self.rows: list[tuple[tuple[Any, ...], str]] = []  # stored values, full number
@@ -188,6 +190,32 @@ def _parse_rows(rows: list[_RawRow], keys: IdentityKeys, demo: bool) -> list[_Pa
         else:
             parsed.append((_stored_values(row), raw["id_number"], problems))
     return parsed
+
+
+@contextlib.contextmanager
+def _lookup_indexes_built_last(session: Session) -> Iterator[bool]:
+    """Whether the register is empty as the import starts. Into an empty SQLite register, the
+    lookup indexes are built once from the imported rows instead of updated row by row (a
+    first load of a million rows spent most of its time there); a failed import's rollback
+    restores them as they were."""
+    register_was_empty = session.scalar(select(RECORDS.c.id).limit(1)) is None
+    connection = session.connection()
+    rebuilt = []
+    if register_was_empty and connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            # The driver opens a transaction only before its first insert or update; the
+            # indexes must be dropped inside it, so that a rollback brings them back.
+            connection.exec_driver_sql("BEGIN")
+        rebuilt = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            " AND tbl_name = ?",
+            (RECORDS.name,),
+        ).all()
+        for name, _ in rebuilt:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield register_was_empty
+    for _, sql in rebuilt:
+        connection.exec_driver_sql(sql)
 
 
 @contextlib.contextmanager
@@ -384,11 +412,13 @@ class _Statements:
 
 def _write_batch(batch: _Batch) -> None:
     session, now, report = batch.session, batch.now, batch.report
-    record_ids = [values[RECORD_ID] for values, _ in batch.rows]
-    existing = {
-        found.record_id: found
-        for found in session.execute(EXISTING_RECORDS, {"record_ids": record_ids})
-    }
+    existing: dict[str, Any] = {}
+    if not batch.register_was_empty:
+        record_ids = [values[RECORD_ID] for values, _ in batch.rows]
+        existing = {
+            found.record_id: found
+            for found in session.execute(EXISTING_RECORDS, {"record_ids": record_ids})
+        }
     inserts, updates, material_only = [], [], []
     for (values, _), material in zip(batch.rows, _material(batch, existing), strict=True):
         current = existing.get(values[RECORD_ID])
