@@ -28,6 +28,7 @@ from tests.debtorfiles import (
 )
 
 KEYS = IdentityKeys.from_secret(TEST_SECRET)
+OBLIGATIONS = 'Pay 1,000 yuan\n"in full"\nby 1 May'
 
 
 @pytest.fixture
@@ -140,9 +141,11 @@ def test_a_bad_row_after_thousands_of_good_ones_changes_nothing(factory, tmp_pat
 def test_validating_in_several_processes_gives_the_same_records_and_problems(
     factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "PARSE_CHUNK_ROWS", 7)  # a small file in many chunks
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)  # a small file in many pieces
     good = [person(f"R{n}", id_number=resident_id(sequence=f"{n:03d}")) for n in range(40)]
     good.append(organisation("O1"))
+    # A quoted field with line breaks and quotes: a piece never ends inside it.
+    good[20]["obligations"] = OBLIGATIONS
     bad = [*good[:10], person("X", kind="x"), *good[10:25], person("R3", name="李四"), *good[25:]]
     bad_path = write_csv(tmp_path / "bad.csv", bad)
     with pytest.raises(DebtorImportError) as in_one:
@@ -163,6 +166,25 @@ def test_validating_in_several_processes_gives_the_same_records_and_problems(
     # The same file validated in this process finds every stored record exactly as it is.
     assert import_debtors(factory, path, KEYS, processes=1).unchanged == 41
     assert find(factory, "张伟", resident_id(sequence="017")).records[0].record_id == "R17"
+    assert records(factory)["R20"].obligations == OBLIGATIONS
+
+
+def test_broken_csv_is_reported_at_the_same_row_however_it_is_read(
+    factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    rows = [person(f"R{n}", id_number=resident_id(sequence=f"{n:03d}")) for n in range(12)]
+    path = write_csv(tmp_path / "list.csv", rows)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[9] = lines[9].replace("张伟", '"张"伟', 1)  # text after a closing quote
+    write_lines(path, lines)
+    with pytest.raises(DebtorImportError) as in_one:
+        import_debtors(factory, path, KEYS, processes=1)
+    with pytest.raises(DebtorImportError) as in_two:
+        import_debtors(factory, path, KEYS, processes=2)
+    assert [str(p) for p in in_two.value.problems] == [str(p) for p in in_one.value.problems]
+    assert str(in_one.value.problems[0]).startswith("row 10: is not valid CSV")
+    assert records(factory) == {}
 
 
 def test_a_first_import_and_a_failed_one_leave_the_lookup_indexes_as_they_were(

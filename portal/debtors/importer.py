@@ -15,8 +15,8 @@ import datetime as dt
 import functools
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,10 @@ from portal.debtors.records import (
     DebtorFileError,
     DebtorRow,
     RowProblem,
+    csv_pieces,
     inspect_file,
     parse_row,
+    read_csv_piece,
     read_raw_rows,
 )
 from portal.debtors.static_lookup import (
@@ -44,9 +46,9 @@ from portal.debtors.static_lookup import (
 from portal.models import DebtorImport, DebtorRecord, utc_now
 
 BATCH_SIZE = 2000
-# Rows are validated in other processes, in chunks of this many, when the file is at least
-# PARALLEL_MIN_BYTES: below that, starting the processes costs more than they save.
-PARSE_CHUNK_ROWS = 4000
+# A CSV file of at least PARALLEL_MIN_BYTES is read and validated in other processes, in
+# pieces of about PIECE_BYTES; below that, starting the processes costs more than they save.
+PIECE_BYTES = 2**20
 PARALLEL_MIN_BYTES = 4 * 2**20
 RECORDS = DebtorRecord.__table__
 
@@ -110,7 +112,8 @@ def import_debtors(
     if processes is None:
         large = path.stat().st_size >= PARALLEL_MIN_BYTES
         processes = cpu_workers() if large else 1
-    parse = functools.partial(_parse_rows, keys=keys, demo=demo)
+    if summary.format != "csv":
+        processes = 1  # JSON is read whole at once anyway; large lists come as CSV
     try:
         with (
             _parsing_pool(processes) as pool,
@@ -120,7 +123,10 @@ def import_debtors(
             ThreadPoolExecutor(cpu_workers(), thread_name_prefix="derive") as executor,
         ):
             batch = _Batch(session, now, report, static, executor, register_was_empty)
-            parsed = _parsed_in_order(read_raw_rows(path, summary.format), parse, pool)
+            if pool is None:
+                parsed = _parsed_here(path, summary.format, keys, demo)
+            else:
+                parsed = _parsed_elsewhere(path, keys, demo, pool, processes)
             _import_rows(parsed, batch, problems)
             if problems:
                 raise DebtorImportError(problems, report.rows)
@@ -173,23 +179,75 @@ class _Batch:
         return len(self.rows)
 
 
-# A row as validated: its stored values (None if it is bad), its full number (kept only until
-# the record is written) and its problems.
-_Parsed = tuple[tuple[Any, ...] | None, str | None, list[RowProblem]]
+# A row as validated: its row number in the file, the record id it claims (to find repeats),
+# its stored values (None if it is bad), its full number (kept only until the record is
+# written) and its problems.
+_Parsed = tuple[int, str | None, tuple[Any, ...] | None, str | None, list[RowProblem]]
 _RawRow = tuple[int, dict[str, Any]]
 
 
-def _parse_rows(rows: list[_RawRow], keys: IdentityKeys, demo: bool) -> list[_Parsed]:
-    """Validate a chunk of rows (in a parsing process, or in this one)."""
+def _parse_rows(rows: Iterable[_RawRow], keys: IdentityKeys, demo: bool) -> list[_Parsed]:
+    """Validate rows (in a parsing process, or in this one)."""
     parsed: list[_Parsed] = []
     for row_number, raw in rows:
         problems: list[RowProblem] = []
         row = parse_row(row_number, raw, keys, problems, demo=demo)
+        record_id = raw.get("record_id")
+        claimed = None
+        if RAGGED not in raw and isinstance(record_id, str) and record_id.strip():
+            claimed = record_id.strip()
         if row is None:
-            parsed.append((None, None, problems))
+            parsed.append((row_number, claimed, None, None, problems))
         else:
-            parsed.append((_stored_values(row), raw["id_number"], problems))
+            parsed.append((row_number, claimed, _stored_values(row), raw["id_number"], problems))
     return parsed
+
+
+def _parse_csv_piece(
+    piece: bytes, columns: list[str], keys: IdentityKeys, demo: bool
+) -> tuple[list[_Parsed], int, RowProblem | None]:
+    """Read and validate a piece of a CSV file in a parsing process; rows numbered within it."""
+    rows, count, broken = read_csv_piece(columns, piece)
+    return _parse_rows(rows, keys, demo), count, broken
+
+
+def _parsed_here(path: Path, file_format: str, keys: IdentityKeys, demo: bool) -> Iterator[_Parsed]:
+    """Each row of the file validated in this process, in file order."""
+    for row in read_raw_rows(path, file_format):
+        yield from _parse_rows((row,), keys, demo)
+
+
+def _parsed_elsewhere(
+    path: Path, keys: IdentityKeys, demo: bool, pool: Executor, processes: int
+) -> Iterator[_Parsed]:
+    """Each row of a CSV file, read and validated by the pool's processes a few pieces ahead
+    of the writing, in file order."""
+    columns, pieces = csv_pieces(path, PIECE_BYTES)
+    parse = functools.partial(_parse_csv_piece, columns=columns, keys=keys, demo=demo)
+
+    def in_order() -> Iterator[tuple[list[_Parsed], int, RowProblem | None]]:
+        pending: deque[Future[tuple[list[_Parsed], int, RowProblem | None]]] = deque()
+        for piece in pieces:
+            pending.append(pool.submit(parse, piece))
+            if len(pending) > 2 * processes:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    offset = 1  # the header's row
+    for parsed, count, broken in in_order():
+        for row_number, claimed, values, number, problems in parsed:
+            problems = [_in_file(problem, offset) for problem in problems]
+            yield row_number + offset, claimed, values, number, problems
+        if broken is not None:
+            raise DebtorFileError(_in_file(broken, offset))
+        offset += count
+
+
+def _in_file(problem: RowProblem, offset: int) -> RowProblem:
+    """A problem found in a piece of the file, numbered as a row of the file."""
+    row = None if problem.row is None else problem.row + offset
+    return RowProblem(row, problem.field, problem.message)
 
 
 @contextlib.contextmanager
@@ -231,52 +289,14 @@ def _parsing_pool(processes: int) -> Iterator[Executor | None]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _parsed_in_order(
-    rows: Iterable[_RawRow],
-    parse: Callable[[list[_RawRow]], list[_Parsed]],
-    pool: Executor | None,
-) -> Iterator[tuple[_RawRow, _Parsed]]:
-    """Each raw row with its validation, in file order; with a pool, a few chunks ahead are
-    validated by other processes while this one writes."""
-    chunks = _chunks(rows, PARSE_CHUNK_ROWS)
-    if pool is None:
-        for chunk in chunks:
-            yield from zip(chunk, parse(chunk), strict=True)
-        return
-    pending: deque[tuple[list[_RawRow], Any]] = deque()
-    ahead = 2 * getattr(pool, "_max_workers", 1)
-    for chunk in chunks:
-        pending.append((chunk, pool.submit(parse, chunk)))
-        if len(pending) > ahead:
-            done, future = pending.popleft()
-            yield from zip(done, future.result(), strict=True)
-    while pending:
-        done, future = pending.popleft()
-        yield from zip(done, future.result(), strict=True)
-
-
-def _chunks(rows: Iterable[_RawRow], size: int) -> Iterator[list[_RawRow]]:
-    chunk: list[_RawRow] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _import_rows(
-    parsed: Iterable[tuple[_RawRow, _Parsed]], batch: _Batch, problems: list[RowProblem]
-) -> None:
+def _import_rows(parsed: Iterable[_Parsed], batch: _Batch, problems: list[RowProblem]) -> None:
     first_row_of: dict[str, int] = {}
     report = batch.report
-    for (row_number, raw), (values, number, row_problems) in parsed:
+    for row_number, claimed, values, number, row_problems in parsed:
         report.rows += 1
         problems.extend(row_problems)
-        record_id = raw.get("record_id")
-        if RAGGED not in raw and isinstance(record_id, str) and record_id.strip():
-            first = first_row_of.setdefault(record_id.strip(), row_number)
+        if claimed is not None:
+            first = first_row_of.setdefault(claimed, row_number)
             if first != row_number:
                 problems.append(
                     RowProblem(row_number, "record_id", f"repeats the record id of row {first}")

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -249,14 +250,7 @@ RAGGED = "__ragged__"
 def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     with path.open(encoding="utf-8-sig", newline="") as source:
         reader = csv.reader(source, strict=True)
-        try:
-            header = next(reader, None)
-        except csv.Error as error:
-            raise DebtorFileError(RowProblem(1, None, f"is not valid CSV: {error}")) from None
-        if header is None:
-            raise DebtorFileError(RowProblem(None, None, "is empty: expected a header row"))
-        columns = [column.strip() for column in header]
-        _check_header(columns)
+        columns = _header(reader)
         row_number = 1
         while True:
             try:
@@ -268,12 +262,122 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     RowProblem(row_number + 1, None, f"is not valid CSV: {error}")
                 ) from None
             row_number += 1
-            if not "".join(values).strip():
-                continue  # a blank line, as spreadsheets leave at the end
-            raw: dict[str, Any] = dict(zip(columns, values, strict=False))
-            if len(values) != len(columns):
-                raw[RAGGED] = (len(values), len(columns))
-            yield row_number, raw
+            if (raw := _csv_record(columns, values)) is not None:
+                yield row_number, raw
+
+
+def _header(reader: Any) -> list[str]:
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise DebtorFileError(RowProblem(1, None, f"is not valid CSV: {error}")) from None
+    if header is None:
+        raise DebtorFileError(RowProblem(None, None, "is empty: expected a header row"))
+    columns = [column.strip() for column in header]
+    _check_header(columns)
+    return columns
+
+
+def _csv_record(columns: list[str], values: list[str]) -> dict[str, Any] | None:
+    if not "".join(values).strip():
+        return None  # a blank line, as spreadsheets leave at the end
+    raw: dict[str, Any] = dict(zip(columns, values, strict=False))
+    if len(values) != len(columns):
+        raw[RAGGED] = (len(values), len(columns))
+    return raw
+
+
+# -- A CSV file in pieces, for validating in several processes ------------------------------
+
+
+def csv_pieces(path: Path, size: int) -> tuple[list[str], Iterator[bytes]]:
+    """The checked header of a CSV file, and the rest of it in pieces of about `size` bytes,
+    each ending where a record ends, for `read_csv_piece`."""
+    source = path.open("rb")
+    pieces = _record_pieces(source, size)
+    first = next(pieces, b"")
+    header_end = _first_record_end(first)
+    reader = csv.reader(
+        io.StringIO(first[:header_end].decode("utf-8-sig"), newline=""), strict=True
+    )
+    try:
+        columns = _header(reader)
+    except DebtorFileError:
+        source.close()
+        raise
+
+    def rest() -> Iterator[bytes]:
+        with source:
+            if first[header_end:]:
+                yield first[header_end:]
+            yield from pieces
+
+    return columns, rest()
+
+
+def read_csv_piece(
+    columns: list[str], piece: bytes
+) -> tuple[list[tuple[int, dict[str, Any]]], int, RowProblem | None]:
+    """The records of a piece, numbered from 1 within it; how many rows the piece holds; and
+    the problem that stopped the reading, if the CSV is broken (its row numbered the same way)."""
+    reader = csv.reader(io.StringIO(piece.decode("utf-8"), newline=""), strict=True)
+    records: list[tuple[int, dict[str, Any]]] = []
+    row_number = 0
+    for values in _values_until_broken(reader):
+        if isinstance(values, str):
+            return records, row_number, RowProblem(row_number + 1, None, values)
+        row_number += 1
+        if (raw := _csv_record(columns, values)) is not None:
+            records.append((row_number, raw))
+    return records, row_number, None
+
+
+def _values_until_broken(reader: Any) -> Iterator[list[str] | str]:
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield f"is not valid CSV: {error}"
+            return
+
+
+def _record_pieces(source: Any, size: int) -> Iterator[bytes]:
+    pending = b""
+    while block := source.read(size):
+        pending += block
+        if cut := _last_record_end(pending):
+            yield pending[:cut]
+            pending = pending[cut:]
+    if pending:
+        yield pending
+
+
+# A line break ends a record unless it is inside quotes; quotes inside a quoted field are
+# doubled, so it is outside when an even number of quotes come before it.
+
+
+def _last_record_end(data: bytes) -> int:
+    """Just past the last line break of `data` that ends a record (0 if there is none)."""
+    end, quotes = len(data), data.count(b'"')
+    while (newline := data.rfind(b"\n", 0, end)) >= 0:
+        quotes -= data.count(b'"', newline, end)
+        if quotes % 2 == 0:
+            return newline + 1
+        end = newline
+    return 0
+
+
+def _first_record_end(data: bytes) -> int:
+    """Just past the first line break of `data` that ends a record (all of it if none does)."""
+    start, quotes = 0, 0
+    while (newline := data.find(b"\n", start)) >= 0:
+        quotes += data.count(b'"', start, newline)
+        if quotes % 2 == 0:
+            return newline + 1
+        start = newline + 1
+    return len(data)
 
 
 def _check_header(columns: list[str]) -> None:
