@@ -5,15 +5,18 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.database import make_engine, make_session_factory
+from portal.database import make_engine, make_session_factory, reading_engine
 
 EXTENSION_KEY = "portal_db"
+REQUESTS_KEY = "portal_db_requests"
 
 
 def init_database(app: Flask) -> None:
-    """Create the app's engine and session factory from DATABASE_URL."""
+    """Create the app's engine and session factories from DATABASE_URL: one for the CLI and
+    tests, one for requests, which only read."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions[EXTENSION_KEY] = make_session_factory(engine)
+    app.extensions[REQUESTS_KEY] = make_session_factory(reading_engine(engine))
 
     @app.teardown_appcontext
     def close_session(_error: BaseException | None) -> None:
@@ -30,5 +33,5 @@ def session_factory(app: Flask | None = None) -> sessionmaker[Session]:
 def db_session() -> Session:
     """The session of the current request, opened on first use and closed at teardown."""
     if "db_session" not in g:
-        g.db_session = session_factory()()
+        g.db_session = current_app.extensions[REQUESTS_KEY]()
     return g.db_session

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g
 from sqlalchemy import text
 
-from portal.database import SQLITE_BUSY_TIMEOUT_MS
+from portal.database import SQLITE_BUSY_TIMEOUT_MS, reading_engine
 from portal.flask_db import db_session
 
 
@@ -23,3 +23,16 @@ def test_a_request_closes_its_session(app) -> None:
         assert db_session() is session  # one session for the whole request
         app.do_teardown_appcontext()
         assert "db_session" not in g
+
+
+def test_requests_read_without_a_transaction_round_trip_on_postgresql(
+    engine_for, database_url: str
+) -> None:
+    engine = engine_for(database_url)
+    if engine.dialect.name == "sqlite":
+        assert reading_engine(engine) is engine  # its driver opens no transaction for reads
+        return
+    with reading_engine(engine).connect() as connection:
+        assert connection.connection.dbapi_connection.autocommit
+    with engine.connect() as connection:  # loads and imports keep their transactions
+        assert not connection.connection.dbapi_connection.autocommit
