@@ -30,8 +30,13 @@ def session_factory(app: Flask | None = None) -> sessionmaker[Session]:
     return (app or current_app).extensions[EXTENSION_KEY]
 
 
+def request_session_factory(app: Flask | None = None) -> sessionmaker[Session]:
+    """The session factory that requests' sessions come from (see `db_session`)."""
+    return (app or current_app).extensions[REQUESTS_KEY]
+
+
 def db_session() -> Session:
     """The session of the current request, opened on first use and closed at teardown."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions[REQUESTS_KEY]()
+        g.db_session = request_session_factory()()
     return g.db_session

@@ -38,7 +38,7 @@ from sqlalchemy.sql.util import find_tables
 from portal.blueprints.search import init_search
 from portal.debtors.lookup import court_today
 from portal.debtors.static_lookup import StaticLookupParams, write_shards
-from portal.flask_db import session_factory
+from portal.flask_db import request_session_factory, session_factory
 from portal.i18n import LANGUAGE_CODES
 from portal.loading import load_content
 from portal.models import Attachment, Base, PressRelease
@@ -427,8 +427,10 @@ def freeze(
     previous_freezing = app.config["FREEZING"]
     app.config["FREEZING"] = True
     recorder = _ReadRecorder()
-    event.listen(factory, "do_orm_execute", recorder.on_execute)
-    event.listen(factory, "loaded_as_persistent", recorder.on_load)
+    # The pages are rendered through requests: their sessions are the ones to listen to.
+    requests = request_session_factory(app)
+    event.listen(requests, "do_orm_execute", recorder.on_execute)
+    event.listen(requests, "loaded_as_persistent", recorder.on_load)
     app.extensions[READ_RECORDER_KEY] = recorder
     try:
         produced = _freeze_pages(app, out, base_path, recorder, report, incremental, before)
@@ -438,8 +440,8 @@ def freeze(
             report.shards = write_shards(session, out, court_today(), params).summary()
     finally:
         del app.extensions[READ_RECORDER_KEY]
-        event.remove(factory, "loaded_as_persistent", recorder.on_load)
-        event.remove(factory, "do_orm_execute", recorder.on_execute)
+        event.remove(requests, "loaded_as_persistent", recorder.on_load)
+        event.remove(requests, "do_orm_execute", recorder.on_execute)
         app.config["FREEZING"] = previous_freezing
     report.removed = _remove_stale(out, before, produced)
     check_links(out, produced, base_path, app.config["SITE_URL"])
