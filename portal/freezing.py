@@ -317,12 +317,13 @@ def _output_files(out: Path) -> set[str]:
     """The files in the output now, as paths relative to it (what the freeze regenerates whole
     apart)."""
     files: set[str] = set()
-    for folder, folders, names in os.walk(out):
-        relative = Path(folder).relative_to(out).as_posix()
-        if relative == ".":
+    root = str(out)
+    for folder, folders, names in os.walk(root):
+        if folder == root:
             folders[:] = [name for name in folders if name not in REGENERATED]
             files.update(names)
-        else:
+        else:  # a folder below the root: its path relative to it, with forward slashes
+            relative = folder[len(root) + 1 :].replace(os.sep, "/")
             files.update(f"{relative}/{name}" for name in names)
     return files
 
