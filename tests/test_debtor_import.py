@@ -421,6 +421,28 @@ def test_removed_expired_and_future_records_are_never_returned(factory, tmp_path
     assert [r.record_id for r in next_day.records] == ["FUTURE"]
 
 
+def test_a_lookup_tells_the_state_of_the_list_it_searched(factory, tmp_path: Path) -> None:
+    def states(*queries: tuple[str, str | None]) -> list:
+        return [find(factory, name, number).state for name, number in queries]
+
+    queries = [("张伟", resident_id()), ("张伟", None), ("李四", resident_id()), ("李四", None)]
+    assert states(*queries) == [None] * 4  # nothing imported yet: no list to search
+    first = dt.datetime(2025, 5, 1, 8, tzinfo=dt.UTC)
+    path = write_csv(tmp_path / "a.csv", [person("R1")])
+    import_debtors(factory, path, KEYS, now=first)
+    # Found or not, by number or by name alone: each answer says which import it searched.
+    assert {(s.as_of, s.demo) for s in states(*queries)} == {(first, False)}
+    with pytest.raises(DebtorImportError):
+        import_debtors(factory, write_csv(tmp_path / "b.csv", [person(kind="?")]), KEYS)
+    delist(factory, "R1", "paid", today=dt.date(2025, 5, 2))
+    later = dt.datetime(2025, 5, 3, 8, tzinfo=dt.UTC)
+    assert {s.as_of for s in states(*queries)} == {first}  # refusals and delistings are not imports
+    import_debtors(factory, path, KEYS, now=later)
+    assert {s.as_of for s in states(*queries)} == {later}
+    with factory() as session:
+        assert find(factory, "李四").state == list_state(session)  # the same as the form shows
+
+
 def test_the_bulk_page_cache_is_given_back_after_an_import(sqlite_url: str, engine_for) -> None:
     engine = engine_for(sqlite_url)
     upgrade_schema(engine)

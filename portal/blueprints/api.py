@@ -24,7 +24,7 @@ from portal.api_spec import (
 )
 from portal.blueprints.debtors import QUERY_ERRORS, private_response, run_lookup
 from portal.blueprints.search import hit_endpoint, run_search
-from portal.debtors.lookup import InvalidQuery, list_state
+from portal.debtors.lookup import InvalidQuery
 from portal.debtors.static_lookup import display_fields
 from portal.flask_db import db_session
 from portal.http_data import CORS_HEADERS, data_response, json_response, problem
@@ -311,7 +311,7 @@ def _debtor_lookup() -> Response:
                 for field, code in error.errors.items()
             ],
         )  # fmt: skip
-    state = list_state(db_session())
+    state = result.state
     return jsonify(
         {
             "as_of": state.as_of.isoformat() if state else None,

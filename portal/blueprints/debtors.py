@@ -128,10 +128,7 @@ bp.after_request(private_response)
 def index(lang: str) -> ResponseReturnValue:
     # No CSRF token: the lookup changes nothing and the portal sets no cookie, so a forged POST
     # could only make a visitor's browser run a lookup whose answer the forger cannot read.
-    state = list_state(db_session())
     context = {
-        "state": state,
-        "as_of": as_of_text(state) if state else None,
         "errors": {},
         "result": None,
         "name": "",
@@ -139,17 +136,8 @@ def index(lang: str) -> ResponseReturnValue:
         "performance_labels": _names(PERFORMANCE_NAMES, lang),
         "circumstance_labels": _names(CIRCUMSTANCE_NAMES, lang),
     }
-    if current_app.config.get("FREEZING"):
-        # The frozen copy: the check runs in the browser on the shards `write_shards` writes.
-        context |= {
-            "freezing": True,
-            "live_url": current_app.config.get("LIVE_URL") or "",
-            "static_texts": static_check_texts(context["as_of"]),
-            "static_labels": static_check_labels(lang),
-        }
-        return render_page("debtors/index.html", **context)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not current_app.config.get("FREEZING"):
         name, number = request.form.get("name", ""), request.form.get("number", "")
         # The name is echoed into the form (the page is not cached); the number never is.
         context["name"] = name
@@ -158,4 +146,15 @@ def index(lang: str) -> ResponseReturnValue:
         except InvalidQuery as error:
             context["errors"] = {field: QUERY_ERRORS[code] for field, code in error.errors.items()}
             status = 422
+    # A lookup read the state of the list with its records; the form alone reads it here.
+    state = context["result"].state if context["result"] else list_state(db_session())
+    context |= {"state": state, "as_of": as_of_text(state) if state else None}
+    if current_app.config.get("FREEZING"):
+        # The frozen copy: the check runs in the browser on the shards `write_shards` writes.
+        context |= {
+            "freezing": True,
+            "live_url": current_app.config.get("LIVE_URL") or "",
+            "static_texts": static_check_texts(context["as_of"]),
+            "static_labels": static_check_labels(lang),
+        }
     return render_page("debtors/index.html", **context), status

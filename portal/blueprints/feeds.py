@@ -188,14 +188,20 @@ def feeds_of_page(endpoint: str, values: dict[str, Any]) -> list[dict[str, str]]
     lang = values.get("lang")
     if lang is None:
         return []
-    press_feed = {"title": gettext("Press releases"), "url": url_for("feeds.press", lang=lang)}
-    cases_feed = {"title": gettext("Typical cases"), "url": url_for("feeds.cases", lang=lang)}
+
+    # Built only for the pages that announce them: most pages announce none.
+    def press_feed() -> dict[str, str]:
+        return {"title": gettext("Press releases"), "url": url_for("feeds.press", lang=lang)}
+
+    def cases_feed() -> dict[str, str]:
+        return {"title": gettext("Typical cases"), "url": url_for("feeds.cases", lang=lang)}
+
     if endpoint in ("press.index", "press.year_index"):
-        return [press_feed]
+        return [press_feed()]
     if endpoint == "cases.index":
-        return [cases_feed]
+        return [cases_feed()]
     if endpoint == "site.home":
-        return [press_feed, cases_feed]
+        return [press_feed(), cases_feed()]
     if endpoint == "search.index":
         if current_app.config["FREEZING"]:
             return []  # a static copy cannot answer a search's feed
