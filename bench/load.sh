@@ -105,10 +105,9 @@ for database in sqlite postgresql; do
     export PORTAL_DATABASE_URL=$("$PY" bench/load_helper.py create-db "$PG_ADMIN" "$PG_DB")
   fi
   export PORTAL_INDEX_DIR=$WORK/index-$database
-  step "$database: migrate, load, index, import the debtors"
+  step "$database: migrate, load (which builds the search index), import the debtors"
   "$PORTAL" db upgrade 2>&1 | tail -1
   "$PORTAL" load 2>&1 | tail -1
-  "$PORTAL" index 2>&1 | tail -1
   "$PORTAL" import-debtors --demo "$WORK/debtors.csv" 2>&1 | tail -1
 
   step "$database: gunicorn, 2 workers, on $HOST:$PORT"

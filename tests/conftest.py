@@ -404,13 +404,18 @@ def live_server(proof_app: Flask) -> Iterator[str]:
         thread.join()
 
 
-def serve_folder(folder: Path) -> tuple[str, Any]:
+def serve_folder(folder: Path, headers: dict[str, str] | None = None) -> tuple[str, Any]:
     """Serve a folder of static files on 127.0.0.1 (a free port) in a thread, as a static host
-    would; returns the base URL and the server (to shut down)."""
+    would, adding `headers` to each answer; returns the base URL and the server (to shut down)."""
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
     class QuietHandler(SimpleHTTPRequestHandler):
+        def end_headers(self) -> None:
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            super().end_headers()
+
         def log_message(self, *args: Any) -> None:
             pass
 
