@@ -340,7 +340,7 @@ def _remove_stale(out: Path, before: set[str], keep: set[str]) -> int:
     stale = before - keep
     for relative in stale:
         (out / relative).unlink(missing_ok=True)
-    occupied = {folder for path in keep | (before - stale) for folder in _folders_of(path)}
+    occupied = {folder for path in keep for folder in _folders_of(path)}
     emptied = {folder for path in stale for folder in _folders_of(path)} - occupied
     for folder in sorted(emptied, key=len, reverse=True):  # the deepest first
         with contextlib.suppress(OSError):  # not empty after all: something else put a file there

@@ -105,20 +105,22 @@ def template_gettext(translations: Any) -> dict[str, Callable[..., str]]:
     behave as Jinja's "new style" ones (escaped, always formatted) without looking the
     translations up again for each of a page's dozens of strings."""
 
-    # The catalogue's own text is trusted markup, as Jinja's gettext trusts it; the values put
-    # into it are escaped by Markup's `%`.
     @pass_context
     def gettext(context: Any, string: str, **variables: Any) -> str:
-        text = translations.ugettext(string)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
+        return _formatted(context, translations.ugettext(string), variables)
 
     @pass_context
     def ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
-        text = translations.ungettext(singular, plural, num)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
+        return _formatted(context, translations.ungettext(singular, plural, num), variables)
 
     return {"gettext": gettext, "ngettext": ngettext}
+
+
+def _formatted(context: Any, text: str, variables: dict[str, Any]) -> str:
+    # The catalogue's own text is trusted markup, as Jinja's gettext trusts it; the values put
+    # into it are escaped by Markup's `%`.
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
 
 
 def init_i18n(app: Flask) -> None:

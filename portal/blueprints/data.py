@@ -59,6 +59,7 @@ def download(key: str, format: str) -> ResponseReturnValue:
 
 
 def _content_records(session: Session, key: str, _site_url: str) -> list[dict[str, Any]]:
+    # `_site_url` is part of the memo's key only: the records' links are built on it.
     return opendata.dataset_records(session, key, absolute_url)
 
 

@@ -252,15 +252,9 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         reader = csv.reader(source, strict=True)
         columns = _header(reader)
         row_number = 1
-        while True:
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                raise DebtorFileError(
-                    RowProblem(row_number + 1, None, f"is not valid CSV: {error}")
-                ) from None
+        for values in _values_until_broken(reader):
+            if isinstance(values, str):
+                raise DebtorFileError(RowProblem(row_number + 1, None, values))
             row_number += 1
             if (raw := _csv_record(columns, values)) is not None:
                 yield row_number, raw
@@ -333,6 +327,7 @@ def read_csv_piece(
 
 
 def _values_until_broken(reader: Any) -> Iterator[list[str] | str]:
+    """Each row's values; if the CSV breaks, the problem as a sentence, and nothing after it."""
     while True:
         try:
             yield next(reader)
