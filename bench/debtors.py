@@ -23,14 +23,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from portal import create_app
-from portal.database import upgrade_schema
+from portal.db.engine import upgrade_schema
 from portal.debtors.demo import generate
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
 from portal.debtors.lookup import court_today, lookup, parse_query
 from portal.debtors.records import FIELDS
-from portal.flask_db import session_factory
+from portal.web import create_app
+from portal.web.db import session_factory
 
 SECRET = "benchmark-secret-key"
 

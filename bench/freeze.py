@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.make_site import make_site  # noqa: E402
-from portal import create_app  # noqa: E402
-from portal.database import upgrade_schema  # noqa: E402
-from portal.flask_db import session_factory  # noqa: E402
-from portal.freezing import freeze, freeze_with_plain_frozen_flask  # noqa: E402
-from portal.loading import load_content  # noqa: E402
+from portal.db.engine import upgrade_schema  # noqa: E402
+from portal.db.load import load_content  # noqa: E402
+from portal.static_site.freeze import freeze, freeze_with_plain_frozen_flask  # noqa: E402
+from portal.web import create_app  # noqa: E402
+from portal.web.db import session_factory  # noqa: E402
 
 
 def size_of(folder: Path) -> tuple[int, int]:

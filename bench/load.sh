@@ -111,7 +111,7 @@ for database in sqlite postgresql; do
   "$PORTAL" import-debtors --demo "$WORK/debtors.csv" 2>&1 | tail -1
 
   step "$database: gunicorn, 2 workers, on $HOST:$PORT"
-  "$GUNICORN" --workers 2 --bind "$HOST:$PORT" --log-level warning 'portal:create_app()' &
+  "$GUNICORN" --workers 2 --bind "$HOST:$PORT" --log-level warning 'portal.web:create_app()' &
   SERVER_PID=$!
   for _ in $(seq 100); do curl -fs "http://$HOST:$PORT/en/" >/dev/null && break; sleep 0.2; done
   CASE=$("$PY" bench/load_helper.py case-url "http://$HOST:$PORT")

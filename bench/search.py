@@ -30,13 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.make_site import make_site  # noqa: E402
-from portal import create_app  # noqa: E402
-from portal.database import upgrade_schema  # noqa: E402
-from portal.flask_db import session_factory  # noqa: E402
-from portal.loading import load_content  # noqa: E402
+from portal.db.engine import upgrade_schema  # noqa: E402
+from portal.db.load import load_content  # noqa: E402
 from portal.search.documents import all_documents  # noqa: E402
 from portal.search.query import SearchIndex, SearchRequest, parse_query  # noqa: E402
 from portal.search.service import rebuild_search_index  # noqa: E402
+from portal.web import create_app  # noqa: E402
+from portal.web.db import session_factory  # noqa: E402
 
 ENGLISH = [
     "lending",

@@ -20,8 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from portal import create_app
-from portal.database import upgrade_schema
+from portal.db.engine import upgrade_schema
 from portal.debtors.demo import generate
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
@@ -34,7 +33,8 @@ from portal.debtors.static_lookup import (
     derive_many,
     write_shards,
 )
-from portal.flask_db import session_factory
+from portal.web import create_app
+from portal.web.db import session_factory
 
 SECRET = "benchmark-secret-key"
 

@@ -20,9 +20,9 @@ except ImportError:  # `check` is still usable (from Hypothesis) without atheris
 
 if atheris is not None:
     with atheris.instrument_imports(include=["portal", "markdown_it", "mdit_py_plugins"]):
-        from portal.markup import render_markdown
+        from portal.content.markup import render_markdown
 else:
-    from portal.markup import render_markdown
+    from portal.content.markup import render_markdown
 
 FORBIDDEN_TAGS = {
     *("script", "style", "iframe", "frame", "object", "embed", "form", "input", "button"),

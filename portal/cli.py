@@ -10,28 +10,28 @@ from alembic import command as alembic_command
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from portal import create_app
-from portal.cases import RESERVED_COLLECTION_KEYS
-from portal.content_files import SLUG_PATTERN, ContentError
-from portal.database import alembic_config, upgrade_schema
-from portal.debtors.demo import write_demo_file
-from portal.debtors.identity import IdentityKeys
-from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
-from portal.debtors.lookup import court_today
-from portal.debtors.static_lookup import StaticLookupParams
-from portal.docx_import import (
+from portal.content.cases import RESERVED_COLLECTION_KEYS
+from portal.content.docx_import import (
     DocxImportError,
     collection_defaults,
     planned_files,
     read_collection_document,
     write_files,
 )
-from portal.flask_db import session_factory
-from portal.freezing import FreezeError, freeze
-from portal.i18n import LANGUAGE_CODES
-from portal.loading import load_content
+from portal.content.files import SLUG_PATTERN, ContentError
+from portal.db.engine import alembic_config, upgrade_schema
+from portal.db.load import load_content
+from portal.debtors.demo import write_demo_file
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
+from portal.debtors.lookup import court_today
+from portal.debtors.static_lookup import StaticLookupParams
 from portal.search.index import IndexCheckFailed, IndexLocked
 from portal.search.service import rebuild_search_index, update_search_index
+from portal.static_site.freeze import FreezeError, freeze
+from portal.text.languages import LANGUAGE_CODES
+from portal.web import create_app
+from portal.web.db import session_factory
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)

@@ -18,10 +18,10 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from portal import create_app
-from portal.database import make_engine, upgrade_schema
-from portal.flask_db import session_factory
-from portal.loading import load_content
+from portal.db.engine import make_engine, upgrade_schema
+from portal.db.load import load_content
+from portal.web import create_app
+from portal.web.db import session_factory
 from tests.pagecheck import FetchedPage, fetch
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -428,7 +428,7 @@ def serve_folder(folder: Path, headers: dict[str, str] | None = None) -> tuple[s
 @pytest.fixture(scope="session")
 def frozen_server(proof_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The proof site frozen (portal freeze) and served by a static file server."""
-    from portal.freezing import freeze
+    from portal.static_site.freeze import freeze
 
     out = tmp_path_factory.mktemp("frozen") / "site"
     freeze(proof_app, out, pagefind=False)

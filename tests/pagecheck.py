@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from portal.security import SECURITY_HEADERS
+from portal.web.security import SECURITY_HEADERS
 
 # Elements that load something into the page, and the attribute that names it.
 ASSET_ATTRIBUTES = {"script": "src", "img": "src", "iframe": "src", "source": "src",

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import create_app
-from portal.database import upgrade_schema
+from portal.db.engine import upgrade_schema
+from portal.db.load import load_content
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
-from portal.flask_db import session_factory
-from portal.loading import load_content
 from portal.search.service import rebuild_search_index
+from portal.web import create_app
+from portal.web.db import session_factory
 from tests.debtorfiles import TEST_SECRET, organisation, person, resident_id, write_csv
 
 LANGUAGES = ("en", "zh")

@@ -172,7 +172,7 @@ def test_csv_of_a_listing_has_every_row_a_bom_and_chinese_intact(api: FlaskClien
 
 
 def test_the_csv_is_capped(api: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("portal.opendata.CSV_ROW_LIMIT", 2)
+    monkeypatch.setattr("portal.opendata.datasets.CSV_ROW_LIMIT", 2)
     response = api.get("/api/v1/cases?format=csv")
     assert len(response.data.decode("utf-8-sig").strip().splitlines()) == 1 + 2
     assert response.headers["X-Total-Count"] == "3"
@@ -223,8 +223,8 @@ def test_cors_is_open_for_reading(api: FlaskClient) -> None:
 def test_the_changes_list_has_additions_changes_and_removals(
     make_app, site: SiteBuilder, database_url: str
 ) -> None:
-    from portal.flask_db import session_factory
-    from portal.loading import load_content
+    from portal.db.load import load_content
+    from portal.web.db import session_factory
 
     site.standard().standard_cases()
     app = make_app(database_url)

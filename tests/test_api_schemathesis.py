@@ -15,11 +15,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from portal import create_app
-from portal.database import upgrade_schema
-from portal.flask_db import session_factory
-from portal.loading import load_content
+from portal.db.engine import upgrade_schema
+from portal.db.load import load_content
 from portal.search.service import rebuild_search_index
+from portal.web import create_app
+from portal.web.db import session_factory
 from tests.conftest import SiteBuilder
 
 _ROOT = Path(tempfile.mkdtemp(prefix="portal-schemathesis-"))

@@ -8,10 +8,10 @@ import pytest
 import yaml
 from flask import Flask
 
-from portal import create_app
-from portal.database import upgrade_schema
-from portal.flask_db import session_factory
-from portal.loading import load_content
+from portal.db.engine import upgrade_schema
+from portal.db.load import load_content
+from portal.web import create_app
+from portal.web.db import session_factory
 from tests.pagecheck import fetch
 
 ROOT = Path(__file__).resolve().parent.parent

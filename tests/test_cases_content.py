@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from portal.cases import read_cases
-from portal.content_files import ContentError
-from portal.loading import read_site
+from portal.content.cases import read_cases
+from portal.content.files import ContentError
+from portal.db.load import read_site
 from tests.conftest import SiteBuilder
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.orm import Session
 
 from portal.cli import cli
-from portal.models import PressRelease
+from portal.db.models import PressRelease
 from tests.conftest import SiteBuilder
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portal import create_app
 from portal.config import ConfigurationError
+from portal.web import create_app
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
@@ -110,7 +110,7 @@ def test_production_refuses_debug_from_the_command_line(monkeypatch: pytest.Monk
 
 
 def test_gunicorn_refuses_to_load_an_unsafe_production_app(tmp_path) -> None:
-    """The production entry point, `gunicorn 'portal:create_app()'`, fails to load the app."""
+    """The production entry point, `gunicorn 'portal.web:create_app()'`, fails to load the app."""
     import os
     import subprocess
     import sys
@@ -120,7 +120,7 @@ def test_gunicorn_refuses_to_load_an_unsafe_production_app(tmp_path) -> None:
     environment |= {"PORTAL_ENV": "production", "PORTAL_SITE_URL": "https://court.example"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     result = subprocess.run(
-        [str(gunicorn), "--check-config", "portal:create_app()"],
+        [str(gunicorn), "--check-config", "portal.web:create_app()"],
         capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode != 0

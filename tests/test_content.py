@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from portal.content import ContentError, read_content
+from portal.content.press import ContentError, read_content
 from tests.conftest import SiteBuilder
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import g
 from sqlalchemy import text
 
-from portal.database import SQLITE_BUSY_TIMEOUT_MS, reading_engine
-from portal.flask_db import db_session
+from portal.db.engine import SQLITE_BUSY_TIMEOUT_MS, reading_engine
+from portal.web.db import db_session
 
 
 def test_sqlite_connections_use_wal_a_busy_timeout_and_foreign_keys(engine_for, sqlite_url) -> None:

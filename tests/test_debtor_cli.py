@@ -11,9 +11,9 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from portal.cli import cli
+from portal.db.models import DebtorRecord
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.lookup import court_today, lookup, parse_query
-from portal.models import DebtorRecord
 from tests.debtorfiles import TEST_SECRET, person, write_csv
 
 

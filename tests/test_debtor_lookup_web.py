@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from portal.debtors.identity import IdentityKeys, normalise_name
 from portal.debtors.importer import import_debtors
-from portal.flask_db import session_factory
+from portal.web.db import session_factory
 from tests.conftest import IN_CI
 from tests.debtorfiles import TEST_SECRET, credit_code, organisation, person, resident_id, write_csv
 from tests.pagecheck import fetch, submit

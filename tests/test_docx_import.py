@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from portal.cli import cli
-from portal.docx_import import DocxImportError, read_collection_document
+from portal.content.docx_import import DocxImportError, read_collection_document
 from tests.conftest import SiteBuilder
 
 CHINESE_COLLECTION = [

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from portal.db.load import load_content
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import delist, import_debtors
 from portal.debtors.static_lookup import StaticLookupParams
-from portal.flask_db import session_factory
-from portal.freezing import FreezeError, _batches, check_links, freeze
-from portal.loading import load_content
+from portal.static_site.freeze import FreezeError, _batches, check_links, freeze
+from portal.web.db import session_factory
 from tests.conftest import SiteBuilder
 from tests.debtorfiles import person, resident_id, write_csv
 from tests.test_static_lookup import find_in_files
@@ -104,11 +104,13 @@ def test_a_broken_link_fails_the_freeze_naming_page_and_link(
 def test_a_page_that_answers_an_error_fails_the_freeze_naming_it(
     frozen_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import portal.freezing
+    import portal.static_site.freeze
 
-    original = portal.freezing.freeze_urls
+    original = portal.static_site.freeze.freeze_urls
     monkeypatch.setattr(
-        portal.freezing, "freeze_urls", lambda app, s: [*original(app, s), "/en/press/1999/gone/"]
+        portal.static_site.freeze,
+        "freeze_urls",
+        lambda app, s: [*original(app, s), "/en/press/1999/gone/"],
     )
     with pytest.raises(FreezeError, match=r"/en/press/1999/gone/ answered 404"):
         freeze(frozen_app, tmp_path / "out", pagefind=False)
@@ -135,13 +137,15 @@ def test_the_output_is_the_same_however_many_processes_render_it(
 def test_a_failing_page_in_a_render_process_fails_the_freeze(
     make_app, site: SiteBuilder, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import portal.freezing
+    import portal.static_site.freeze
 
     site.standard().standard_cases()
     app = make_app(sqlite_url, FREEZE_PROCESSES=2)
-    original = portal.freezing.freeze_urls
+    original = portal.static_site.freeze.freeze_urls
     monkeypatch.setattr(
-        portal.freezing, "freeze_urls", lambda app, s: [*original(app, s), "/en/press/1999/gone/"]
+        portal.static_site.freeze,
+        "freeze_urls",
+        lambda app, s: [*original(app, s), "/en/press/1999/gone/"],
     )
     with pytest.raises(FreezeError, match=r"/en/press/1999/gone/ answered 404"):
         freeze(app, tmp_path / "out", pagefind=False)

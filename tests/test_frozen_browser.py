@@ -12,8 +12,8 @@ from flask import Flask
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
 from portal.debtors.static_lookup import StaticLookupParams
-from portal.flask_db import session_factory
-from portal.freezing import freeze
+from portal.static_site.freeze import freeze
+from portal.web.db import session_factory
 from tests.conftest import SiteBuilder, serve_folder
 from tests.debtorfiles import TEST_SECRET, person, resident_id, write_csv
 from tests.test_static_lookup_browser import check
@@ -25,9 +25,9 @@ GONE_NUMBER = resident_id(sequence="789")
 @pytest.fixture(scope="module")
 def frozen_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A small site with cases and debtors, frozen with Pagefind and served statically."""
-    from portal import create_app
-    from portal.database import upgrade_schema
-    from portal.loading import load_content
+    from portal.db.engine import upgrade_schema
+    from portal.db.load import load_content
+    from portal.web import create_app
 
     root = tmp_path_factory.mktemp("frozen-browser")
     site = SiteBuilder(root / "site").standard().standard_cases()

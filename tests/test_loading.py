@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from portal.content import ContentError
-from portal.database import make_session_factory, upgrade_schema
-from portal.loading import load_content
-from portal.models import Attachment, Case, Page, PressRelease
+from portal.content.press import ContentError
+from portal.db.engine import make_session_factory, upgrade_schema
+from portal.db.load import load_content
+from portal.db.models import Attachment, Case, Page, PressRelease
 from tests.conftest import SiteBuilder
 
 
@@ -110,12 +110,12 @@ def test_a_failure_while_writing_rolls_the_whole_sync_back(
     site.release(2021, "new-release", "en")
     (site.content / "pages/about.zh.md").unlink()
 
-    import portal.sync
+    import portal.db.sync
 
     def failing_apply_page(row, source):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(portal.sync, "_apply_page", failing_apply_page)
+    monkeypatch.setattr(portal.db.sync, "_apply_page", failing_apply_page)
     site.page("about", "en", title="New title")
     with pytest.raises(RuntimeError, match="disk full"):
         load(engine, site)
@@ -140,7 +140,7 @@ def test_the_bundled_content_loads(engine: Engine) -> None:
 def test_a_removal_is_recorded_for_the_changes_list_in_the_same_transaction(
     engine: Engine, site: SiteBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from portal.models import Removal
+    from portal.db.models import Removal
 
     load(engine, site.standard().statistics())
     (site.content / "press/2020/older-news.en.md").unlink()
@@ -157,9 +157,9 @@ def test_a_removal_is_recorded_for_the_changes_list_in_the_same_transaction(
         ]
     # A sync that fails after deleting rows leaves neither the rows deleted nor removals recorded.
     (site.content / "pages/about.zh.md").unlink()
-    import portal.sync
+    import portal.db.sync
 
-    monkeypatch.setattr(portal.sync, "_apply_page", lambda row, source: 1 / 0)
+    monkeypatch.setattr(portal.db.sync, "_apply_page", lambda row, source: 1 / 0)
     site.page("about", "en", title="New title")
     with pytest.raises(ZeroDivisionError):
         load(engine, site)

@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.markup import render_markdown
+from portal.content.markup import render_markdown
 
 DANGEROUS_URL_PREFIXES = ("javascript:", "data:", "vbscript:")
 

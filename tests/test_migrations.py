@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from portal.database import alembic_config, upgrade_schema
-from portal.models import Base
+from portal.db.engine import alembic_config, upgrade_schema
+from portal.db.models import Base
 
 
 def test_migrations_match_the_models(engine_for, database_url: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.register_statistics import AggregateRow
+from portal.debtors.statistics import AggregateRow
 from tests.conftest import SiteBuilder
 from tests.pagecheck import fetch
 
@@ -69,7 +69,7 @@ def test_csv_downloads_keep_chinese_and_start_with_a_bom(od: FlaskClient) -> Non
 
 @pytest.mark.parametrize("key", ["press-releases", "cases", "vocabularies", "statistics"])
 def test_every_download_matches_its_data_dictionary(od: FlaskClient, key: str) -> None:
-    from portal.opendata import DATASETS
+    from portal.opendata.datasets import DATASETS
 
     fields = DATASETS[key].field_names()
     as_json = json.loads(od.get(f"/data/{key}.json").data)
@@ -81,7 +81,7 @@ def test_every_download_matches_its_data_dictionary(od: FlaskClient, key: str) -
 
 
 def test_no_download_holds_personal_debtor_data(od: FlaskClient) -> None:
-    from portal.opendata import DATASETS
+    from portal.opendata.datasets import DATASETS
 
     forbidden = {"name", "id_number", "legal_representative", "record_id", "obligations"}
     for dataset in DATASETS.values():
@@ -99,8 +99,8 @@ def test_the_register_appears_only_as_aggregates_once_it_has_records(
         AggregateRow("kind", "person", "Person", "自然人", 5),
         AggregateRow("month", "2021-01", "January 2021", "2021年1月", 7),
     ]
-    monkeypatch.setattr("portal.register_statistics.register_aggregates", lambda s: rows)
-    monkeypatch.setattr("portal.blueprints.statistics.register_aggregates", lambda s: rows)
+    monkeypatch.setattr("portal.debtors.statistics.register_aggregates", lambda s: rows)
+    monkeypatch.setattr("portal.web.blueprints.statistics.register_aggregates", lambda s: rows)
     text = od.get("/data/register-statistics.csv").data.decode("utf-8-sig")
     assert text.splitlines() == [
         "dimension,key,label_en,label_zh,listed_records",
@@ -338,8 +338,8 @@ def test_the_bundled_statistics_page_shows_the_2020_report(make_app, site, sqlit
     app = make_app(
         sqlite_url, load=False, CONTENT_DIR=str(root / "content"), CASES_DIR=str(root / "cases")
     )
-    from portal.flask_db import session_factory
-    from portal.loading import load_content
+    from portal.db.load import load_content
+    from portal.web.db import session_factory
 
     load_content(session_factory(app), root / "content", root / "cases")
     client = app.test_client()

@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import event
 
-from portal.flask_db import session_factory
-from portal.generations import GenerationCache, advance_generation, current_generation
-from portal.loading import load_content
-from portal.templating import page_numbers
+from portal.db.generations import GenerationCache, advance_generation, current_generation
+from portal.db.load import load_content
+from portal.web.db import session_factory
+from portal.web.filters import page_numbers
 from tests.conftest import SiteBuilder
 
 CASE_PAGE = "/en/cases/2020-difficult/01-zhang/"

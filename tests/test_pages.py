@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from portal.security import CONTENT_SECURITY_POLICY
+from portal.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import SiteBuilder
 from tests.pagecheck import fetch
 

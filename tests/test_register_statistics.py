@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
-from portal.database import make_session_factory, upgrade_schema
+from portal.db.engine import make_session_factory, upgrade_schema
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
-from portal.register_statistics import register_aggregates
+from portal.debtors.statistics import register_aggregates
 from tests.debtorfiles import TEST_SECRET, organisation, person, resident_id, write_csv
 from tests.pagecheck import fetch
 

@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.formats import Positions
 
-from portal.flask_db import session_factory
-from portal.loading import load_content
+from portal.db.load import load_content
 from portal.search.engine import position_keys
 from portal.search.index import (
     IndexCheckFailed,
@@ -28,6 +27,7 @@ from portal.search.index import (
 )
 from portal.search.query import MAX_QUERY_CHARS, SearchIndex, SearchRequest, parse_query
 from portal.search.service import rebuild_search_index, update_search_index
+from portal.web.db import session_factory
 from tests.conftest import SiteBuilder
 from tests.pagecheck import fetch
 from tests.test_bundled_content import build_bundled_site

@@ -262,7 +262,7 @@ def test_the_scoring_rules_tell_weak_headers_apart() -> None:
     from werkzeug.datastructures import Headers
 
     assert score(Headers()).grade == "F"
-    from portal.security import SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY
+    from portal.web.security import SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY
 
     good = Headers({**SECURITY_HEADERS, "Strict-Transport-Security": STRICT_TRANSPORT_SECURITY})
     assert score(good).points == 115

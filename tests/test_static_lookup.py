@@ -15,7 +15,8 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.database import make_session_factory, upgrade_schema
+from portal.db.engine import make_session_factory, upgrade_schema
+from portal.db.models import DebtorRecord
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import DebtorImportError, delist, import_debtors
 from portal.debtors.static_lookup import (
@@ -30,8 +31,7 @@ from portal.debtors.static_lookup import (
     t2s_table,
     write_shards,
 )
-from portal.flask_db import session_factory
-from portal.models import DebtorRecord
+from portal.web.db import session_factory
 from tests.debtorfiles import TEST_SECRET, organisation, person, resident_id, write_csv
 from tests.pagecheck import fetch
 

@@ -20,8 +20,8 @@ from portal.debtors.static_lookup import (
     t2s_table,
     write_shards,
 )
-from portal.flask_db import session_factory
-from portal.security import CONTENT_SECURITY_POLICY
+from portal.web.db import session_factory
+from portal.web.security import CONTENT_SECURITY_POLICY
 from tests.conftest import serve_folder
 from tests.debtorfiles import TEST_SECRET, TODAY, organisation, person, resident_id, write_csv
 

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.content import read_content
-from portal.content_files import ContentError
-from portal.database import make_session_factory, upgrade_schema
-from portal.loading import load_content
-from portal.models import StatisticFigure
-from portal.statistics import derivation_formula, derive_earlier_value
+from portal.content.files import ContentError
+from portal.content.press import read_content
+from portal.content.statistics import derivation_formula, derive_earlier_value
+from portal.db.engine import make_session_factory, upgrade_schema
+from portal.db.load import load_content
+from portal.db.models import StatisticFigure
 from tests.conftest import SiteBuilder
 
 
@@ -145,7 +145,7 @@ def test_the_bundled_figures_quote_the_2020_report() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    from portal.loading import read_site
+    from portal.db.load import read_site
 
     content, _cases = read_site(root / "content", root / "cases")
     figures = {(f.key, f.year): f for f in content.statistics.figures}

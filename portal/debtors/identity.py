@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from portal.chinese import to_simplified
+from portal.text.chinese import to_simplified
 
 # ISO 7064 MOD 11-2 weights of the 17 body digits of a resident ID number.
 RESIDENT_ID_WEIGHTS = tuple(pow(2, 17 - position, 11) for position in range(17))

@@ -25,7 +25,8 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import UpdateBase
 
-from portal.database import bulk_write_cache
+from portal.db.engine import bulk_write_cache
+from portal.db.models import DebtorImport, DebtorRecord, utc_now
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.records import (
     RAGGED,
@@ -43,7 +44,6 @@ from portal.debtors.static_lookup import (
     cpu_workers,
     derive_many,
 )
-from portal.models import DebtorImport, DebtorRecord, utc_now
 
 BATCH_SIZE = 2000
 # A CSV file of at least PARALLEL_MIN_BYTES is read and validated in other processes, in

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Date, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from portal.db.models import DebtorImport, DebtorRecord
 from portal.debtors.identity import IdentityKeys, is_valid_number, normalise_name, normalise_number
-from portal.models import DebtorImport, DebtorRecord
 
 # The courts are in China, which keeps UTC+8 all year: a fixed offset needs no time-zone data.
 COURT_TIMEZONE = dt.timezone(dt.timedelta(hours=8), "UTC+8")

@@ -32,8 +32,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.db.models import DebtorRecord
 from portal.debtors.lookup import list_state, listed_on
-from portal.models import DebtorRecord
 
 FORMAT_VERSION = 1
 # A public, site-wide salt: each court should set its own (PORTAL_STATIC_LOOKUP_SALT), so that

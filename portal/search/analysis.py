@@ -20,7 +20,7 @@ import jieba
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, Token, Tokenizer
 from whoosh.lang.porter import stem
 
-from portal.chinese import HAN, to_simplified
+from portal.text.chinese import HAN, to_simplified
 
 jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary at INFO
 

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models import Case, Collection, PressRelease, Term
+from portal.db.models import Case, Collection, PressRelease, Term
 from portal.search.index import SearchDocument
 
 

@@ -16,11 +16,11 @@ from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
 from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Query, Term
 
-from portal.chinese import has_han, to_simplified
 from portal.search import snippets
 from portal.search.analysis import CHINESE_BIGRAMS, CHINESE_WORDS, ENGLISH, SPELLING, warm_up
 from portal.search.engine import POSTINGS_CACHE_BYTES, Snapshot, evaluate, top
 from portal.search.index import current_index_dir
+from portal.text.chinese import has_han, to_simplified
 
 MAX_QUERY_CHARS = 200
 # Facets by their public name (in URLs and the API), with the index field behind each.

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 from whoosh import index as whoosh_index
 
+from portal.db.sync import SyncReport
 from portal.search.documents import (
     all_documents,
     case_doc_id,
@@ -18,7 +19,6 @@ from portal.search.documents import (
 )
 from portal.search.index import IndexCheckFailed, rebuild, update
 from portal.search.query import build_query, parse_query
-from portal.sync import SyncReport
 
 
 def _checker(expected: int, canonical_title: str | None):

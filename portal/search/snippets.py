@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from markupsafe import escape
 from whoosh.analysis import STOP_WORDS
 
-from portal.chinese import to_simplified
 from portal.search.analysis import ENGLISH_WORDS, bigram_spans, english_stem
+from portal.text.chinese import to_simplified
 
 BETWEEN = " … "
 

@@ -1,0 +1,1 @@
+"""Content files to validated records: front matter, fields, Markdown, press, cases, statistics."""

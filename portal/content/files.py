@@ -1,0 +1,198 @@
+"""Markdown files with YAML front matter: parsing them safely and validating their fields.
+
+Every problem names the file, the field and what was expected; the readers of press releases,
+pages and typical cases collect all problems of a load and report them together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from portal.content.markup import RENDERER_VERSION
+from portal.text.languages import LANGUAGE_CODES
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Written by `portal import-docx` where it cannot infer a value; a load refuses it anywhere.
+FILL_IN = "FILL-IN"
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    """One thing wrong with one content file."""
+
+    path: str
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: field '{self.field}'" if self.field else self.path
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content folder has problems; nothing was loaded."""
+
+    def __init__(self, problems: list[ContentProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class Invalid(ValueError):
+    """A front-matter value that does not fit its field."""
+
+
+def text_value(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"expected non-empty text, got {describe(value)}")
+    return value.strip()
+
+
+def date_value(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise Invalid(f"expected a date written as YYYY-MM-DD, got {describe(value)}")
+    return value
+
+
+def flag_value(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"expected true or false, got {describe(value)}")
+    return value
+
+
+def keys_value(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise Invalid(f"expected a list of keys like [a-key, another-key], got {describe(value)}")
+    for item in value:
+        if not isinstance(item, str) or not SLUG_PATTERN.match(item):
+            raise Invalid(
+                f"expected keys of lowercase letters, digits and hyphens, got {describe(item)}"
+            )
+    if len(set(value)) != len(value):
+        raise Invalid("lists the same key twice")
+    return tuple(value)
+
+
+def int_value(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise Invalid(f"expected a whole number from 1 up, got {describe(value)}")
+    return value
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return repr(value) if value.strip() else "empty text"
+    return f"{type(value).__name__} {value!r}"
+
+
+Validator = Callable[[Any], Any]
+Schema = dict[str, tuple[Validator, bool]]
+
+
+class FileReport:
+    """Collects the problems of one file."""
+
+    def __init__(self, relative_path: str, problems: list[ContentProblem]) -> None:
+        self.path = relative_path
+        self.problems = problems
+        self.ok = True
+
+    def add(self, field_name: str | None, message: str) -> None:
+        self.ok = False
+        self.problems.append(ContentProblem(self.path, field_name, message))
+
+
+def _parse_front_matter(raw: bytes, report: FileReport) -> tuple[dict[str, Any], str] | None:
+    """Read a file's YAML front matter with the safe loader, and its Markdown body."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        report.add(None, f"is not UTF-8 text (byte {error.start}); save it as UTF-8")
+        return None
+    if not text.lstrip("\ufeff").startswith("---"):
+        report.add(None, "has no front matter: expected the file to start with a '---' line")
+        return None
+    try:
+        # python-frontmatter's YAML handler uses yaml.SafeLoader: no tag can build an object.
+        post = frontmatter.loads(text.lstrip("\ufeff"))
+    except yaml.constructor.ConstructorError as error:
+        report.add(None, f"front matter uses a YAML tag that is not allowed: {error.problem}")
+        return None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        report.add(
+            None, f"front matter is not valid YAML{where}: {getattr(error, 'problem', error)}"
+        )
+        return None
+    except ValueError as error:  # a date-shaped value that is not a real date, e.g. 2021-02-30
+        report.add(None, f"front matter holds an impossible date: {error}")
+        return None
+    return dict(post.metadata), post.content
+
+
+def _validate_fields(
+    metadata: dict[str, Any], schema: Schema, report: FileReport
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in sorted(set(metadata) - set(schema), key=str):
+        report.add(str(name), f"is not a known field; allowed: {', '.join(schema)}")
+    for name, (validator, required) in schema.items():
+        if name not in metadata:
+            if required:
+                report.add(name, "is required")
+            continue
+        if metadata[name] == FILL_IN:
+            report.add(name, "is marked FILL-IN by portal import-docx: an editor must fill it in")
+            continue
+        try:
+            values[name] = validator(metadata[name])
+        except Invalid as error:
+            report.add(name, str(error))
+    return values
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    values: dict[str, Any]
+    body: str
+    raw: bytes
+
+
+def read_content_file(
+    path: Path,
+    slug: str,
+    lang: str,
+    schema: Schema,
+    report: FileReport,
+) -> ParsedFile | None:
+    """Check a file's name, parse its front matter and validate it against `schema`."""
+    if lang not in LANGUAGE_CODES:
+        languages = ", ".join(LANGUAGE_CODES)
+        report.add(None, f"language '{lang}' in the file name is not one of {languages}")
+    if not SLUG_PATTERN.match(slug):
+        report.add(None, f"slug '{slug}' must be lowercase letters, digits and hyphens")
+    raw = path.read_bytes()
+    parsed = _parse_front_matter(raw, report)
+    if parsed is None:
+        return None
+    metadata, body = parsed
+    return ParsedFile(_validate_fields(metadata, schema, report), body, raw)
+
+
+def source_hash(raw: bytes, extra: Iterable[bytes] = ()) -> str:
+    digest = hashlib.sha256(RENDERER_VERSION.encode())
+    digest.update(raw)
+    for part in extra:
+        digest.update(part)
+    return digest.hexdigest()

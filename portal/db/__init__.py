@@ -1,0 +1,1 @@
+"""The database: models, engines, migrations, the sync of validated content, and read queries."""

@@ -1,0 +1,462 @@
+"""Read queries the views use; plain SQLAlchemy, no Flask."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
+from sqlalchemy.orm import Session, aliased, joinedload
+
+from portal.content.cases import FACETS
+from portal.db.models import (
+    Case,
+    CaseMeasure,
+    Collection,
+    Page,
+    PressRelease,
+    Removal,
+    StatisticFigure,
+    StatisticGroup,
+    Term,
+)
+from portal.text.languages import LANGUAGE_CODES
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class ResultPage(Generic[Item]):
+    """One page of a listing."""
+
+    items: list[Item]
+    page: int
+    pages: int
+    total: int
+
+
+def paginate(session: Session, query: Select[Any], page: int, page_size: int) -> ResultPage[Any]:
+    """Page `page` (from 1) of an ordered query, with the total count."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // page_size))
+    items = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
+    return ResultPage(items=items, page=page, pages=pages, total=total)
+
+
+def _one_version_each(
+    model: Any, lang: str, same_item: Callable[[Any], ColumnElement[bool]]
+) -> Select[Any]:
+    """Each item once: its version in `lang` where one exists, otherwise the one it has."""
+    other = aliased(model)
+    has_version_in_lang = exists().where(and_(same_item(other), other.lang == lang))
+    return select(model).where((model.lang == lang) | ~has_version_in_lang)
+
+
+# Press releases
+
+
+def _listed_releases(lang: str) -> Select[Any]:
+    return _one_version_each(
+        PressRelease,
+        lang,
+        lambda other: and_(other.year == PressRelease.year, other.slug == PressRelease.slug),
+    )
+
+
+def latest_releases(session: Session, lang: str, limit: int) -> list[PressRelease]:
+    """The newest releases for the home page."""
+    query = _listed_releases(lang).order_by(PressRelease.date.desc(), PressRelease.slug)
+    return list(session.scalars(query.limit(limit)))
+
+
+def releases_page(
+    session: Session, lang: str, page: int, page_size: int, year: int | None = None
+) -> ResultPage[PressRelease]:
+    """Page `page` (from 1) of the releases, newest first, optionally of one year."""
+    query = _listed_releases(lang)
+    if year is not None:
+        query = query.where(PressRelease.year == year)
+    ordered = query.order_by(PressRelease.date.desc(), PressRelease.slug)
+    return paginate(session, ordered, page, page_size)
+
+
+def release_years(session: Session) -> list[tuple[int, int]]:
+    """Each year that has releases, newest first, with how many releases it has."""
+    query = (
+        select(PressRelease.year, func.count(func.distinct(PressRelease.slug)))
+        .group_by(PressRelease.year)
+        .order_by(PressRelease.year.desc())
+    )
+    return [(year, count) for year, count in session.execute(query)]
+
+
+# Queries that read named items (not a listing) say so, so that an incremental freeze knows a
+# page that ran them depends on those rows alone, not on everything in their table.
+BY_KEY = {"by_key": True}
+# Queries that read when rows last changed say so too: such a page changes with any edit.
+VERSIONS = {"versions": True}
+
+
+def release_versions(session: Session, year: int, slug: str) -> dict[str, PressRelease]:
+    """Every language version of one release, by language code."""
+    query = select(PressRelease).where(PressRelease.year == year, PressRelease.slug == slug)
+    return {release.lang: release for release in session.scalars(query.execution_options(**BY_KEY))}
+
+
+def page_versions(session: Session, slug: str) -> dict[str, Page]:
+    """Every language version of one plain page, by language code."""
+    query = select(Page).where(Page.slug == slug).execution_options(**BY_KEY)
+    return {page.lang: page for page in session.scalars(query)}
+
+
+# Typical cases
+
+
+def vocabulary(session: Session, lang: str) -> dict[str, dict[str, str]]:
+    """The vocabulary's labels in `lang`: kind -> key -> label, in the vocabulary's order."""
+    labels: dict[str, dict[str, str]] = {}
+    query = select(Term).where(Term.lang == lang).order_by(Term.kind, Term.position)
+    for term in session.scalars(query):
+        labels.setdefault(term.kind, {})[term.key] = term.label
+    return labels
+
+
+def _listed_cases(lang: str) -> Select[Any]:
+    return _one_version_each(
+        Case,
+        lang,
+        lambda other: and_(other.collection == Case.collection, other.slug == Case.slug),
+    )
+
+
+def _newest_collection_first(query: Select[Any]) -> Select[Any]:
+    return query.order_by(Case.year.desc(), Case.collection, Case.number)
+
+
+def _where_facet(query: Select[Any], facet: str, value: str | int) -> Select[Any]:
+    column, _kind = FACETS[facet]
+    if facet == "measure":
+        return query.where(
+            exists().where(CaseMeasure.case_id == Case.id, CaseMeasure.measure == value)
+        )
+    return query.where(getattr(Case, column) == value)
+
+
+def listed_case_ids(
+    session: Session, lang: str, facet: str | None = None, value: str | int | None = None
+) -> tuple[int, ...]:
+    """The ids of all listed cases, newest collection first, optionally with one facet value:
+    kept in memory, a listing's every page is then one cheap read of its own cases."""
+    query = _listed_cases(lang)
+    if facet is not None and value is not None:
+        query = _where_facet(query, facet, value)
+    return tuple(session.scalars(_newest_collection_first(query).with_only_columns(Case.id)))
+
+
+def page_of_ids(
+    session: Session, model: Any, ids: tuple[int, ...], page: int, page_size: int
+) -> ResultPage[Any]:
+    """Page `page` (from 1) of the rows of `model` with these ids, in their order."""
+    pages = max(1, -(-len(ids) // page_size))
+    shown = ids[(page - 1) * page_size : page * page_size] if page >= 1 else ()
+    query = select(model).where(model.id.in_(shown)).execution_options(**BY_KEY)
+    rows = {row.id: row for row in session.scalars(query)} if shown else {}
+    return ResultPage(items=[rows[i] for i in shown], page=page, pages=pages, total=len(ids))
+
+
+def cases_page(
+    session: Session,
+    lang: str,
+    page: int,
+    page_size: int,
+    facet: str | None = None,
+    value: str | int | None = None,
+) -> ResultPage[Case]:
+    """Page `page` of all cases, newest collection first, optionally with one facet value."""
+    ids = listed_case_ids(session, lang, facet, value)
+    return page_of_ids(session, Case, ids, page, page_size)
+
+
+def facet_counts(session: Session, lang: str) -> dict[str, list[tuple[str | int, int]]]:
+    """For each facet, its values that have cases, with how many cases each has."""
+    listed = _listed_cases(lang).subquery()
+    counts: dict[str, list[tuple[str | int, int]]] = {}
+    for facet, (column, _kind) in FACETS.items():
+        if facet == "measure":
+            value = CaseMeasure.measure
+            query = select(value, func.count()).join(listed, CaseMeasure.case_id == listed.c.id)
+        else:
+            value = listed.c[column]
+            query = select(value, func.count()).select_from(listed)
+        rows = session.execute(query.group_by(value).order_by(func.count().desc(), value))
+        counts[facet] = [(key, count) for key, count in rows]
+    if counts["year"]:
+        counts["year"].sort(key=lambda pair: pair[0], reverse=True)
+    return counts
+
+
+@dataclass(frozen=True)
+class CollectionSummary:
+    """What a list of collections shows of each."""
+
+    key: str
+    lang: str
+    title: str
+    summary: str
+    year: int
+
+
+def collection_summaries(session: Session, lang: str) -> tuple[CollectionSummary, ...]:
+    """Every collection, one version each, newest first."""
+    query = _one_version_each(Collection, lang, lambda other: other.key == Collection.key)
+    query = query.with_only_columns(
+        Collection.key, Collection.lang, Collection.title, Collection.summary, Collection.year
+    ).order_by(Collection.year.desc(), Collection.key)
+    return tuple(CollectionSummary(*row) for row in session.execute(query))
+
+
+def collection_versions(session: Session, key: str) -> dict[str, Collection]:
+    """Every language version of one collection, by language code."""
+    query = select(Collection).where(Collection.key == key).execution_options(**BY_KEY)
+    return {collection.lang: collection for collection in session.scalars(query)}
+
+
+def collections_by_key(session: Session, keys: Iterable[str], lang: str) -> dict[str, Collection]:
+    """The collections with these keys, in `lang` where possible."""
+    query = _one_version_each(Collection, lang, lambda other: other.key == Collection.key)
+    query = query.where(Collection.key.in_(list(keys))).execution_options(**BY_KEY)
+    return {c.key: c for c in session.scalars(query)}
+
+
+def collection_cases(session: Session, key: str, lang: str) -> list[Case]:
+    """The cases of one collection in order, one version each."""
+    query = _listed_cases(lang).where(Case.collection == key).order_by(Case.number)
+    # Only this collection's cases matter to a page that lists them.
+    return list(session.scalars(query.execution_options(partition=("cases", "collection", key))))
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    """Enough of a case to link to it: its URL values and its title."""
+
+    collection: str
+    slug: str
+    lang: str
+    title: str
+
+
+def collection_case_links(session: Session, key: str, lang: str) -> tuple[CaseLink, ...]:
+    """The cases of one collection in order, one version each, as links."""
+    query = (
+        _listed_cases(lang)
+        .with_only_columns(Case.collection, Case.slug, Case.lang, Case.title)
+        .where(Case.collection == key)
+        .order_by(Case.number)
+        .execution_options(partition=("cases", "collection", key))
+    )
+    return tuple(CaseLink(*row) for row in session.execute(query))
+
+
+def neighbours(links: tuple[CaseLink, ...], slug: str) -> tuple[CaseLink | None, CaseLink | None]:
+    """The cases before and after `slug` among a collection's `links`."""
+    position = next((i for i, link in enumerate(links) if link.slug == slug), None)
+    if position is None:
+        return None, None
+    before = links[position - 1] if position > 0 else None
+    after = links[position + 1] if position + 1 < len(links) else None
+    return before, after
+
+
+def case_versions(session: Session, collection: str, slug: str) -> dict[str, Case]:
+    """Every language version of one case, by language code."""
+    query = select(Case).where(Case.collection == collection, Case.slug == slug)
+    # One query with the measures, not a second to fetch them: a case page is read often.
+    query = query.options(joinedload(Case.measure_rows)).execution_options(**BY_KEY)
+    return {case.lang: case for case in session.scalars(query).unique()}
+
+
+def release_of_collection(
+    session: Session, collection: Collection, lang: str
+) -> PressRelease | None:
+    """The press release a collection was released with, in `lang` where possible."""
+    if collection.release_year is None or collection.release_slug is None:
+        return None
+    versions = release_versions(session, collection.release_year, collection.release_slug)
+    return versions.get(lang) or next(iter(versions.values()), None)
+
+
+@dataclass(frozen=True)
+class ReleaseLink:
+    """Enough of a press release to link to it."""
+
+    lang: str
+    year: int
+    slug: str
+    title: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class CollectionHeading:
+    """What a case's page shows of its collection: its title and the release it came with."""
+
+    key: str
+    lang: str
+    title: str
+    document: str | None
+    release: ReleaseLink | None
+
+
+def collection_heading(session: Session, key: str, lang: str) -> CollectionHeading | None:
+    """The heading of collection `key` in `lang`, or None when it has no version in `lang`."""
+    collection = collection_versions(session, key).get(lang)
+    if collection is None:
+        return None
+    release = release_of_collection(session, collection, lang)
+    link = release and ReleaseLink(
+        release.lang, release.year, release.slug, release.title, release.date
+    )
+    return CollectionHeading(key, lang, collection.title, collection.document, link)
+
+
+# Open data: items with all their language versions, the statistics, the changes list
+
+
+def _versions_page(
+    session: Session,
+    model: Any,
+    key_columns: list[Any],
+    conditions: list[ColumnElement[bool]],
+    order: list[Any],
+    page: int,
+    page_size: int | None,
+) -> ResultPage[dict[str, Any]]:
+    """Page `page` of the items of `model` (rows sharing `key_columns` are the language versions
+    of one item) that have a version meeting `conditions`; each item as {lang: row}.
+    `page_size` None means every item on one page."""
+    keys = select(*key_columns).where(*conditions).group_by(*key_columns).order_by(*order)
+    total = session.scalar(select(func.count()).select_from(keys.subquery())) or 0
+    if page_size is not None:
+        keys = keys.offset((page - 1) * page_size).limit(page_size)
+    wanted = [tuple(row) for row in session.execute(keys)]
+    pages = max(1, -(-total // page_size)) if page_size else 1
+    if not wanted:
+        return ResultPage(items=[], page=page, pages=pages, total=total)
+    rows = session.scalars(select(model).where(tuple_(*key_columns).in_(wanted)))
+    versions: dict[tuple[Any, ...], dict[str, Any]] = {key: {} for key in wanted}
+    for row in rows:
+        versions[tuple(getattr(row, column.key) for column in key_columns)][row.lang] = row
+    items = [
+        {lang: by_lang[lang] for lang in LANGUAGE_CODES if lang in by_lang}
+        for by_lang in versions.values()
+    ]
+    return ResultPage(items=items, page=page, pages=pages, total=total)
+
+
+def release_items(
+    session: Session,
+    page: int = 1,
+    page_size: int | None = None,
+    year: int | None = None,
+    lang: str | None = None,
+) -> ResultPage[dict[str, PressRelease]]:
+    """Press releases with all their versions, newest first; `lang` keeps those in that language."""
+    conditions = [PressRelease.year == year] if year is not None else []
+    if lang is not None:
+        conditions.append(PressRelease.lang == lang)
+    order = [func.max(PressRelease.date).desc(), PressRelease.year.desc(), PressRelease.slug]
+    return _versions_page(
+        session, PressRelease, [PressRelease.year, PressRelease.slug], conditions, order,
+        page, page_size,
+    )  # fmt: skip
+
+
+def case_items(
+    session: Session,
+    page: int = 1,
+    page_size: int | None = None,
+    filters: dict[str, Any] | None = None,
+    lang: str | None = None,
+) -> ResultPage[dict[str, Case]]:
+    """Cases with all their versions, newest collection first, filtered by facet values."""
+    query = select(Case.id)
+    for facet, value in (filters or {}).items():
+        query = _where_facet(query, facet, value)
+    conditions: list[ColumnElement[bool]] = [Case.id.in_(query)]
+    if lang is not None:
+        conditions.append(Case.lang == lang)
+    order = [func.max(Case.year).desc(), Case.collection, func.min(Case.number)]
+    return _versions_page(
+        session, Case, [Case.collection, Case.slug], conditions, order, page, page_size
+    )
+
+
+def vocabulary_terms(session: Session, kind: str | None = None) -> list[Term]:
+    """Every vocabulary term (one row per language), optionally of one kind."""
+    query = select(Term).order_by(Term.kind, Term.position, Term.lang)
+    if kind is not None:
+        query = query.where(Term.kind == kind)
+    return list(session.scalars(query))
+
+
+def statistic_figures(session: Session, year: int | None = None) -> list[StatisticFigure]:
+    """The enforcement figures in the order their files list them."""
+    query = select(StatisticFigure).order_by(StatisticFigure.position)
+    if year is not None:
+        query = query.where(StatisticFigure.year == year)
+    return list(session.scalars(query))
+
+
+def statistic_groups(session: Session) -> list[StatisticGroup]:
+    """The groups of figures in order."""
+    return list(session.scalars(select(StatisticGroup).order_by(StatisticGroup.position)))
+
+
+CHANGE_MODELS = (PressRelease, Collection, Case, Page, StatisticFigure)
+
+
+def changes_since(
+    session: Session, since: dt.datetime
+) -> list[tuple[str, str, str | None, str, Any]]:
+    """(kind, key, lang, change, at) of every item added, changed or removed at or after
+    `since`, oldest first; an item added and changed since then counts as added."""
+    changes = []
+    for model in CHANGE_MODELS:
+        query = select(model).where((model.created_at >= since) | (model.updated_at >= since))
+        for row in session.scalars(query):
+            added = as_utc(row.created_at) >= since
+            changes.append((
+                model.change_kind, row.item_key, getattr(row, "lang", None),
+                "added" if added else "changed", row.created_at if added else row.updated_at,
+            ))  # fmt: skip
+    for removal in session.scalars(select(Removal).where(Removal.removed_at >= since)):
+        changes.append((removal.kind, removal.key, removal.lang, "removed", removal.removed_at))
+    return sorted(changes, key=lambda change: (as_utc(change[4]), change[0], change[1]))
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite gives stored UTC times back without their zone."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def last_change(session: Session) -> dt.datetime | None:
+    """When the published data last changed: the latest addition, update or removal."""
+    times = [
+        session.scalar(select(func.max(model.updated_at)).execution_options(**VERSIONS))
+        for model in CHANGE_MODELS
+    ] + [session.scalar(select(func.max(Removal.removed_at)))]
+    known = [as_utc(time) for time in times if time is not None]
+    return max(known) if known else None
+
+
+def modified(session: Session, model: Any, kind: str | None = None) -> dt.datetime | None:
+    """When the rows of `model` last changed: the latest update, or removal of kind `kind`."""
+    times = [session.scalar(select(func.max(model.updated_at)).execution_options(**VERSIONS))]
+    if kind is not None:
+        times.append(
+            session.scalar(select(func.max(Removal.removed_at)).where(Removal.kind == kind))
+        )
+    known = [as_utc(time) for time in times if time is not None]
+    return max(known) if known else None

@@ -1,0 +1,97 @@
+"""Every public page of the portal, with its languages and when it last changed: what the
+sitemap lists (and what a freeze writes). Plain SQLAlchemy, no Flask."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.db.models import Case, Collection, Page, PressRelease, StatisticFigure
+from portal.db.queries import VERSIONS, as_utc, facet_counts, last_change, modified, release_years
+from portal.text.languages import LANGUAGE_CODES
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """A page: its endpoint and URL values (without `lang`), its languages, its last change."""
+
+    endpoint: str
+    values: dict[str, Any] = field(default_factory=dict)
+    languages: tuple[str, ...] = LANGUAGE_CODES
+    lastmod: dt.datetime | None = None
+
+
+def _pages(total: int, page_size: int) -> range:
+    """The page numbers after the first of a listing with `total` items."""
+    return range(2, max(1, -(-total // page_size)) + 1)
+
+
+def _versions(
+    session: Session, model: Any, *key_columns: Any
+) -> Iterator[tuple[tuple, tuple, Any]]:
+    """(key, languages, last change) of each item of `model`."""
+    query = select(*key_columns, model.lang, model.updated_at).order_by(*key_columns, model.lang)
+    query = query.execution_options(**VERSIONS)
+    items: dict[tuple, tuple[list[str], list[dt.datetime]]] = {}
+    for *key, lang, updated in session.execute(query):
+        langs, times = items.setdefault(tuple(key), ([], []))
+        langs.append(lang)
+        times.append(as_utc(updated))
+    for key, (langs, times) in items.items():
+        yield key, tuple(code for code in LANGUAGE_CODES if code in langs), max(times)
+
+
+def public_pages(session: Session, press_page_size: int, cases_page_size: int) -> list[PublicPage]:
+    """Every public page, listings' later pages included."""
+    everything = last_change(session)
+    press = modified(session, PressRelease, "press-release")
+    cases = modified(session, Case, "case")
+    pages = [PublicPage("site.home", lastmod=everything)]
+    release_count = session.scalar(
+        select(func.count()).select_from(
+            select(PressRelease.year, PressRelease.slug).distinct().subquery()
+        )
+    ) or 0  # fmt: skip
+    pages.append(PublicPage("press.index", lastmod=press))
+    pages += [PublicPage("press.index", {"page": n}, lastmod=press)
+              for n in _pages(release_count, press_page_size)]  # fmt: skip
+    for year, count in release_years(session):
+        pages.append(PublicPage("press.year_index", {"year": year}, lastmod=press))
+        pages += [PublicPage("press.year_index", {"year": year, "page": n}, lastmod=press)
+                  for n in _pages(count, press_page_size)]  # fmt: skip
+    for (year, slug), langs, lastmod in _versions(
+        session, PressRelease, PressRelease.year, PressRelease.slug
+    ):
+        pages.append(PublicPage("press.release", {"year": year, "slug": slug}, langs, lastmod))
+    case_count = session.scalar(
+        select(func.count()).select_from(select(Case.collection, Case.slug).distinct().subquery())
+    ) or 0  # fmt: skip
+    pages.append(PublicPage("cases.index", lastmod=cases))  # the navigation always links it
+    if case_count:
+        pages += [PublicPage("cases.index", {"page": n}, lastmod=cases)
+                  for n in _pages(case_count, cases_page_size)]  # fmt: skip
+        for facet, values in facet_counts(session, LANGUAGE_CODES[0]).items():
+            for key, count in values:
+                base = {"facet": facet, "key": key}
+                pages.append(PublicPage("cases.facet", base, lastmod=cases))
+                pages += [PublicPage("cases.facet", {**base, "page": n}, lastmod=cases)
+                          for n in _pages(count, cases_page_size)]  # fmt: skip
+    for (key,), langs, lastmod in _versions(session, Collection, Collection.key):
+        pages.append(PublicPage("cases.collection", {"collection": key}, langs, lastmod))
+    for (collection, slug), langs, lastmod in _versions(session, Case, Case.collection, Case.slug):
+        pages.append(
+            PublicPage("cases.case", {"collection": collection, "slug": slug}, langs, lastmod)
+        )
+    for (slug,), langs, lastmod in _versions(session, Page, Page.slug):
+        if slug in ("about", "licence"):
+            pages.append(PublicPage(f"site.{slug}", {}, langs, lastmod))
+    pages.append(PublicPage("data.index", lastmod=everything))
+    pages.append(
+        PublicPage("statistics.index", lastmod=modified(session, StatisticFigure, "statistic"))
+    )
+    return pages

@@ -1,0 +1,1 @@
+"""The open datasets, their data dictionary and the API's contract (OpenAPI)."""

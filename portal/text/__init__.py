@@ -1,0 +1,1 @@
+"""Text rules shared by every part: the portal's languages, Chinese folding, the one name rule."""

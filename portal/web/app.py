@@ -1,0 +1,57 @@
+"""The application factory: the portal's Flask app, built from the environment and its settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import (
+    DEV_SECRET_KEY,
+    check_production_settings,
+    default_settings,
+    project_root,
+    settings_from_environment,
+)
+from portal.web import blueprints, errors, page_cache, ratelimit, security
+from portal.web import db as flask_db
+from portal.web import i18n as web_i18n
+from portal.web.blueprints.search import init_search
+from portal.web.filters import figure_value, file_size, long_date, page_numbers
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal from the environment; `overrides` (for tests) win over both."""
+    app = Flask("portal", instance_relative_config=True)
+    app.config.update(default_settings(Path(app.instance_path), project_root()))
+    app.config.update(settings_from_environment(os.environ))
+    app.config.update(overrides or {})
+    check_production_settings(app.config)
+    if app.config["SECRET_KEY"] == DEV_SECRET_KEY:
+        app.logger.warning(
+            "PORTAL_SECRET_KEY is not set: using the development key. "
+            "Never run a public portal like this."
+        )
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        # Behind a load balancer: trust its X-Forwarded-* headers for scheme, host and client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+
+    flask_db.init_database(app)
+    web_i18n.init_i18n(app)
+    security.init_security(app)
+    page_cache.init_page_cache(app)
+    errors.register_error_pages(app)
+    app.jinja_env.filters.update(
+        long_date=long_date, file_size=file_size, figure_value=figure_value
+    )
+    app.jinja_env.globals["page_numbers"] = page_numbers
+    for blueprint in blueprints.all_blueprints():
+        app.register_blueprint(blueprint)
+    init_search(app)
+    ratelimit.init_rate_limits(app, blueprints.lookup_blueprints())
+    return app

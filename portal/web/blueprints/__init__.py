@@ -1,0 +1,39 @@
+"""The portal's areas, one blueprint each."""
+
+from flask import Blueprint
+
+
+def all_blueprints() -> list[Blueprint]:
+    """Every blueprint the app registers, in order."""
+    from portal.web.blueprints import (
+        api,
+        cases,
+        data,
+        debtors,
+        feeds,
+        press,
+        search,
+        site,
+        sitemap,
+        statistics,
+    )
+
+    return [
+        site.bp,
+        press.bp,
+        cases.bp,
+        search.bp,
+        debtors.bp,
+        data.bp,
+        statistics.bp,
+        feeds.bp,
+        sitemap.bp,
+        api.bp,
+    ]
+
+
+def lookup_blueprints() -> list[Blueprint]:
+    """The blueprints that answer debtor lookups, which share one rate limit per client."""
+    from portal.web.blueprints import api, debtors
+
+    return [debtors.bp, api.bp]

@@ -1,0 +1,134 @@
+"""Typical cases: all cases with facet counts, a page per facet value, collections and cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from portal.content.cases import FACETS
+from portal.db.models import Case
+from portal.db.queries import (
+    case_versions,
+    collection_case_links,
+    collection_cases,
+    collection_heading,
+    collection_summaries,
+    collection_versions,
+    facet_counts,
+    listed_case_ids,
+    neighbours,
+    page_of_ids,
+    release_of_collection,
+    vocabulary,
+)
+from portal.web.db import db_session
+from portal.web.i18n import render_page
+from portal.web.page_cache import memoized
+
+bp = Blueprint("cases", __name__, url_prefix="/<lang:lang>/cases")
+
+FACET_NAMES = {
+    "court": _l("Court"),
+    "cause": _l("Cause of action"),
+    "category": _l("Category"),
+    "year": _l("Year"),
+    "measure": _l("Enforcement measure"),
+}
+
+
+def _browsing_context(lang: str) -> dict[str, Any]:
+    """What every case listing shows beside its cases: the labels and the facet counts."""
+    session = db_session()
+    return {
+        "labels": memoized(vocabulary, session, lang),
+        "facets": memoized(facet_counts, session, lang),
+        "facet_names": FACET_NAMES,
+        "facet_kinds": {facet: kind for facet, (_column, kind) in FACETS.items()},
+    }
+
+
+def _listing(
+    lang: str, page: int, facet: str | None = None, key: Any = None
+) -> ResponseReturnValue:
+    context = _browsing_context(lang)
+    if facet is not None:
+        kind = FACETS[facet][1]
+        if kind is not None and key not in context["labels"].get(kind, {}):
+            abort(404)
+    session = db_session()
+    ids = memoized(listed_case_ids, session, lang, facet, key)
+    result = page_of_ids(session, Case, ids, page, current_app.config["CASES_PAGE_SIZE"])
+    if page < 1 or page > result.pages or (facet is not None and result.total == 0):
+        abort(404)
+    collections = {c.key: c for c in memoized(collection_summaries, session, lang)}
+    return render_page(
+        "cases/index.html",
+        result=result,
+        facet=facet,
+        key=key,
+        collections=collections,
+        **context,
+    )
+
+
+@bp.route("/", defaults={"page": 1})
+@bp.route("/page/<int:page>/")
+def index(lang: str, page: int) -> ResponseReturnValue:
+    return _listing(lang, page)
+
+
+def facet(lang: str, facet: str, key: Any, page: int) -> ResponseReturnValue:
+    """One facet value's cases, e.g. /en/cases/court/minhang-district/."""
+    return _listing(lang, page, facet=facet, key=key)
+
+
+# One rule per facet with a fixed first segment, so that /cases/court/<key>/ can never be
+# mistaken for /cases/<collection>/<case>/ (collection keys may not be facet names).
+for _facet in FACETS:
+    _key = "<int:key>" if _facet == "year" else "<key>"
+    bp.add_url_rule(f"/{_facet}/{_key}/", "facet", facet, defaults={"facet": _facet, "page": 1})
+    bp.add_url_rule(
+        f"/{_facet}/{_key}/page/<int:page>/", "facet", facet, defaults={"facet": _facet}
+    )
+
+
+@bp.route("/<collection>/")
+def collection(lang: str, collection: str) -> ResponseReturnValue:
+    session = db_session()
+    versions = collection_versions(session, collection)
+    item = versions.get(lang)
+    if item is None:
+        abort(404)
+    return render_page(
+        "cases/collection.html",
+        available=tuple(versions),
+        collection=item,
+        cases=collection_cases(session, collection, lang),
+        release=release_of_collection(session, item, lang),
+        labels=memoized(vocabulary, session, lang),
+    )
+
+
+@bp.route("/<collection>/<slug>/")
+def case(lang: str, collection: str, slug: str) -> ResponseReturnValue:
+    session = db_session()
+    versions = case_versions(session, collection, slug)
+    item = versions.get(lang)
+    heading = memoized(collection_heading, session, collection, lang)
+    if item is None or heading is None:
+        abort(404)
+    links = memoized(collection_case_links, session, collection, lang)
+    previous_case, next_case = neighbours(links, slug)
+    return render_page(
+        "cases/case.html",
+        available=tuple(versions),
+        case=item,
+        collection=heading,
+        release=heading.release,
+        previous_case=previous_case,
+        next_case=next_case,
+        labels=memoized(vocabulary, session, lang),
+    )

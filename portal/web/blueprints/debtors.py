@@ -1,0 +1,160 @@
+"""The debtor lookup page: a form that POSTs a name and, optionally, an identity number, so that
+numbers never land in URLs, browser history or access logs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+from flask.typing import ResponseReturnValue
+from flask_babel import format_datetime, get_translations
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.lookup import (
+    COURT_TIMEZONE,
+    InvalidQuery,
+    ListState,
+    LookupResult,
+    court_today,
+    list_state,
+    lookup,
+    parse_query,
+)
+from portal.debtors.records import CIRCUMSTANCE_NAMES, PERFORMANCE_NAMES
+from portal.web.db import db_session
+from portal.web.i18n import render_page
+
+bp = Blueprint("debtors", __name__, url_prefix="/<lang:lang>/debtors")
+
+KEYS_EXTENSION = "portal_debtor_keys"
+QUERY_ERRORS = {
+    "name_required": _l("Enter the name of the person or organisation."),
+    "name_too_long": _l("The name is too long: it may have at most 200 characters."),
+    "number_invalid": _l(
+        "This is neither a valid resident ID number nor a valid unified social credit code. "
+        "Check every character, the last one especially."
+    ),
+}
+
+
+def static_check_texts(as_of: str | None) -> dict[str, str]:
+    """The static check's sentences, in the page's language, for static-lookup.js: the live
+    page's own wording wherever the answer is the same."""
+    translations = get_translations()
+    matches = (
+        "%(num)s listed record matches this name and number.",
+        "%(num)s listed records match this name and number.",
+    )
+    return {
+        "on_list": _("On the list."),
+        "not_on_list": _("Not on the list."),
+        "no_match": _("No listed record matches this name and number."),
+        # {count} stands for the number of records; the plural form is chosen for 1 and for 2.
+        "matches_one": translations.ungettext(*matches, 1).replace("%(num)s", "{count}"),
+        "matches_other": translations.ungettext(*matches, 2).replace("%(num)s", "{count}"),
+        "as_of": _("This answer is as of %(time)s.", time=as_of) if as_of else "",
+        "name_required": str(QUERY_ERRORS["name_required"]),
+        "name_too_long": str(QUERY_ERRORS["name_too_long"]),
+        "number_required": _(
+            "Enter the resident ID number or unified social credit code: in this copy of the "
+            "site the check needs both the name and the number."
+        ),
+        "number_invalid": str(QUERY_ERRORS["number_invalid"]),
+        "checking": _("Checking the list…"),
+        "failed": _(
+            "The check could not be run in this browser. Try again, or use the lookup on the "
+            "live portal."
+        ),
+        "demo_record": _("Fictional demonstration record"),
+    }
+
+
+def static_check_labels(lang: str) -> dict[str, object]:
+    """The headings of a record's fields, and the names of performance and circumstances."""
+    return {
+        "masked_number": _("Resident ID number (masked)"),
+        "credit_code": _("Unified social credit code"),
+        "legal_representative": _("Legal representative or person in charge"),
+        "court": _("Enforcing court"),
+        "case_number": _("Case number"),
+        "basis_document": _("Basis for enforcement"),
+        "basis_issuer": _("Issued by"),
+        "obligations": _("Obligations set by the effective legal document"),
+        "performance": _("Performance"),
+        "circumstances": _("Circumstances of dishonesty"),
+        "published_on": _("Published on"),
+        "performance_names": _names(PERFORMANCE_NAMES, lang),
+        "circumstance_names": _names(CIRCUMSTANCE_NAMES, lang),
+    }
+
+
+def _names(names: dict[str, dict[str, str]], lang: str) -> dict[str, str]:
+    return {key: by_language[lang] for key, by_language in names.items()}
+
+
+def debtor_keys() -> IdentityKeys:
+    """The app's identity-number key, derived once from its SECRET_KEY."""
+    keys = current_app.extensions.get(KEYS_EXTENSION)
+    if keys is None:
+        keys = current_app.extensions[KEYS_EXTENSION] = IdentityKeys.from_secret(
+            current_app.config["SECRET_KEY"]
+        )
+    return keys
+
+
+def run_lookup(name: str | None, number: str | None) -> LookupResult:
+    """Validate and run a lookup on the list as it stands today (InvalidQuery if invalid)."""
+    query = parse_query(name, number)
+    return lookup(db_session(), debtor_keys(), query, court_today())
+
+
+def as_of_text(state: ListState) -> str:
+    """When the list was imported, in the courts' time, for the page's language."""
+    local = state.as_of.astimezone(COURT_TIMEZONE)
+    return f"{format_datetime(local, 'medium', rebase=False)} (UTC+8)"
+
+
+def private_response(response: Response) -> Response:
+    """Lookup answers are personal: never cached, never indexed."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+bp.after_request(private_response)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index(lang: str) -> ResponseReturnValue:
+    # No CSRF token: the lookup changes nothing and the portal sets no cookie, so a forged POST
+    # could only make a visitor's browser run a lookup whose answer the forger cannot read.
+    context = {
+        "errors": {},
+        "result": None,
+        "name": "",
+        "with_number": False,
+        "performance_labels": _names(PERFORMANCE_NAMES, lang),
+        "circumstance_labels": _names(CIRCUMSTANCE_NAMES, lang),
+    }
+    status = 200
+    if request.method == "POST" and not current_app.config.get("FREEZING"):
+        name, number = request.form.get("name", ""), request.form.get("number", "")
+        # The name is echoed into the form (the page is not cached); the number never is.
+        context["name"] = name
+        try:
+            context["result"] = run_lookup(name, number)
+        except InvalidQuery as error:
+            context["errors"] = {field: QUERY_ERRORS[code] for field, code in error.errors.items()}
+            status = 422
+    # A lookup read the state of the list with its records; the form alone reads it here.
+    state = context["result"].state if context["result"] else list_state(db_session())
+    context |= {"state": state, "as_of": as_of_text(state) if state else None}
+    if current_app.config.get("FREEZING"):
+        # The frozen copy: the check runs in the browser on the shards `write_shards` writes.
+        context |= {
+            "freezing": True,
+            "live_url": current_app.config.get("LIVE_URL") or "",
+            "static_texts": static_check_texts(context["as_of"]),
+            "static_labels": static_check_labels(lang),
+        }
+    return render_page("debtors/index.html", **context), status

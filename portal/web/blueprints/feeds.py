@@ -1,0 +1,226 @@
+"""Atom feeds, with full content, per language: press releases, typical cases, and one for every
+page of cases by facet value. Each is announced on the pages it follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, abort, current_app, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+
+from portal.content.cases import FACETS
+from portal.db.queries import (
+    ResultPage,
+    as_utc,
+    case_versions,
+    cases_page,
+    last_change,
+    release_versions,
+    releases_page,
+    vocabulary,
+)
+from portal.web.blueprints.cases import FACET_NAMES
+from portal.web.blueprints.search import request_from_args, run_search, search_parameters
+from portal.web.db import db_session
+from portal.web.i18n import LANGUAGES, absolute_url
+from portal.web.page_cache import memoized
+from portal.web.responses import data_response
+
+bp = Blueprint("feeds", __name__)
+
+FEED_SIZE = 50
+ATOM = "application/atom+xml"
+
+
+def _feed(
+    title: str, page_url: str, self_url: str, lang: str, entries: list[dict[str, Any]]
+) -> ResponseReturnValue:
+    feed = FeedGenerator()
+    feed.id(self_url)
+    feed.title(title)
+    feed.subtitle(gettext("Enforcement Transparency Portal"))
+    feed.author({"name": gettext("Shanghai High People's Court")})
+    feed.link(href=page_url, rel="alternate", type="text/html")
+    feed.link(href=self_url, rel="self", type=ATOM)
+    feed.language(LANGUAGES[lang].html_lang)
+    feed.rights(gettext("Official documents of the court published here may be reproduced "
+                        "freely; please cite the source."))  # fmt: skip
+    updated = [entry["updated"] for entry in entries] or [last_change(db_session())]
+    feed.updated(max(filter(None, updated), default=None) or dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+    for item in entries:
+        entry = feed.add_entry(order="append")
+        entry.id(item["url"])
+        entry.title(item["title"])
+        entry.link(href=item["url"], rel="alternate", type="text/html", hreflang=item["hreflang"])
+        entry.updated(item["updated"])
+        if item.get("published"):
+            entry.published(item["published"])
+        entry.summary(item["summary"])
+        entry.content(item["content"], type="html")
+    return data_response(feed.atom_str(pretty=True).decode("utf-8"), ATOM)
+
+
+def _release_entry(r: Any) -> dict[str, Any]:
+    return {
+        "url": absolute_url("press.release", lang=r.lang, year=r.year, slug=r.slug),
+        "title": r.title,
+        "hreflang": LANGUAGES[r.lang].html_lang,
+        "updated": as_utc(r.updated_at),
+        "published": dt.datetime(r.date.year, r.date.month, r.date.day, tzinfo=dt.UTC),
+        "summary": r.summary,
+        "content": r.body_html,
+    }
+
+
+def _case_entry(case: Any, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+    facts = " · ".join([
+        labels.get("courts", {}).get(case.court, case.court),
+        labels.get("causes", {}).get(case.cause, case.cause),
+        str(case.year),
+    ])  # fmt: skip
+    body = case.body_html or "<p>{}</p>".format(
+        gettext("The facts of this case are in the court's collection document.")
+    )
+    return {
+        "url": absolute_url(
+            "cases.case", lang=case.lang, collection=case.collection, slug=case.slug
+        ),
+        "title": case.title,
+        "hreflang": LANGUAGES[case.lang].html_lang,
+        "updated": as_utc(case.updated_at),
+        "summary": f"{case.parties} · {facts}",
+        "content": body,
+    }
+
+
+def _release_entries(result: ResultPage[Any]) -> list[dict[str, Any]]:
+    return [_release_entry(release) for release in result.items]
+
+
+def _case_entries(result: ResultPage[Any], lang: str) -> list[dict[str, Any]]:
+    labels = memoized(vocabulary, db_session(), lang)
+    return [_case_entry(case, labels) for case in result.items]
+
+
+@bp.route("/feeds/<lang:lang>/press.atom")
+def press(lang: str) -> ResponseReturnValue:
+    result = releases_page(db_session(), lang, 1, FEED_SIZE)
+    return _feed(
+        gettext("Press releases"),
+        absolute_url("press.index", lang=lang),
+        absolute_url("feeds.press", lang=lang),
+        lang,
+        _release_entries(result),
+    )
+
+
+@bp.route("/feeds/<lang:lang>/cases.atom")
+def cases(lang: str) -> ResponseReturnValue:
+    result = cases_page(db_session(), lang, 1, FEED_SIZE)
+    return _feed(
+        gettext("Typical cases"),
+        absolute_url("cases.index", lang=lang),
+        absolute_url("feeds.cases", lang=lang),
+        lang,
+        _case_entries(result, lang),
+    )
+
+
+def facet(lang: str, facet: str, key: Any) -> ResponseReturnValue:
+    """The feed of one facet value's cases, e.g. /en/cases/court/minhang-district/feed.atom."""
+    labels = memoized(vocabulary, db_session(), lang)
+    kind = FACETS[facet][1]
+    if kind is not None and key not in labels.get(kind, {}):
+        abort(404)
+    result = cases_page(db_session(), lang, 1, FEED_SIZE, facet=facet, value=key)
+    if result.total == 0:
+        abort(404)
+    value = labels[kind][key] if kind else str(key)
+    return _feed(
+        gettext("Typical cases – %(facet)s: %(value)s", facet=FACET_NAMES[facet], value=value),
+        absolute_url("cases.facet", lang=lang, facet=facet, key=key),
+        absolute_url("feeds.facet", lang=lang, facet=facet, key=key),
+        lang,
+        _case_entries(result, lang),
+    )
+
+
+for _facet in FACETS:
+    _key = "<int:key>" if _facet == "year" else "<key>"
+    bp.add_url_rule(
+        f"/<lang:lang>/cases/{_facet}/{_key}/feed.atom", "facet", facet, defaults={"facet": _facet}
+    )
+
+
+@bp.route("/<lang:lang>/search/feed.atom")
+def search(lang: str) -> ResponseReturnValue:
+    """The newest items matching a search: follow a topic (same query parameters as the page)."""
+    wanted = replace(request_from_args(request.args, lang), sort="date", page=1,
+                     page_size=FEED_SIZE)  # fmt: skip
+    results = run_search(wanted)
+    session = db_session()
+    labels = memoized(vocabulary, session, lang)
+    entries = []
+    for hit in results.hits:
+        if hit.kind == "press":
+            item = release_versions(session, hit.route["year"], hit.route["slug"]).get(hit.lang)
+            entries += [_release_entry(item)] if item else []
+        else:
+            item = case_versions(session, hit.route["collection"], hit.route["slug"]).get(hit.lang)
+            entries += [_case_entry(item, labels)] if item else []
+    title = gettext("Search: %(query)s", query=results.query.text) if results.query.text else (
+        gettext("Search"))  # fmt: skip
+    return _feed(
+        title,
+        absolute_url("search.index", lang=lang, **search_parameters()),
+        absolute_url("feeds.search", lang=lang, **search_parameters()),
+        lang,
+        entries,
+    )
+
+
+def feeds_of_page(endpoint: str, values: dict[str, Any]) -> list[dict[str, str]]:
+    """The feeds a page announces: the ones that follow what it lists."""
+    lang = values.get("lang")
+    if lang is None:
+        return []
+
+    # Built only for the pages that announce them: most pages announce none.
+    def press_feed() -> dict[str, str]:
+        return {"title": gettext("Press releases"), "url": url_for("feeds.press", lang=lang)}
+
+    def cases_feed() -> dict[str, str]:
+        return {"title": gettext("Typical cases"), "url": url_for("feeds.cases", lang=lang)}
+
+    if endpoint in ("press.index", "press.year_index"):
+        return [press_feed()]
+    if endpoint == "cases.index":
+        return [cases_feed()]
+    if endpoint == "site.home":
+        return [press_feed(), cases_feed()]
+    if endpoint == "search.index":
+        if current_app.config["FREEZING"]:
+            return []  # a static copy cannot answer a search's feed
+        return [{
+            "title": gettext("These search results"),
+            "url": url_for("feeds.search", lang=lang, **search_parameters()),
+        }]  # fmt: skip
+    if endpoint == "cases.facet":
+        facet_name, key = values["facet"], values["key"]
+        return [{
+            "title": gettext("Typical cases – %(facet)s: %(value)s",
+                             facet=FACET_NAMES[facet_name], value=key),
+            "url": url_for("feeds.facet", lang=lang, facet=facet_name, key=key),
+        }]  # fmt: skip
+    return []
+
+
+@bp.app_context_processor
+def feeds_context() -> dict[str, Any]:
+    if request.endpoint is None:
+        return {"feeds": []}
+    return {"feeds": feeds_of_page(request.endpoint, dict(request.view_args or {}))}

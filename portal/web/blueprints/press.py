@@ -1,0 +1,57 @@
+"""Press releases: the listing (newest first, by year, paginated) and one release."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, current_app
+from flask.typing import ResponseReturnValue
+
+from portal.db.queries import collections_by_key, release_versions, release_years, releases_page
+from portal.web.db import db_session
+from portal.web.i18n import render_page
+
+bp = Blueprint("press", __name__, url_prefix="/<lang:lang>/press")
+
+
+def _listing(lang: str, page: int, year: int | None = None) -> ResponseReturnValue:
+    if page < 1:
+        abort(404)
+    result = releases_page(
+        db_session(), lang, page, current_app.config["PRESS_PAGE_SIZE"], year=year
+    )
+    if page > result.pages or (year is not None and result.total == 0):
+        abort(404)
+    return render_page(
+        "press/index.html",
+        result=result,
+        groups=[(y, list(items)) for y, items in groupby(result.items, key=lambda r: r.year)],
+        years=release_years(db_session()),
+        year=year,
+    )
+
+
+@bp.route("/", defaults={"page": 1})
+@bp.route("/page/<int:page>/")
+def index(lang: str, page: int) -> ResponseReturnValue:
+    return _listing(lang, page)
+
+
+@bp.route("/<int(fixed_digits=4):year>/", defaults={"page": 1})
+@bp.route("/<int(fixed_digits=4):year>/page/<int:page>/")
+def year_index(lang: str, year: int, page: int) -> ResponseReturnValue:
+    return _listing(lang, page, year=year)
+
+
+@bp.route("/<int(fixed_digits=4):year>/<slug>/")
+def release(lang: str, year: int, slug: str) -> ResponseReturnValue:
+    versions = release_versions(db_session(), year, slug)
+    item = versions.get(lang)
+    if item is None:
+        abort(404)
+    return render_page(
+        "press/release.html",
+        available=tuple(versions),
+        release=item,
+        collections=collections_by_key(db_session(), item.collections, lang),
+    )

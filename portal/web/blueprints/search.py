@@ -1,0 +1,122 @@
+"""Search: the page (/<lang>/search/?q=); the API's /api/v1/search uses the same pieces."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, abort, current_app, g, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+from portal.db.queries import vocabulary
+from portal.search.query import (
+    FACETS,
+    SORTS,
+    SearchIndex,
+    SearchRequest,
+    SearchResults,
+    SearchUnavailable,
+)
+from portal.web.db import db_session
+from portal.web.i18n import render_page
+from portal.web.page_cache import memoized
+
+bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
+
+EXTENSION_KEY = "portal_search"
+MAX_PAGE = 1000
+FACET_NAMES = {
+    "kind": _l("Type"),
+    "language": _l("Language"),
+    "court": _l("Court"),
+    "cause": _l("Cause of action"),
+    "category": _l("Category"),
+    "year": _l("Year"),
+    "measure": _l("Enforcement measure"),
+}
+# The characters that Werkzeug leaves unescaped in a query string.
+URL_SAFE = "!$'()*,/:;?@"
+KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
+
+
+def init_search(app: Flask) -> None:
+    """Give the app its search index (opened lazily, reopened when it is rebuilt)."""
+    app.extensions[EXTENSION_KEY] = SearchIndex(
+        app.config["INDEX_DIR"], cache_size=app.config["SEARCH_CACHE_SIZE"]
+    )
+
+
+def request_from_args(args: Any, lang: str) -> SearchRequest:
+    """A search from query parameters; values that make no sense are dropped, never an error."""
+    filters = {name: args.get(name, "")[:100] for name in FACETS if args.get(name)}
+    page = args.get("page", "1")
+    return SearchRequest(
+        text=args.get("q", ""),
+        lang=lang,
+        both_languages=args.get("scope") == "all",
+        filters=filters,
+        sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
+        page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
+        page_size=current_app.config["SEARCH_PAGE_SIZE"],
+    )
+
+
+def run_search(search: SearchRequest) -> SearchResults:
+    try:
+        return current_app.extensions[EXTENSION_KEY].search(search)
+    except SearchUnavailable as error:
+        current_app.logger.error("search unavailable: %s", error)
+        abort(503)
+
+
+def hit_endpoint(hit: Any) -> str:
+    """The endpoint of a search hit's page, which takes the hit's `route` and `lang`."""
+    return "press.release" if hit.kind == "press" else "cases.case"
+
+
+def hit_url(hit: Any) -> str:
+    """The page of a search hit."""
+    return url_for(hit_endpoint(hit), lang=hit.lang, **hit.route)
+
+
+@bp.route("/")
+def index(lang: str) -> ResponseReturnValue:
+    if current_app.config["FREEZING"]:
+        # The static copy searches in the browser, with the Pagefind index the freeze builds.
+        return render_page("search/index.html", static_search=True, facet_names=FACET_NAMES)
+    search = request_from_args(request.args, lang)
+    results = run_search(search)
+    return render_page(
+        "search/index.html",
+        search=search,
+        results=results,
+        facet_names=FACET_NAMES,
+        kind_names=KIND_NAMES,
+        labels=memoized(vocabulary, db_session(), lang),
+        hit_url=hit_url,
+        search_url=_search_url,
+        params=search_parameters(),
+    )
+
+
+def search_parameters() -> dict[str, str]:
+    """The query parameters of this search that a link to another page of it keeps."""
+    kept = ("q", "scope", "sort", *FACETS)
+    return {name: value for name, value in request.args.items() if name in kept and value}
+
+
+def _search_url(**changes: str | None) -> str:
+    """This search with some parameters changed (None removes one), from its first page."""
+    params = search_parameters()
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    # The page links every facet value (dozens of links): the path is built once per request,
+    # the query string as Werkzeug's url_for would encode it.
+    if "search_path" not in g:
+        g.search_path = url_for("search.index", lang=request.view_args["lang"])
+    query = urlencode(params, safe=URL_SAFE)
+    return f"{g.search_path}?{query}" if query else g.search_path

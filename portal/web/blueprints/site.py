@@ -1,0 +1,103 @@
+"""Home, the plain pages (About, licence), the language redirect at / and attachment files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.db.models import Attachment
+from portal.db.queries import collection_summaries, latest_releases, page_versions
+from portal.web.db import db_session
+from portal.web.i18n import current_language, preferred_language, render_page
+from portal.web.page_cache import memoized
+
+bp = Blueprint("site", __name__)
+
+# The main navigation; an entry shows once its area's blueprint is registered.
+NAVIGATION = (
+    ("site.home", _l("Home")),
+    ("press.index", _l("Press releases")),
+    ("cases.index", _l("Typical cases")),
+    ("search.index", _l("Search")),
+    ("debtors.index", _l("Debtor lookup")),
+    ("statistics.index", _l("Statistics")),
+    ("data.index", _l("Open data")),
+    ("site.about", _l("About")),
+)
+LATEST_ON_HOME = 5
+FEATURED_COLLECTIONS = 3
+
+
+def _is_current_section(endpoint: str) -> bool:
+    """A nav entry is current on its own page and, for an area, on every page of that area."""
+    here = request.endpoint or ""
+    if endpoint.startswith("site."):
+        return here == endpoint
+    return here.split(".")[0] == endpoint.split(".")[0]
+
+
+@bp.app_context_processor
+def navigation_context() -> dict[str, Any]:
+    available = current_app.view_functions
+    return {
+        "navigation": [
+            {"endpoint": endpoint, "label": label, "current": _is_current_section(endpoint)}
+            for endpoint, label in NAVIGATION
+            if endpoint in available
+        ],
+        "has_endpoint": lambda endpoint: endpoint in available,
+    }
+
+
+@bp.route("/")
+def root() -> ResponseReturnValue:
+    response = redirect(url_for("site.home", lang=preferred_language()))
+    response.vary.add("Accept-Language")
+    return response
+
+
+@bp.route("/<lang:lang>/")
+def home(lang: str) -> ResponseReturnValue:
+    session = db_session()
+    return render_page(
+        "home.html",
+        releases=latest_releases(session, lang, LATEST_ON_HOME),
+        collections=memoized(collection_summaries, session, lang)[:FEATURED_COLLECTIONS],
+    )
+
+
+def _plain_page(slug: str) -> ResponseReturnValue:
+    versions = page_versions(db_session(), slug)
+    page = versions.get(current_language().code)
+    if page is None:
+        abort(404)
+    return render_page("pages/page.html", available=tuple(versions), page=page)
+
+
+@bp.route("/<lang:lang>/about/")
+def about(lang: str) -> ResponseReturnValue:
+    return _plain_page("about")
+
+
+@bp.route("/<lang:lang>/licence/")
+def licence(lang: str) -> ResponseReturnValue:
+    return _plain_page("licence")
+
+
+@bp.route("/files/<path:path>")
+def attachment_file(path: str) -> ResponseReturnValue:
+    """Serve a published attachment; only files a release names, never other content files."""
+    attachment = db_session().scalar(select(Attachment).where(Attachment.path == path).limit(1))
+    if attachment is None:
+        abort(404)
+    return send_from_directory(
+        Path(current_app.config["CONTENT_DIR"]),
+        path,
+        mimetype=attachment.media_type,
+        download_name=attachment.file_name,
+    )

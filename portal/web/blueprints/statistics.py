@@ -1,0 +1,115 @@
+"""Enforcement statistics: the figures of the annual report as tables and server-drawn charts,
+each figure linked to the sentence of the release it is quoted from, and the live aggregates of
+the debtor register once it exists."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from flask import Blueprint
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from portal.db.queries import statistic_figures, statistic_groups
+from portal.debtors.statistics import DIMENSIONS, register_aggregates
+from portal.web.charts import Bar, bar_chart
+from portal.web.db import db_session
+from portal.web.filters import figure_value
+from portal.web.i18n import render_page
+
+bp = Blueprint("statistics", __name__)
+
+DIMENSION_TITLES = {
+    "court": _l("Listed records by court"),
+    "kind": _l("Listed records by kind of debtor"),
+    "circumstance": _l("Listed records by circumstance"),
+    "month": _l("Listed records by month of publication"),
+}
+
+
+def _figure_label(figure: Any, lang: str, with_year: bool) -> str:
+    label = getattr(figure, f"label_{lang}")
+    if with_year:
+        label = gettext("%(label)s, %(year)s", label=label, year=figure.year)
+    if figure.derived:
+        label = gettext("%(label)s (derived)", label=label)
+    return label
+
+
+def _chart(chart_id: str, title: str, bars: list[Bar]) -> Markup:
+    listing = "; ".join(f"{bar.label}: {bar.value_text}" for bar in bars)
+    description = gettext(
+        "Bar chart. %(values)s. The same figures are in the table.", values=listing
+    )
+    return Markup(bar_chart(chart_id, title, description, bars))  # noqa: S704 - escaped inside
+
+
+def _figure_groups(lang: str) -> list[dict[str, Any]]:
+    session = db_session()
+    figures = statistic_figures(session)
+    by_group = {key: list(items) for key, items in groupby(
+        sorted(figures, key=lambda f: f.position), key=lambda f: f.group)}  # fmt: skip
+    groups = []
+    for group in statistic_groups(session):
+        items = by_group.get(group.key, [])
+        if not items:
+            continue
+        several_years = len({figure.year for figure in items}) > 1
+        rows = [
+            {
+                "figure": figure,
+                "label": _figure_label(figure, lang, several_years),
+                "value": figure_value(figure.value, figure.unit, figure.qualifier),
+            }
+            for figure in items
+        ]
+        title = getattr(group, f"title_{lang}")
+        chart = None
+        if group.chart:
+            bars = [
+                Bar(r["label"], r["figure"].value, r["value"], r["figure"].derived) for r in rows
+            ]
+            chart = _chart(f"chart-{group.key}", title, bars)
+        groups.append({"key": group.key, "title": title, "rows": rows, "chart": chart})
+    return groups
+
+
+def _register_tables(lang: str) -> list[dict[str, Any]]:
+    rows = register_aggregates(db_session())
+    tables = []
+    for dimension in DIMENSIONS:
+        mine = [row for row in rows if row.dimension == dimension]
+        if not mine:
+            continue
+        title = str(DIMENSION_TITLES[dimension])
+        labelled = [
+            (getattr(row, f"label_{lang}"), figure_value(row.listed_records, "cases"), row)
+            for row in mine
+        ]
+        bars = [Bar(label, row.listed_records, text) for label, text, row in labelled]
+        tables.append({
+            "key": dimension, "title": title, "rows": labelled,
+            "chart": _chart(f"chart-register-{dimension}", title, bars),
+        })  # fmt: skip
+    return tables
+
+
+@bp.route("/<lang:lang>/statistics/")
+def index(lang: str) -> ResponseReturnValue:
+    groups = _figure_groups(lang)
+    sources: dict[tuple[int, str, str], str] = {}
+    for group in groups:
+        for row in group["rows"]:
+            figure = row["figure"]
+            sources.setdefault(
+                (figure.release_year, figure.release_slug, figure.paragraph), figure.sentence
+            )
+    return render_page(
+        "statistics/index.html",
+        groups=groups,
+        sources=sources,
+        register=_register_tables(lang),
+    )

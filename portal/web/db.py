@@ -1,0 +1,42 @@
+"""The database in the web app: one engine per app, one session per request."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session, sessionmaker
+
+from portal.db.engine import make_engine, make_session_factory, reading_engine
+
+EXTENSION_KEY = "portal_db"
+REQUESTS_KEY = "portal_db_requests"
+
+
+def init_database(app: Flask) -> None:
+    """Create the app's engine and session factories from DATABASE_URL: one for the CLI and
+    tests, one for requests, which only read."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions[EXTENSION_KEY] = make_session_factory(engine)
+    app.extensions[REQUESTS_KEY] = make_session_factory(reading_engine(engine))
+
+    @app.teardown_appcontext
+    def close_session(_error: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def session_factory(app: Flask | None = None) -> sessionmaker[Session]:
+    """The session factory of `app` (default: the current app), for the CLI and tests."""
+    return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def request_session_factory(app: Flask | None = None) -> sessionmaker[Session]:
+    """The session factory that requests' sessions come from (see `db_session`)."""
+    return (app or current_app).extensions[REQUESTS_KEY]
+
+
+def db_session() -> Session:
+    """The session of the current request, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = request_session_factory()()
+    return g.db_session
