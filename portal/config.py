@@ -86,8 +86,8 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict[str, object]:
 
 def check_production_settings(settings: Mapping[str, object]) -> None:
     """Refuse to run a production portal with the development secret key (or a short one),
-    debug on, or a local site URL. Every way the portal starts (gunicorn's `portal.web:create_app()`,
-    the `portal` command, `flask --debug`) goes through `create_app`, which calls this."""
+    debug on, or a local site URL. Every way the portal starts (gunicorn's
+    `portal.web:create_app()`, the `portal` command, `flask --debug`) goes through `create_app`."""
     if settings.get("ENV") != "production":
         return
     problems = []

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.cli import cli
 from portal.db.models import PressRelease
-from tests.conftest import SiteBuilder
+from tests.support.site import SiteBuilder
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from portal.cli import cli
 from portal.db.models import DebtorRecord
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.lookup import court_today, lookup, parse_query
-from tests.debtorfiles import TEST_SECRET, person, write_csv
+from tests.support.debtorfiles import TEST_SECRET, person, write_csv
 
 
 @pytest.fixture

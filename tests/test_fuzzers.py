@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO_ROOT, require_module
+from tests.support.site import REPO_ROOT, require_module
 
 FUZZERS = ["fuzz_search_query", "fuzz_markdown"]
 RUNS = 10_000

@@ -1,0 +1,119 @@
+"""Identity rules without a database: resident ID numbers, credit codes, masks, name matching."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portal.debtors.identity import (
+    CREDIT_CODE_CHARACTERS,
+    IdentityKeys,
+    InvalidIdentity,
+    check_credit_code,
+    check_resident_id,
+    is_valid_number,
+    mask_number,
+    normalise_name,
+    normalise_number,
+)
+from tests.support.debtorfiles import credit_code, resident_id
+
+
+def test_published_examples_of_both_numbers_are_valid() -> None:
+    check_resident_id("11010519491231002X")  # the example of GB 11643
+    check_credit_code("91350100M000100Y43")  # a commonly cited valid code
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("11010519491231002", "17 digits and a check character"),
+        ("1101051949123100AX", "17 digits and a check character"),
+        ("99010519491231002X", "province code"),
+        ("110105194902300021", "not a real date"),
+        ("110105189912310021", "before 1900"),
+        ("110105194912310021", "check character does not match"),
+    ],
+)
+def test_a_bad_resident_id_number_says_what_is_wrong(number: str, reason: str) -> None:
+    with pytest.raises(InvalidIdentity, match=reason):
+        check_resident_id(number)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("91350100M000100Y4", "18 characters"),
+        ("91350100M000100YO3", "18 characters"),  # O is not in the character set
+        ("91350100M000100Y44", "GB 32100"),
+        ("91350100M000101Y43", "GB 11714"),
+    ],
+)
+def test_a_bad_credit_code_says_what_is_wrong(code: str, reason: str) -> None:
+    with pytest.raises(InvalidIdentity, match=reason):
+        check_credit_code(code)
+
+
+@given(
+    st.sampled_from(["310101", "310115", "440305"]),
+    st.dates(min_value=dt.date(1900, 1, 1)),
+    st.integers(0, 999),
+    st.integers(0, 16),
+    st.integers(1, 9),
+)
+def test_changing_any_digit_of_a_resident_id_breaks_the_check(
+    region, birth, sequence, position, delta
+) -> None:
+    number = resident_id(region, birth.strftime("%Y%m%d"), f"{sequence:03d}")
+    check_resident_id(number)
+    digit = (int(number[position]) + delta) % 10
+    changed = number[:position] + str(digit) + number[position + 1 :]
+    with pytest.raises(InvalidIdentity):  # MOD 11-2 catches every single-digit error
+        check_resident_id(changed)
+
+
+@given(st.text(alphabet=CREDIT_CODE_CHARACTERS.replace("I", ""), min_size=8, max_size=8))
+def test_generated_credit_codes_are_valid(organisation: str) -> None:
+    check_credit_code(credit_code("310115", organisation))
+
+
+def test_numbers_are_normalised_before_checking() -> None:
+    assert normalise_number(" １１０１０５ 1949-1231 002x ") == "11010519491231002X"
+    assert is_valid_number(normalise_number("１１０１０５１９４９１２３１００２ｘ"))
+
+
+def test_a_person_number_is_masked_to_region_and_last_four() -> None:
+    assert mask_number("31010119800101123X") == "310101********123X"
+
+
+@pytest.mark.parametrize(
+    ("typed", "published"),
+    [
+        ("張偉", "张伟"),  # traditional folded to simplified
+        ("张 伟", "张伟"),  # spaces removed
+        ("张\u3000伟", "张伟"),  # the ideographic space too
+        ("ＺＨＡＮＧ　Ｗｅｉ", "Zhang Wei"),  # full-width and case
+        ("陳國強", "陈国强"),
+        ("上海某某贸易有限公司", "上海某某貿易有限公司"),
+        ("张\u200b伟", "张伟"),  # an invisible zero-width space
+    ],
+)
+def test_names_match_after_normalisation(typed: str, published: str) -> None:
+    assert normalise_name(typed) == normalise_name(published)
+
+
+def test_different_names_stay_different() -> None:
+    assert normalise_name("张伟") != normalise_name("张玮")
+    assert normalise_name("") == normalise_name("   ") == ""
+
+
+def test_the_number_hash_is_keyed_by_a_sub_key_of_the_secret() -> None:
+    one, other = IdentityKeys.from_secret("secret one"), IdentityKeys.from_secret("secret two")
+    number = resident_id()
+    assert one.number_hash(number) == IdentityKeys.from_secret("secret one").number_hash(number)
+    assert one.number_hash(number) != other.number_hash(number)
+    assert len(one.number_hash(number)) == 64
+    assert one.id_key != b"secret one"

@@ -1,0 +1,305 @@
+"""Freezing: every page kind in both languages, nothing broken, nothing stale, only what changed
+rendered again, and a copy that works from a sub-path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from portal.db.load import load_content
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.importer import delist, import_debtors
+from portal.debtors.static_lookup import StaticLookupParams
+from portal.static_site.freeze import FreezeError, _batches, check_links, freeze
+from portal.web.db import session_factory
+from tests.support.debtorfiles import find_in_files, person, resident_id, write_csv
+from tests.support.site import SiteBuilder
+
+EXPECTED_FILES = [
+    "index.html", "404.html", "robots.txt", "sitemap.xml", "data/catalog.jsonld",
+    "static/css/portal.css", "static/js/static-search.js",
+    "files/press/2021/attachments/cases.pdf",
+    "pagefind/pagefind.js",
+]  # fmt: skip
+EXPECTED_PAGES = [
+    "", "press/", "press/2021/", "press/2021/annual-report/", "cases/",
+    "cases/court/minhang-district/", "cases/measure/fine/", "cases/year/2020/",
+    "cases/2020-difficult/", "cases/2020-difficult/01-zhang/", "search/", "debtors/",
+    "data/", "statistics/", "about/", "licence/",
+]  # fmt: skip
+
+
+@pytest.fixture
+def frozen_app(make_app, site: SiteBuilder, sqlite_url: str) -> Flask:
+    site.standard().standard_cases().statistics()
+    (site.content / "press/2021/attachments").mkdir(parents=True, exist_ok=True)
+    (site.content / "press/2021/attachments/cases.pdf").write_bytes(b"%PDF-1.7 test")
+    site.release(2021, "annual-report", "en", date="2021-01-15",
+                 collections=["2020-difficult", "2021-discipline"],
+                 attachments=[{"file": "attachments/cases.pdf", "title": "Cases"}])  # fmt: skip
+    site.release(2021, "annual-report", "zh", date="2021-01-15", title="年度报告",
+                 collections=["2020-difficult", "2021-discipline"])  # fmt: skip
+    return make_app(sqlite_url)
+
+
+def reload(app: Flask, site: SiteBuilder) -> None:
+    load_content(session_factory(app), site.content, site.cases)
+
+
+def test_every_page_kind_in_both_languages(frozen_app: Flask, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    report = freeze(frozen_app, out)
+    missing = [name for name in EXPECTED_FILES if not (out / name).is_file()]
+    missing += [
+        f"{lang}/{page}index.html"
+        for lang in ("en", "zh")
+        for page in EXPECTED_PAGES
+        if not (out / lang / page / "index.html").is_file()
+    ]
+    missing += [
+        name
+        for name in ("feeds/en/press.atom", "feeds/zh/cases.atom", "data/cases.csv",
+                     "en/cases/court/minhang-district/feed.atom", "data/press-releases.json")
+        if not (out / name).is_file()
+    ]  # fmt: skip
+    assert missing == []
+    assert report.rendered == report.urls
+    assert "页面不存在" not in (out / "404.html").read_text(encoding="utf-8")
+    assert "Page not found" in (out / "404.html").read_text(encoding="utf-8")
+
+
+def test_the_static_search_page_uses_the_in_browser_index(frozen_app: Flask, tmp_path) -> None:
+    out = tmp_path / "out"
+    freeze(frozen_app, out)
+    page = (out / "zh/search/index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind="/pagefind/pagefind.js"' in page
+    assert "static-search.js" in page
+    assert "feed.atom" not in page  # a static copy cannot answer a search's feed
+    case = (out / "en/cases/2020-difficult/01-zhang/index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-filter="court:Minhang District Court"' in case
+    assert "/api/v1/openapi.json" not in (out / "en/data/index.html").read_text(encoding="utf-8")
+
+
+def test_nothing_in_the_output_links_to_a_missing_file(frozen_app: Flask, tmp_path) -> None:
+    out = tmp_path / "out"
+    freeze(frozen_app, out)
+    files = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
+    check_links(out, files, "", frozen_app.config["SITE_URL"])  # raises on any broken link
+
+
+def test_a_broken_link_fails_the_freeze_naming_page_and_link(
+    frozen_app: Flask, site: SiteBuilder, tmp_path: Path
+) -> None:
+    site.page("about", "en", body="See [the archive](/en/archive/).")
+    reload(frozen_app, site)
+    with pytest.raises(FreezeError, match=r"en/about/index.html -> /en/archive/"):
+        freeze(frozen_app, tmp_path / "out", pagefind=False)
+
+
+def test_a_page_that_answers_an_error_fails_the_freeze_naming_it(
+    frozen_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import portal.static_site.freeze
+
+    original = portal.static_site.freeze.freeze_urls
+    monkeypatch.setattr(
+        portal.static_site.freeze,
+        "freeze_urls",
+        lambda app, s: [*original(app, s), "/en/press/1999/gone/"],
+    )
+    with pytest.raises(FreezeError, match=r"/en/press/1999/gone/ answered 404"):
+        freeze(frozen_app, tmp_path / "out", pagefind=False)
+
+
+def test_the_output_is_the_same_however_many_processes_render_it(
+    make_app, site: SiteBuilder, sqlite_url: str, tmp_path: Path
+) -> None:
+    site.standard().standard_cases()
+    outputs = {}
+    for processes in (1, 2):
+        app = make_app(sqlite_url, FREEZE_PROCESSES=processes, PAGE_CACHE_SIZE=0)
+        out = tmp_path / f"out-{processes}"
+        report = freeze(app, out, pagefind=False)
+        assert report.rendered == report.urls > 40  # enough pages to share between processes
+        outputs[processes] = {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+    assert outputs[1].keys() == outputs[2].keys()
+    differing = [name for name in outputs[1] if outputs[1][name] != outputs[2][name]]
+    assert differing == []
+
+
+def test_a_failing_page_in_a_render_process_fails_the_freeze(
+    make_app, site: SiteBuilder, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import portal.static_site.freeze
+
+    site.standard().standard_cases()
+    app = make_app(sqlite_url, FREEZE_PROCESSES=2)
+    original = portal.static_site.freeze.freeze_urls
+    monkeypatch.setattr(
+        portal.static_site.freeze,
+        "freeze_urls",
+        lambda app, s: [*original(app, s), "/en/press/1999/gone/"],
+    )
+    with pytest.raises(FreezeError, match=r"/en/press/1999/gone/ answered 404"):
+        freeze(app, tmp_path / "out", pagefind=False)
+
+
+def test_stale_files_are_removed(frozen_app: Flask, site: SiteBuilder, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "en/old-page").mkdir(parents=True)
+    (out / "en/old-page/index.html").write_text("<p>old</p>")
+    freeze(frozen_app, out, pagefind=False)
+    assert not (out / "en/old-page").exists()
+    (site.content / "press/2020/older-news.en.md").unlink()
+    reload(frozen_app, site)
+    report = freeze(frozen_app, out, pagefind=False)
+    assert not (out / "en/press/2020/older-news").exists()
+    assert report.removed >= 1
+    assert "older-news" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_a_second_freeze_renders_only_what_changed(
+    frozen_app: Flask, site: SiteBuilder, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = freeze(frozen_app, out, pagefind=False)
+    unchanged = freeze(frozen_app, out, pagefind=False)
+    assert (unchanged.rendered, unchanged.written) == (0, 0)
+    zhang = out / "en/cases/2020-difficult/01-zhang/index.html"
+    wang = out / "en/cases/2021-discipline/01-wang/index.html"
+    about = out / "en/about/index.html"
+    before = {path: path.stat().st_mtime_ns for path in (zhang, wang, about)}
+    site.case(
+        "2020-difficult", "01-zhang", "en", title="Zhang, retitled", measures=["fine", "detention"]
+    )
+    reload(frozen_app, site)
+    second = freeze(frozen_app, out, pagefind=False)
+    assert "Zhang, retitled" in zhang.read_text(encoding="utf-8")
+    assert zhang.stat().st_mtime_ns != before[zhang]
+    assert wang.stat().st_mtime_ns == before[wang]  # not rendered, not rewritten
+    # Here, where listings are most of the site, the case, its collection and the listings
+    # that show it are still under a third of the pages; no release or other page is rendered.
+    assert 0 < second.rendered < first.rendered / 3
+    assert second.written < first.written / 4
+    assert about.stat().st_mtime_ns == before[about]
+    # The other case of the same collection names its neighbour, so it is rendered again.
+    li = (out / "en/cases/2020-difficult/02-li/index.html").read_text(encoding="utf-8")
+    assert "Zhang, retitled" in li
+    # Both formats of the cases download, which one process reads the cases once for.
+    assert "Zhang, retitled" in (out / "data/cases.csv").read_text(encoding="utf-8-sig")
+    assert "Zhang, retitled" in (out / "data/cases.json").read_text(encoding="utf-8")
+
+
+def test_the_formats_of_one_download_are_rendered_together() -> None:
+    urls = ["/data/cases.json", "/en/a/", "/en/b/feed.atom", "/data/cases.csv", "/en/b/"]
+    batches = _batches([(url, url) for url in urls], 1)
+    assert [[url for url, _ in batch] for batch in batches] == [
+        ["/data/cases.json", "/data/cases.csv"],
+        ["/en/a/"],
+        ["/en/b/feed.atom"],
+        ["/en/b/"],
+    ]
+
+
+def test_a_new_release_appears_in_the_listings(
+    frozen_app: Flask, site: SiteBuilder, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    freeze(frozen_app, out, pagefind=False)
+    site.release(2022, "new-report", "en", date="2022-02-01", title="A new report")
+    reload(frozen_app, site)
+    freeze(frozen_app, out, pagefind=False)
+    assert "A new report" in (out / "en/index.html").read_text(encoding="utf-8")
+    assert "A new report" in (out / "en/press/index.html").read_text(encoding="utf-8")
+    assert (out / "en/press/2022/new-report/index.html").is_file()
+
+
+def test_the_copy_works_from_a_sub_path(make_app, site: SiteBuilder, sqlite_url: str, tmp_path):
+    site.standard().standard_cases()
+    app = make_app(sqlite_url, SITE_URL="https://court.example/portal")
+    out = tmp_path / "out"
+    freeze(app, out, pagefind=False)
+    home = (out / "en/index.html").read_text(encoding="utf-8")
+    assert 'href="/portal/en/press/"' in home
+    assert 'href="/portal/static/css/portal.css"' in home
+    assert '<link rel="canonical" href="https://court.example/portal/en/">' in home
+    assert not re.search(r'(?:href|src)="/(?!portal/)', home)
+    assert "https://court.example/portal/en/cases/" in (out / "sitemap.xml").read_text("utf-8")
+
+
+def test_an_empty_database_is_loaded_before_freezing(
+    make_app, site: SiteBuilder, sqlite_url: str, tmp_path: Path
+) -> None:
+    site.standard()
+    app = make_app(sqlite_url, load=False)
+    freeze(app, tmp_path / "out", pagefind=False)
+    assert (tmp_path / "out/en/press/2021/annual-report/index.html").is_file()
+
+
+def test_freeze_py_and_portal_freeze_are_one_command(tmp_path: Path) -> None:
+    import freeze as freeze_script
+
+    assert freeze_script.cli.commands["freeze"].callback.__name__ == "freeze_command"
+
+
+@pytest.fixture
+def app_with_debtors(frozen_app: Flask, tmp_path: Path) -> Flask:
+    frozen_app.config.update(STATIC_LOOKUP_SALT="test court", STATIC_LOOKUP_ITERATIONS=1000)
+    rows = [person("R1"), person("R2", name="王芳", id_number=resident_id(sequence="456"))]
+    import_debtors(
+        session_factory(frozen_app), write_csv(tmp_path / "list.csv", rows),
+        IdentityKeys.from_secret(frozen_app.config["SECRET_KEY"]),
+        static=StaticLookupParams(salt="test court", iterations=1000),
+        now=dt.datetime(2025, 6, 1, tzinfo=dt.UTC),
+    )  # fmt: skip
+    return frozen_app
+
+
+def test_the_static_copy_checks_debtors_without_publishing_the_list(
+    app_with_debtors: Flask, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    freeze(app_with_debtors, out, pagefind=False)
+    assert find_in_files(out, "张伟", resident_id())[0]["name"] == "张伟"
+    assert find_in_files(out, "張偉", resident_id()) != []  # traditional characters fold
+    page = (out / "zh/debtors/index.html").read_text(encoding="utf-8")
+    assert "static-lookup.js" in page
+    for path in out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for secret in (resident_id().encode(), "张伟".encode(), "王芳".encode()):
+                assert secret not in data, path
+
+
+def test_a_delisted_debtor_is_gone_from_every_file_after_a_re_freeze(
+    app_with_debtors: Flask, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    freeze(app_with_debtors, out, pagefind=False)
+    number = resident_id(sequence="456")
+    assert find_in_files(out, "王芳", number) != []
+    delist(session_factory(app_with_debtors), "R2", "performed", today=dt.date(2025, 6, 2))
+    freeze(app_with_debtors, out, pagefind=False)
+    assert find_in_files(out, "王芳", number) == []
+    assert find_in_files(out, "张伟", resident_id()) != []
+
+
+def test_what_a_freeze_remembers_is_kept_apart_and_a_damaged_record_means_a_full_freeze(
+    frozen_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(frozen_app.config, "FREEZE_STATE_DIR", str(tmp_path / "state"))
+    out = tmp_path / "out"
+    first = freeze(frozen_app, out, pagefind=False)
+    state = list((tmp_path / "state").glob("*-freeze-manifest.json"))
+    assert len(state) == 1
+    assert not [path for path in out.rglob("*manifest*") if "static-lookup" not in path.parts]
+    state[0].write_text('{"code": "truncated', encoding="utf-8")
+    again = freeze(frozen_app, out, pagefind=False)
+    assert (again.rendered, again.skipped, again.written) == (first.rendered, 0, 0)
+    assert freeze(frozen_app, out, pagefind=False).rendered == 0  # the record is whole again

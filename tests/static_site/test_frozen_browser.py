@@ -1,0 +1,87 @@
+"""The frozen copy in a real browser: the search page finds cases by English and Chinese words
+with Pagefind's index, and the debtor check finds a listed record by name and number, and not a
+removed one, all served by a plain static file server from the output of `portal freeze`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.importer import import_debtors
+from portal.debtors.static_lookup import StaticLookupParams
+from portal.static_site.freeze import freeze
+from portal.web.db import session_factory
+from tests.support.browser import check_static_lookup
+from tests.support.debtorfiles import TEST_SECRET, person, resident_id, write_csv
+from tests.support.site import SiteBuilder, serve_folder
+
+FAST = StaticLookupParams(salt="frozen browser test", iterations=1000)
+GONE_NUMBER = resident_id(sequence="789")
+
+
+@pytest.fixture(scope="module")
+def frozen_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A small site with cases and debtors, frozen with Pagefind and served statically."""
+    from portal.db.engine import upgrade_schema
+    from portal.db.load import load_content
+    from portal.web import create_app
+
+    root = tmp_path_factory.mktemp("frozen-browser")
+    site = SiteBuilder(root / "site").standard().standard_cases()
+    app: Flask = create_app({
+        "TESTING": True, "DATABASE_URL": f"sqlite:///{root / 'portal.sqlite3'}",
+        "CONTENT_DIR": str(site.content), "CASES_DIR": str(site.cases),
+        "INDEX_DIR": str(root / "index"), "SITE_URL": "https://portal.example.test",
+        "SECRET_KEY": TEST_SECRET, "STATIC_LOOKUP_SALT": FAST.salt,
+        "STATIC_LOOKUP_ITERATIONS": FAST.iterations,
+    })  # fmt: skip
+    factory = session_factory(app)
+    upgrade_schema(factory.kw["bind"])
+    load_content(factory, site.content, site.cases)
+    rows = [person("R1"), person("GONE", name="王芳", id_number=GONE_NUMBER,
+                                 removed_on="2024-05-01", removal_reason="paid")]  # fmt: skip
+    import_debtors(factory, write_csv(root / "list.csv", rows),
+                   IdentityKeys.from_secret(TEST_SECRET), static=FAST)  # fmt: skip
+    out = root / "out"
+    freeze(app, out)
+    base_url, server = serve_folder(out)
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        factory.kw["bind"].dispose()
+
+
+def search(page, base_url: str, lang: str, query: str) -> list[str]:
+    page.goto(f"{base_url}/{lang}/search/?q={query}")
+    page.wait_for_selector("#static-search-results li", timeout=10_000)
+    return [link.text_content() for link in page.locator("#static-search-results a").all()]
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [("en", "lending", "Case 02-li (en)"), ("zh", "民间借贷", "Case 02-li (zh)")],
+)
+def test_the_frozen_search_finds_cases_in_both_languages(
+    page, frozen_copy: str, lang: str, query: str, expected: str
+) -> None:
+    assert expected in search(page, frozen_copy, lang, query)
+    assert not page.csp_errors
+
+
+def test_the_frozen_lookup_finds_a_listed_record_and_not_a_removed_one(
+    page, frozen_copy: str
+) -> None:
+    page.goto(f"{frozen_copy}/en/debtors/")
+    assert check_static_lookup(page, "张伟", resident_id()).startswith("On the list.")
+    assert check_static_lookup(page, "王芳", GONE_NUMBER).startswith("Not on the list")
+
+
+def test_the_frozen_lookup_is_kept_out_of_the_sitemap(frozen_copy: str) -> None:
+    import urllib.request
+
+    sitemap = urllib.request.urlopen(f"{frozen_copy}/sitemap.xml").read().decode()
+    assert "debtors" not in sitemap

@@ -1,0 +1,155 @@
+"""Every kind of page the portal serves, in both languages, on one small site that holds an
+example of each: the catalogue that the page checks, the browser, axe, the Nu checker, the
+security scoring and the fuzzers all walk.
+
+A page kind names where a page is and, for the forms whose answer is a page of its own (the
+debtor lookup), what to post. `frozen` says whether the frozen site (issue 6) has the page, so a
+frozen-site server can run the same checks over the same catalogue when it arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+
+from portal.db.engine import upgrade_schema
+from portal.db.load import load_content
+from portal.debtors.identity import IdentityKeys
+from portal.debtors.importer import import_debtors
+from portal.search.service import rebuild_search_index
+from portal.web import create_app
+from portal.web.db import session_factory
+from tests.support.debtorfiles import TEST_SECRET, organisation, person, resident_id, write_csv
+
+LANGUAGES = ("en", "zh")
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+SITE_URL = "https://portal.example.test"
+
+# The debtor on the proof site's list, looked up by name and number.
+DEBTOR_NAME = "张伟"
+DEBTOR_NUMBER = resident_id()
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """One kind of page: `path` holds `{lang}`; `form` (if any) is posted to it."""
+
+    name: str
+    path: str
+    status: int = 200
+    form: dict[str, str] | None = None
+    frozen: bool = True
+    # Per-language values for `{query}` in `path`.
+    query: dict[str, str] = field(default_factory=dict)
+
+    def url(self, lang: str) -> str:
+        return self.path.format(lang=lang, query=self.query.get(lang, ""))
+
+    @property
+    def method(self) -> str:
+        return "POST" if self.form is not None else "GET"
+
+
+PAGE_KINDS: tuple[PageKind, ...] = (
+    PageKind("home", "/{lang}/"),
+    PageKind("page", "/{lang}/about/"),
+    PageKind("press-list", "/{lang}/press/"),
+    PageKind("press-year", "/{lang}/press/2021/"),
+    PageKind("press-release", "/{lang}/press/2021/annual-report/"),
+    PageKind("cases", "/{lang}/cases/"),
+    PageKind("cases-facet", "/{lang}/cases/court/minhang-district/"),
+    PageKind("collection", "/{lang}/cases/2020-difficult/"),
+    PageKind("case", "/{lang}/cases/2020-difficult/02-li/"),
+    PageKind("search", "/{lang}/search/", frozen=False),
+    PageKind(
+        "search-results",
+        "/{lang}/search/?q={query}&scope=all",
+        query={"en": "case", "zh": "年度报告"},
+        frozen=False,
+    ),
+    PageKind("search-facet", "/{lang}/search/?q=&kind=case&year=2020", frozen=False),
+    PageKind("search-nothing", "/{lang}/search/?q=zzyzx", frozen=False),
+    PageKind("lookup", "/{lang}/debtors/", frozen=False),
+    PageKind(
+        "lookup-found",
+        "/{lang}/debtors/",
+        form={"name": DEBTOR_NAME, "number": DEBTOR_NUMBER},
+        frozen=False,
+    ),
+    PageKind(
+        "lookup-absent", "/{lang}/debtors/", form={"name": "王五", "number": ""}, frozen=False
+    ),
+    PageKind(
+        "lookup-invalid",
+        "/{lang}/debtors/",
+        status=422,
+        form={"name": "", "number": "310101"},
+        frozen=False,
+    ),
+    PageKind("statistics", "/{lang}/statistics/"),
+    PageKind("data", "/{lang}/data/"),
+    PageKind("not-found", "/{lang}/no-such-page/", status=404, frozen=False),
+)
+
+# Responses that are not pages but must carry the security headers all the same.
+OTHER_RESPONSES: tuple[str, ...] = (
+    "/",
+    "/api/v1/",
+    "/api/v1/openapi.json",
+    "/api/v1/cases",
+    "/api/v1/search?q=case",
+    "/feeds/en/press.atom",
+    "/en/search/feed.atom?q=case",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/data/catalog.jsonld",
+    "/static/css/portal.css",
+    "/static/js/copy.js",
+    "/api/v1/no-such-thing",
+)
+
+
+def every_page() -> Iterator[tuple[PageKind, str]]:
+    """Each page kind in each language."""
+    for kind in PAGE_KINDS:
+        for lang in LANGUAGES:
+            yield kind, lang
+
+
+def page_ids() -> list[str]:
+    return [f"{kind.name}-{lang}" for kind, lang in every_page()]
+
+
+def build_proof_site(root: Path, **overrides) -> Flask:
+    """The small site that holds an example of every page kind: releases, pages, cases in two
+    collections, statistics, a search index and a debtor list; on SQLite unless overridden."""
+    from tests.support.site import SiteBuilder
+
+    site = SiteBuilder(root / "site")
+    site.standard().standard_cases().statistics()
+    settings = {
+        "TESTING": True,
+        "DATABASE_URL": f"sqlite:///{root / 'portal.sqlite3'}",
+        "CONTENT_DIR": str(site.content),
+        "CASES_DIR": str(site.cases),
+        "INDEX_DIR": str(root / "search_index"),
+        "SITE_URL": SITE_URL,
+        "SECRET_KEY": TEST_SECRET,
+        "RATELIMIT_ENABLED": False,
+    } | overrides
+    app = create_app(settings)
+    factory = session_factory(app)
+    upgrade_schema(factory.kw["bind"])
+    load_content(factory, site.content, site.cases)
+    rebuild_search_index(factory, Path(settings["INDEX_DIR"]))
+    rows = [
+        person("R1", name=DEBTOR_NAME, id_number=DEBTOR_NUMBER),
+        person("R2", name=DEBTOR_NAME, id_number=resident_id(sequence="456")),
+        organisation("O1"),
+    ]
+    listing = write_csv(root / "debtors.csv", rows)
+    import_debtors(factory, listing, IdentityKeys.from_secret(TEST_SECRET))
+    return app

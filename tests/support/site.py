@@ -1,0 +1,260 @@
+"""Building portal sites in temporary folders, and what every test may need to know of the
+machine it runs on (CI, PostgreSQL, the optional tools)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from flask import Flask
+
+from portal.db.engine import upgrade_schema
+from portal.db.load import load_content
+from portal.web import create_app
+from portal.web.db import session_factory
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+POSTGRES_URL = os.environ.get(
+    "PORTAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI") == "true"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+
+class SiteBuilder:
+    """Writes content files into a temporary site folder, the way an editor would."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        self.cases = root / "cases"
+        self.content.mkdir(parents=True, exist_ok=True)
+        self.cases.mkdir(parents=True, exist_ok=True)
+
+    def write(self, relative: str, front_matter: dict[str, Any] | str, body: str = "") -> Path:
+        """Write a content file; `front_matter` is a dict (dumped as YAML) or raw YAML text."""
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(front_matter, dict):
+            front_matter = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False)
+        path.write_text(f"---\n{front_matter.strip()}\n---\n{textwrap.dedent(body)}", "utf-8")
+        return path
+
+    def release(self, year: int, slug: str, lang: str = "en", body: str = "Text.", **fields: Any):
+        """Write a valid press release, with `fields` added to or replacing the defaults."""
+        front = {
+            "title": f"Release {slug} ({lang})",
+            "date": fields.pop("date", f"{year}-01-15"),
+            "summary": f"Summary of {slug}.",
+        }
+        front.update(fields)
+        text_front = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+        # safe_dump quotes date strings; dates in real files are bare YAML dates.
+        text_front = text_front.replace(f"'{front['date']}'", str(front["date"]))
+        return self.write(f"press/{year}/{slug}.{lang}.md", text_front, body)
+
+    def page(self, slug: str, lang: str = "en", body: str = "Page text.", **fields: Any) -> Path:
+        """Write a valid plain page."""
+        front = {"title": f"Page {slug} ({lang})", "summary": f"About {slug}."} | fields
+        return self.write(f"pages/{slug}.{lang}.md", front, body)
+
+    def vocabulary(self, **extra: dict[str, dict[str, str]]) -> None:
+        """Write a small vocabulary: two courts, two causes, two categories, three measures."""
+        terms = {
+            "courts": {
+                "minhang-district": {"en": "Minhang District Court", "zh": "闵行区人民法院"},
+                "shanghai-no1-intermediate": {
+                    "en": "No.1 Intermediate Court",
+                    "zh": "第一中级人民法院",
+                },
+            },
+            "causes": {
+                "private-lending": {"en": "Private lending", "zh": "民间借贷纠纷"},
+                "service-contract": {"en": "Service contract", "zh": "服务合同纠纷"},
+            },
+            "categories": {
+                "difficult-enforcement": {"en": "Difficult enforcement", "zh": "执行难"},
+                "joint-disciplinary-actions": {"en": "Joint discipline", "zh": "联合惩戒"},
+            },
+            "measures": {
+                "fine": {"en": "Fine", "zh": "罚款"},
+                "detention": {"en": "Detention", "zh": "拘留"},
+                "judicial-auction": {"en": "Judicial auction", "zh": "司法拍卖"},
+            },
+        } | extra
+        text = yaml.safe_dump(terms, allow_unicode=True, sort_keys=False)
+        (self.cases / "vocabulary.yaml").write_text(text, "utf-8")
+
+    def collection(self, key: str, lang: str = "en", body: str = "Intro.", **fields: Any) -> Path:
+        """Write a valid typical-case collection file (and a vocabulary if there is none)."""
+        if not (self.cases / "vocabulary.yaml").exists():
+            self.vocabulary()
+        front = {
+            "title": f"Collection {key} ({lang})",
+            "summary": f"Cases of {key}.",
+            "year": 2020,
+            "category": "difficult-enforcement",
+            "total_cases": 10,
+        } | fields
+        return self._write_file(self.cases / key / f"collection.{lang}.md", front, body)
+
+    def case(self, key: str, stem: str, lang: str = "en", body: str = "", **fields: Any) -> Path:
+        """Write a valid case `<nn>-<slug>` into collection `key`."""
+        front = {
+            "title": f"Case {stem} ({lang})",
+            "parties": "A v. B",
+            "number": int(stem[:2]),
+            "court": "minhang-district",
+            "cause": "private-lending",
+            "category": "difficult-enforcement",
+            "year": 2020,
+        } | fields
+        return self._write_file(self.cases / key / f"{stem}.{lang}.md", front, body)
+
+    def standard_cases(self) -> SiteBuilder:
+        """Two collections in both languages, three cases; the annual report releases both."""
+        for lang in ("en", "zh"):
+            self.collection("2020-difficult", lang, year=2020)
+            self.collection(
+                "2021-discipline", lang, year=2021, category="joint-disciplinary-actions"
+            )
+            self.case("2020-difficult", "01-zhang", lang, measures=["fine", "detention"])
+            self.case("2020-difficult", "02-li", lang, court="shanghai-no1-intermediate",
+                      body="## Basic facts\n\nFacts of the case.\n")  # fmt: skip
+            self.case("2021-discipline", "01-wang", lang, year=2021, cause="service-contract",
+                      category="joint-disciplinary-actions", measures=["fine"])  # fmt: skip
+        return self
+
+    STATISTICS_SENTENCES = (
+        "In 2020, the courts accepted 1,250 cases and concluded 900, up 25% year on year.",
+        "The courts detained more than 20 people and paid RMB 5 million to workers.",
+    )
+
+    def statistics_data(self) -> dict[str, Any]:
+        """A valid statistics dataset quoting the release `statistics()` writes."""
+        first, second = self.STATISTICS_SENTENCES
+        return {
+            "release": "2021/work-report",
+            "groups": [
+                {
+                    "key": "caseload",
+                    "title": {"en": "Cases", "zh": "案件"},
+                    "chart": True,
+                    "figures": [
+                        {"key": "accepted", "year": 2020, "value": 1250, "unit": "cases",
+                         "label": {"en": "Cases accepted", "zh": "受理案件"},
+                         "change_percent": 25, "sentence": first},
+                        {"key": "accepted", "year": 2019, "derived": True, "value": 1000},
+                        {"key": "concluded", "year": 2020, "value": 900, "unit": "cases",
+                         "label": {"en": "Cases concluded", "zh": "执结案件"},
+                         "sentence": first},
+                    ],
+                },
+                {
+                    "key": "measures",
+                    "title": {"en": "Measures", "zh": "措施"},
+                    "figures": [
+                        {"key": "detained", "year": 2020, "value": 20, "unit": "people",
+                         "qualifier": "more-than", "label": {"en": "Detained", "zh": "拘留"},
+                         "sentence": second},
+                        {"key": "paid", "year": 2020, "value": 5000000, "unit": "yuan",
+                         "label": {"en": "Paid to workers", "zh": "向工人兑付"},
+                         "sentence": second},
+                    ],
+                },
+            ],
+        }  # fmt: skip
+
+    def statistics(self, data: dict[str, Any] | str | None = None) -> SiteBuilder:
+        """A release in both languages and a statistics file quoting it (`data` replaces it)."""
+        body = "Opening paragraph.\n\n{}\n\n{}\n".format(*self.STATISTICS_SENTENCES)
+        self.release(2021, "work-report", "en", body=body, date="2021-01-20")
+        self.release(2021, "work-report", "zh", body="中文。", date="2021-01-20")
+        data = self.statistics_data() if data is None else data
+        text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True)
+        path = self.content / "statistics" / "figures.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        return self
+
+    def _write_file(self, path: Path, front: dict[str, Any], body: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+        path.write_text(f"---\n{text}---\n{textwrap.dedent(body)}", "utf-8")
+        return path
+
+    def standard(self) -> SiteBuilder:
+        """A small bilingual site: one release in both languages, one in English only, pages."""
+        self.release(
+            2021, "annual-report", "en", date="2021-01-15", translation_note="For reference."
+        )
+        self.release(2021, "annual-report", "zh", date="2021-01-15", title="年度报告",
+                     sample_translation=True)  # fmt: skip
+        self.release(2020, "older-news", "en", date="2020-06-01")
+        for lang in ("en", "zh"):
+            self.page("about", lang)
+            self.page("licence", lang)
+        return self
+
+
+def require_tool(path: str | None, what: str) -> str:
+    """`path` if the tool is there; otherwise skip locally, and fail under CI=true."""
+    if path:
+        return path
+    message = f"{what} is not installed (.ci/run installs it)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_module(name: str):
+    """Import a test dependency; skip locally without it, and fail under CI=true."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        message = f"{name} is not installed (it is in the [test] extra): {error}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def serve_folder(folder: Path, headers: dict[str, str] | None = None) -> tuple[str, Any]:
+    """Serve a folder of static files on 127.0.0.1 (a free port) in a thread, as a static host
+    would, adding `headers` to each answer; returns the base URL and the server (to shut down)."""
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class QuietHandler(SimpleHTTPRequestHandler):
+        def end_headers(self) -> None:
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            super().end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+def build_bundled_site(database_url: str) -> Flask:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "CONTENT_DIR": str(REPO_ROOT / "content"),
+            "CASES_DIR": str(REPO_ROOT / "cases"),
+        }
+    )
+    upgrade_schema(session_factory(app).kw["bind"])
+    load_content(session_factory(app), REPO_ROOT / "content", REPO_ROOT / "cases")
+    return app

@@ -1,0 +1,154 @@
+"""Every page kind in a real browser (Debian's Chromium, headless, through Playwright), in both
+languages: it loads with its language, obeys its Content-Security-Policy, has no axe-core
+violation of serious or critical impact, and works with the keyboard alone (the skip link comes
+first and moves the focus to <main>, every element reached by Tab shows that it has the focus,
+and Tab never gets stuck). Then the things a visitor does by keyboard: switch language, follow a
+facet, search, look up a debtor.
+
+A screenshot of the page is saved in test-artifacts/ when a test fails."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.support.browser import (
+    SiteServer,
+    focus_top,
+    focused,
+    open_page,
+    serious_violations,
+    tab_to,
+    walk_with_tab,
+)
+from tests.support.pagekinds import DEBTOR_NAME, DEBTOR_NUMBER, HTML_LANG, every_page
+from tests.support.site import require_module
+
+# The servers the pages are checked on: the live app, and its frozen copy on a static server.
+SERVER_KINDS = ["live", "frozen"]
+
+
+# Each page kind on each server that has it: the frozen copy has no page that needs a server
+# to answer (a search with a query, a posted lookup, a 404 answered as such).
+CHECKS = [
+    (server, kind, lang)
+    for server in SERVER_KINDS
+    for kind, lang in every_page()
+    if server == "live" or kind.frozen
+]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    axe_playwright = require_module("axe_playwright_python.sync_playwright")
+    return axe_playwright.Axe()
+
+
+@pytest.mark.parametrize(
+    ("server", "kind", "lang"),
+    CHECKS,
+    ids=[f"{server}-{kind.name}-{lang}" for server, kind, lang in CHECKS],
+)
+def test_every_page_in_the_browser(
+    page, request: pytest.FixtureRequest, axe, server: str, kind, lang: str
+) -> None:
+    site_server = SiteServer(server, request.getfixturevalue(f"{server}_server"))
+    url = kind.url(lang)
+    assert open_page(page, site_server, kind, lang) == kind.status, url
+    assert page.get_attribute("html", "lang") == HTML_LANG[lang], url
+
+    problems = serious_violations(axe.run(page).response)
+    assert not problems, f"{url}: axe-core found:\n" + "\n".join(problems)
+
+    # From the top: the first Tab reaches the skip link, which is then in view.
+    stops = walk_with_tab(page)
+    first = stops[0]
+    assert first is not None, f"{url}: Tab from the top focuses nothing"
+    assert first.name.startswith("a.skip-link"), f"{url}: the first Tab reaches {first.name}"
+    # Every element reached shows that it has the focus.
+    hidden = [stop.name for stop in stops if stop and not (stop.shows_focus and stop.visible)]
+    assert not hidden, f"{url}: no visible focus indicator on {hidden}"
+    # No trap: Tab moves on every time, and comes back round to the skip link.
+    for before, after in itertools.pairwise(stops):
+        assert before is None or after is None or before.id != after.id, (
+            f"{url}: the focus is stuck on {before.name}"
+        )
+    last = stops[-1]
+    assert last is not None, f"{url}: the focus left the page for good"
+    assert last.id == first.id, (
+        f"{url}: Tab never came back round to the skip link: {[s and s.name for s in stops]}"
+    )
+    assert len({stop.id for stop in stops if stop}) > 5, f"{url}: {stops}"
+
+    # The skip link moves the focus to the main content.
+    focus_top(page)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main", url
+
+    assert not page.csp_errors, f"{url}: Content-Security-Policy violations: {page.csp_errors}"
+
+
+def test_the_language_switch_by_keyboard(page, live_server: str) -> None:
+    page.goto(live_server + "/en/press/2021/annual-report/")
+    tab_to(page, ".language-switch a")
+    assert page.evaluate("() => document.activeElement.textContent") == "中文"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == live_server + "/zh/press/2021/annual-report/"
+    assert page.get_attribute("html", "lang") == "zh-Hans"
+    tab_to(page, ".language-switch a")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == live_server + "/en/press/2021/annual-report/"
+
+
+def test_a_facet_by_keyboard(page, live_server: str) -> None:
+    page.goto(live_server + "/en/cases/")
+    tab_to(page, ".facets a")
+    target = page.evaluate("() => document.activeElement.getAttribute('href')")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == live_server + target
+    assert page.locator(".facets [aria-current=page]").count() == 1
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "case"), ("zh", "年度报告")])
+def test_the_search_form_by_keyboard(page, live_server: str, lang: str, query: str) -> None:
+    page.goto(f"{live_server}/{lang}/search/")
+    tab_to(page, "#search-query")
+    page.keyboard.type(query)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".search-result").count() >= 1
+    assert page.input_value("#search-query") == query
+    # The language scope is a radio group: Tab reaches the checked choice, an arrow moves it.
+    tab_to(page, "#scope-lang")
+    page.keyboard.press("ArrowDown")
+    assert page.is_checked("#scope-all")
+    tab_to(page, "#search-query")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "scope=all" in page.url
+
+
+def test_the_debtor_lookup_by_keyboard(page, live_server: str) -> None:
+    page.goto(live_server + "/en/debtors/")
+    tab_to(page, "#debtor-name")
+    page.keyboard.type(DEBTOR_NAME)
+    page.keyboard.press("Tab")
+    assert focused(page).name.startswith("input#debtor-number")
+    page.keyboard.type(DEBTOR_NUMBER)
+    page.keyboard.press("Tab")
+    assert focused(page).name.startswith("button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "On the list." in page.inner_text(".debtor-answer")
+    assert page.locator(".debtor-record").count() == 1
+    # An error is announced next to its field, and the field is reachable to correct it.
+    page.fill("#debtor-name", "")
+    page.focus("#debtor-name")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_attribute("#debtor-name", "aria-invalid") == "true"

@@ -1,0 +1,191 @@
+"""Browsing typical cases: the listing with facet counts, facet pages, collections and cases."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.support.pagecheck import fetch
+from tests.support.site import SiteBuilder
+
+
+@pytest.fixture
+def cases_client(make_app, site: SiteBuilder, database_url: str) -> FlaskClient:
+    """The standard site with two collections, on SQLite and on PostgreSQL."""
+    site.standard().standard_cases()
+    site.release(2021, "annual-report", "en", date="2021-01-15", translation_note="For reference.",
+                 collections=["2020-difficult", "2021-discipline"])  # fmt: skip
+    site.release(2021, "annual-report", "zh", date="2021-01-15", title="年度报告",
+                 collections=["2020-difficult", "2021-discipline"])  # fmt: skip
+    return make_app(database_url).test_client()
+
+
+def facet_links(page) -> dict[str, dict[str, str]]:
+    """Facet -> link text -> href, from the facet navigation."""
+    links: dict[str, dict[str, str]] = {}
+    for section in page.html.select(".facet"):
+        facet = section.find("h3")["id"].removeprefix("facet-")
+        links[facet] = {a.get_text(" ", strip=True): a["href"] for a in section.find_all("a")}
+    return links
+
+
+def test_the_case_list_counts_every_facet(cases_client: FlaskClient) -> None:
+    page = fetch(cases_client, "/en/cases/")
+    assert page.text_of(".lead").startswith("3 cases.")
+    titles = [a.get_text() for a in page.html.select(".case-item__title a")]
+    assert titles == ["Case 01-wang (en)", "Case 01-zhang (en)", "Case 02-li (en)"]  # newest first
+    assert facet_links(page) == {
+        "court": {
+            "Minhang District Court (2)": "/en/cases/court/minhang-district/",
+            "No.1 Intermediate Court (1)": "/en/cases/court/shanghai-no1-intermediate/",
+        },
+        "cause": {
+            "Private lending (2)": "/en/cases/cause/private-lending/",
+            "Service contract (1)": "/en/cases/cause/service-contract/",
+        },
+        "category": {
+            "Difficult enforcement (2)": "/en/cases/category/difficult-enforcement/",
+            "Joint discipline (1)": "/en/cases/category/joint-disciplinary-actions/",
+        },
+        "year": {"2021 (1)": "/en/cases/year/2021/", "2020 (2)": "/en/cases/year/2020/"},
+        "measure": {
+            "Fine (2)": "/en/cases/measure/fine/",
+            "Detention (1)": "/en/cases/measure/detention/",
+        },
+    }
+
+
+def test_the_chinese_case_list_uses_chinese_labels(cases_client: FlaskClient) -> None:
+    page = fetch(cases_client, "/zh/cases/")
+    assert "罚款 (2)" in facet_links(page)["measure"]
+    assert "2020年 (2)" in facet_links(page)["year"]
+    assert page.text_of("h1") == "典型案例"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/en/cases/court/minhang-district/", ["Case 01-wang (en)", "Case 01-zhang (en)"]),
+        ("/en/cases/cause/service-contract/", ["Case 01-wang (en)"]),
+        ("/en/cases/category/difficult-enforcement/", ["Case 01-zhang (en)", "Case 02-li (en)"]),
+        ("/en/cases/year/2020/", ["Case 01-zhang (en)", "Case 02-li (en)"]),
+        ("/en/cases/measure/fine/", ["Case 01-wang (en)", "Case 01-zhang (en)"]),
+        ("/zh/cases/measure/detention/", ["Case 01-zhang (zh)"]),
+    ],
+)
+def test_each_facet_value_has_its_own_page(
+    cases_client: FlaskClient, url: str, expected: list[str]
+) -> None:
+    page = fetch(cases_client, url)
+    assert [a.get_text() for a in page.html.select(".case-item__title a")] == expected
+    assert page.html.select_one(".facet [aria-current='page']") is not None
+
+
+def test_a_facet_page_names_its_value(cases_client: FlaskClient) -> None:
+    page = fetch(cases_client, "/en/cases/court/minhang-district/")
+    assert page.text_of("h1") == "Typical cases – Court: Minhang District Court"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/cases/court/nowhere/",  # not in the vocabulary
+        "/en/cases/measure/judicial-auction/",  # in the vocabulary, but no case has it
+        "/en/cases/year/1999/",
+        "/en/cases/page/2/",
+        "/en/cases/no-such-collection/",
+        "/en/cases/2020-difficult/99-nobody/",
+    ],
+)
+def test_pages_without_cases_are_not_found(cases_client: FlaskClient, url: str) -> None:
+    fetch(cases_client, url, status=404)
+
+
+def test_a_collection_lists_its_cases_and_its_release(cases_client: FlaskClient) -> None:
+    page = fetch(cases_client, "/en/cases/2020-difficult/")
+    assert page.text_of("h1") == "Collection 2020-difficult (en)"
+    items = page.html.select(".case-list li")
+    assert [(li["value"], li.a["href"]) for li in items] == [
+        ("1", "/en/cases/2020-difficult/01-zhang/"),
+        ("2", "/en/cases/2020-difficult/02-li/"),
+    ]
+    text = page.text_of(".facts")
+    assert "2 of the 10 cases in the court's collection are published here." in text
+    assert page.html.select_one(".facts a[href='/en/press/2021/annual-report/']")
+
+
+def test_a_case_page_shows_its_facts_context_and_neighbours(cases_client: FlaskClient) -> None:
+    page = fetch(cases_client, "/en/cases/2020-difficult/01-zhang/")
+    facts = dict(zip(
+        [dt.get_text(strip=True) for dt in page.html.select(".facts dt")],
+        [dd.get_text(" ", strip=True) for dd in page.html.select(".facts dd")],
+        strict=True,
+    ))  # fmt: skip
+    assert facts == {
+        "Parties": "A v. B",
+        "Court": "Minhang District Court",
+        "Cause of action": "Private lending",
+        "Category": "Difficult enforcement",
+        "Enforcement measures": "Fine Detention",
+        "Case number": "Not recorded here",
+        "Year": "2020",
+    }
+    assert page.html.select_one(".facts a[href='/en/cases/measure/detention/']")
+    context = {a["href"] for a in page.html.select(".case-context a")}
+    assert context == {"/en/cases/2020-difficult/", "/en/press/2021/annual-report/"}
+    assert (
+        page.html.select_one(".case-pager a[rel='next']")["href"]
+        == "/en/cases/2020-difficult/02-li/"
+    )
+    assert page.html.select_one(".case-pager a[rel='prev']") is None
+    assert "The facts of this case are not published on this portal." in page.text_of(".notice")
+    citation = page.html.select_one("#citation-text")["value"]
+    assert citation.startswith("Case 01-zhang (en), Minhang District Court, 2020. Case 1 of")
+    assert citation.endswith("https://portal.example.test/en/cases/2020-difficult/01-zhang/")
+
+
+def test_a_case_with_sections_shows_them(cases_client: FlaskClient) -> None:
+    page = fetch(cases_client, "/en/cases/2020-difficult/02-li/")
+    assert page.html.select_one(".prose h3").get_text() == "Basic facts"
+    assert page.html.select_one(".notice") is None
+    assert (
+        page.html.select_one(".case-pager a[rel='prev']")["href"]
+        == "/en/cases/2020-difficult/01-zhang/"
+    )
+
+
+def test_a_case_links_to_its_translation(cases_client: FlaskClient) -> None:
+    page = fetch(cases_client, "/zh/cases/2020-difficult/01-zhang/")
+    links = page.html.find_all("link", rel="alternate")
+    alternates = {link["hreflang"]: link["href"] for link in links}
+    assert alternates["en"] == "https://portal.example.test/en/cases/2020-difficult/01-zhang/"
+    assert page.text_of(".facts dd:nth-of-type(2)") == "闵行区人民法院"
+
+
+def test_the_press_release_links_to_its_collections(cases_client: FlaskClient) -> None:
+    page = fetch(cases_client, "/zh/press/2021/annual-report/")
+    links = {a["href"]: a.get_text() for a in page.html.select(".released-collections a")}
+    assert links == {
+        "/zh/cases/2020-difficult/": "Collection 2020-difficult (zh)",
+        "/zh/cases/2021-discipline/": "Collection 2021-discipline (zh)",
+    }
+
+
+def test_the_home_page_features_the_newest_collections(cases_client: FlaskClient) -> None:
+    page = fetch(cases_client, "/en/")
+    hrefs = [a["href"] for a in page.html.select(".home-collections a")]
+    assert hrefs == ["/en/cases/2021-discipline/", "/en/cases/2020-difficult/"]
+    assert page.html.select_one(".main-nav a[href='/en/cases/']").get_text() == "Typical cases"
+
+
+def test_the_case_list_is_paginated(make_app, site: SiteBuilder, sqlite_url: str) -> None:
+    site.collection("2020-difficult", total_cases=30)
+    for number in range(1, 8):
+        site.case("2020-difficult", f"{number:02d}-case")
+    client = make_app(sqlite_url, CASES_PAGE_SIZE=3).test_client()
+    seen = []
+    for url in ("/en/cases/", "/en/cases/page/2/", "/en/cases/page/3/"):
+        seen += [a["href"] for a in fetch(client, url).html.select(".case-item__title a")]
+    assert seen == [f"/en/cases/2020-difficult/{n:02d}-case/" for n in range(1, 8)]
+    facet_page_2 = fetch(client, "/en/cases/court/minhang-district/page/2/")
+    assert len(facet_page_2.html.select(".case-item")) == 3

@@ -1,0 +1,324 @@
+"""The debtor lookup on the web and the API: answers, privacy headers, clean logs, rate limits
+(in memory and in Redis)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from flask import Flask
+from werkzeug.serving import make_server
+
+from portal.debtors.identity import IdentityKeys, normalise_name
+from portal.debtors.importer import import_debtors
+from portal.web.db import session_factory
+from tests.support.debtorfiles import (
+    TEST_SECRET,
+    credit_code,
+    organisation,
+    person,
+    resident_id,
+    write_csv,
+)
+from tests.support.pagecheck import fetch, submit
+from tests.support.site import IN_CI
+
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+NUMBER = resident_id()
+MASKED = NUMBER[:6] + "********" + NUMBER[-4:]
+LOOKUP = "/en/debtors/"
+API = "/api/v1/debtors/lookup"
+
+
+def answer(page) -> str:
+    """The answer's text, with its white space collapsed."""
+    return " ".join(page.text_of(".debtor-answer").split())
+
+
+def load(app: Flask, tmp_path: Path, rows: list[dict], demo: bool = False) -> None:
+    path = write_csv(tmp_path / f"list-{uuid.uuid4().hex}.csv", rows)
+    import_debtors(session_factory(app), path, IdentityKeys.from_secret(TEST_SECRET), demo=demo)
+
+
+def standard_rows() -> list[dict]:
+    return [
+        person("R1", published_on="2024-03-01"),
+        person("R2", id_number=resident_id(sequence="456"), published_on="2024-04-01"),
+        person("GONE", id_number=resident_id(sequence="789"), removed_on="2024-05-01",
+               removal_reason="paid"),
+        organisation("O1"),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def lookup_app(make_app, site, database_url: str, tmp_path: Path) -> Flask:
+    site.standard()
+    app = make_app(database_url, SECRET_KEY=TEST_SECRET, RATELIMIT_ENABLED=False)
+    load(app, tmp_path, standard_rows())
+    return app
+
+
+@pytest.fixture
+def lookup_client(lookup_app: Flask):
+    return lookup_app.test_client()
+
+
+def test_the_lookup_form_posts_and_is_private(lookup_client) -> None:
+    page = fetch(lookup_client, LOOKUP)
+    form = page.html.select_one("form.debtor-form")
+    assert form["method"] == "post"
+    assert form["action"] == LOOKUP
+    assert page.html.select_one("#debtor-number")["autocomplete"] == "off"
+    assert page.html.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    assert page.response.headers["Cache-Control"] == "no-store"
+    assert page.response.headers["X-Robots-Tag"] == "noindex"
+    assert page.html.select(".debtor-record") == []  # the page never lists the register
+    assert "The list as of " in page.text_of(".debtor-as-of")
+
+
+def test_the_home_page_offers_the_lookup(fetch_page) -> None:
+    page = fetch_page("/en/")
+    assert page.html.select_one(".main-nav a[href='/en/debtors/']").get_text() == "Debtor lookup"
+
+
+def test_name_and_number_give_the_record_with_the_number_masked(lookup_client) -> None:
+    page = submit(lookup_client, LOOKUP, {"name": "張 偉", "number": NUMBER.lower()})
+    html = page.response.get_data(as_text=True)
+    assert page.response.headers["Cache-Control"] == "no-store"
+    assert page.response.headers["X-Robots-Tag"] == "noindex"
+    assert answer(page).startswith("On the list. 1 listed record matches")
+    assert "This answer is as of" in answer(page)
+    (record,) = page.html.select(".debtor-record")
+    assert record.select_one("h3").get_text() == "张伟"
+    assert record.select_one(".debtor-record__number").get_text() == MASKED
+    text = record.get_text(" ", strip=True)
+    for value in ("上海市黄浦区人民法院", "（2023）沪0101执123号", "民初456号民事判决书",
+                  "支付货款人民币100000元", "Not performed at all",
+                  "Able to perform the obligations but refuses to", "March 1, 2024"):  # fmt: skip
+        assert value in text
+    assert NUMBER not in html
+    assert NUMBER[:17] not in html
+    assert page.html.select_one("#debtor-number").get("value") is None  # never echoed back
+    assert page.html.select_one("#debtor-name")["value"] == "張 偉"
+
+
+def test_an_organisation_shows_its_full_code_and_representative(lookup_client) -> None:
+    page = submit(lookup_client, LOOKUP, {"name": "上海某某贸易有限公司", "number": credit_code()})
+    (record,) = page.html.select(".debtor-record")
+    assert record.select_one(".debtor-record__number").get_text() == credit_code()
+    assert "李强" in record.get_text()
+
+
+def test_a_name_alone_lists_the_listed_namesakes_with_masked_numbers(lookup_client) -> None:
+    page = submit(lookup_client, LOOKUP, {"name": "张伟"})
+    numbers = [n.get_text() for n in page.html.select(".debtor-record__number")]
+    other = resident_id(sequence="456")
+    assert numbers == [other[:6] + "********" + other[-4:], MASKED]  # newest first, GONE absent
+    assert "2 listed records have this name" in answer(page)
+
+
+def test_nobody_found_is_a_clear_not_on_the_list(lookup_client) -> None:
+    page = submit(lookup_client, LOOKUP, {"name": "张伟", "number": resident_id(sequence="789")})
+    assert answer(page).startswith(
+        "Not on the list. No listed record matches this name and number. This answer is as of"
+    )
+    chinese = submit(lookup_client, "/zh/debtors/", {"name": "李四"})
+    assert chinese.text_of(".debtor-answer").startswith("不在名单上。")
+
+
+def test_invalid_input_is_explained_next_to_its_field(lookup_client) -> None:
+    typed = NUMBER[:17] + ("1" if NUMBER[17] == "0" else "0")
+    page = submit(lookup_client, LOOKUP, {"name": " ", "number": typed}, status=422)
+    assert page.text_of("#debtor-name-error") == "Enter the name of the person or organisation."
+    assert page.html.select_one("#debtor-name")["aria-describedby"] == "debtor-name-error"
+    assert "neither a valid resident ID number" in page.text_of("#debtor-number-error")
+    assert typed not in page.response.get_data(as_text=True)
+    assert page.html.select(".debtor-result") == []
+
+
+def test_demonstration_data_is_announced(make_app, site, sqlite_url, tmp_path: Path) -> None:
+    app = make_app(sqlite_url, SECRET_KEY=TEST_SECRET, RATELIMIT_ENABLED=False)
+    client = app.test_client()
+    assert "has not been loaded yet" in fetch(client, LOOKUP).text_of(".debtor-as-of")
+    load(app, tmp_path, [person("DEMO-1", name="示例张伟")], demo=True)
+    page = submit(client, LOOKUP, {"name": "示例张伟", "number": NUMBER})
+    assert "fictional demonstration data" in page.text_of(".notice--demo")
+    assert page.text_of(".debtor-record__demo") == "Fictional demonstration record"
+
+
+# -- The API --------------------------------------------------------------------------------
+
+
+def test_the_api_answers_the_same_lookup_as_json(lookup_client) -> None:
+    response = lookup_client.post(API, json={"name": "张伟", "id_number": NUMBER})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Robots-Tag"] == "noindex"
+    body = response.get_json()
+    assert (body["found"], body["match"], body["truncated"]) == (True, "name_and_number", False)
+    assert body["as_of"].endswith("+00:00")
+    (record,) = body["records"]
+    assert record["identifier"] == {"type": "resident_id", "value": MASKED, "masked": True}
+    assert record["circumstances"] == ["refuses_despite_ability"]
+    assert NUMBER not in response.get_data(as_text=True)
+    by_name = lookup_client.post(API, json={"name": "张伟"}).get_json()
+    assert (by_name["match"], len(by_name["records"])) == ("name", 2)
+    assert lookup_client.post(API, json={"name": "李四"}).get_json()["found"] is False
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "detail"),
+    [
+        ({"json": {"name": "张伟", "id_number": "123"}}, 422, "The lookup cannot be run as sent."),
+        (
+            {"json": {"name": 5}},
+            400,
+            '"name" must be a string, and "id_number" a string or absent.',
+        ),
+        ({"data": "name=张伟"}, 400, "Send a JSON object"),
+    ],
+)
+def test_api_errors_are_problem_details(lookup_client, kwargs, status: int, detail: str) -> None:
+    response = lookup_client.post(API, **kwargs)
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["title"]
+    assert body["detail"].startswith(detail)
+
+
+def test_the_api_refuses_get_with_a_problem(lookup_client) -> None:
+    response = lookup_client.get(API)
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+
+
+# -- Logs -----------------------------------------------------------------------------------
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST to the test server; the response status."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_no_log_line_holds_a_looked_up_name_or_number(
+    lookup_app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    lookup_app.config["RATELIMIT_ENABLED"] = True
+    name, other_name = "張偉", "王秘密"
+    # A real server, so that the access log is written too.
+    server = make_server("127.0.0.1", 0, lookup_app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        statuses = [
+            post(base + LOOKUP, urllib.parse.urlencode(form).encode(), {})
+            for form in ({"name": name, "number": NUMBER}, {"name": other_name},
+                         {"name": name, "number": NUMBER[:17]})
+        ]  # fmt: skip
+        body = json.dumps({"name": other_name, "id_number": NUMBER}).encode()
+        statuses.append(post(base + API, body, {"Content-Type": "application/json"}))
+        assert statuses == [200, 200, 422, 200]
+    finally:
+        server.shutdown()
+        thread.join()
+    logged = "\n".join(
+        f"{record.getMessage()} {record.exc_text or ''} {record.stack_info or ''}"
+        for record in caplog.records
+    )
+    assert "POST /en/debtors/" in logged  # the access log was captured
+    for secret in (name, other_name, normalise_name(name), NUMBER, NUMBER[:17],
+                   IdentityKeys.from_secret(TEST_SECRET).number_hash(NUMBER)):  # fmt: skip
+        assert secret not in logged
+
+
+# -- Rate limits ----------------------------------------------------------------------------
+
+
+def limited_app(make_app, site, url: str, tmp_path: Path, **overrides) -> Flask:
+    site.standard()
+    app = make_app(url, SECRET_KEY=TEST_SECRET, DEBTOR_LOOKUP_LIMITS="2 per minute;50 per day",
+                   **overrides)  # fmt: skip
+    load(app, tmp_path, standard_rows())
+    return app
+
+
+def test_too_many_lookups_get_a_designed_429_with_retry_after(
+    make_app, site, database_url: str, tmp_path: Path
+) -> None:
+    client = limited_app(make_app, site, database_url, tmp_path).test_client()
+    fetch(client, LOOKUP)  # showing the empty form costs nothing
+    submit(client, LOOKUP, {"name": "张伟"})
+    assert client.post(API, json={"name": "张伟"}).status_code == 200  # one budget for both
+    page = submit(client, LOOKUP, {"name": "张伟"}, status=429)
+    assert page.text_of("h1") == "Too many lookups"
+    assert 1 <= int(page.response.headers["Retry-After"]) <= 61
+    assert page.response.headers["Cache-Control"] == "no-store"
+    assert "Please try again in" in page.response.get_data(as_text=True)
+    api = client.post(API, json={"name": "张伟"})
+    assert api.status_code == 429
+    assert api.mimetype == "application/problem+json"
+    assert int(api.headers["Retry-After"]) >= 1
+    chinese = submit(client, "/zh/debtors/", {"name": "张伟"}, status=429)
+    assert chinese.text_of("h1") == "查询过于频繁"
+    # Another client has its own budget.
+    other = {"REMOTE_ADDR": "192.0.2.7"}
+    submit(client, LOOKUP, {"name": "张伟"}, environ_base=other)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> str:
+    """The Redis server's URL; under CI=true an unreachable server fails the run."""
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError as error:
+        message = f"Redis is not reachable at {REDIS_URL}: {error}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        connection.close()
+    return REDIS_URL
+
+
+@pytest.mark.redis
+def test_the_rate_limit_is_shared_through_redis(
+    make_app, site, sqlite_url: str, tmp_path: Path, redis_server: str
+) -> None:
+    prefix = f"portal-test-{uuid.uuid4().hex}"
+    settings = {"RATELIMIT_STORAGE_URI": redis_server, "RATELIMIT_KEY_PREFIX": prefix}
+    first = limited_app(make_app, site, sqlite_url, tmp_path, **settings)
+    second = make_app(sqlite_url, load=False, SECRET_KEY=TEST_SECRET,
+                      DEBTOR_LOOKUP_LIMITS="2 per minute;50 per day", **settings)  # fmt: skip
+    connection = redis.Redis.from_url(redis_server)
+    try:
+        client = first.test_client()
+        submit(client, LOOKUP, {"name": "张伟"})
+        submit(client, LOOKUP, {"name": "张伟"})
+        assert connection.keys(f"*{prefix}*")  # the counters are in Redis
+        # Another worker with the same Redis sees the same budget spent.
+        page = submit(second.test_client(), LOOKUP, {"name": "张伟"}, status=429)
+        assert int(page.response.headers["Retry-After"]) >= 1
+    finally:
+        for key in connection.scan_iter(f"*{prefix}*"):
+            connection.delete(key)
+        connection.close()
