@@ -10,7 +10,6 @@ highlighting, where any matching piece of text should be marked.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -34,29 +33,23 @@ def _token(positions: bool, chars: bool, removestops: bool, mode: str, **kwargs:
     return Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
 
 
-@functools.cache
-def _dictionary() -> dict[str, int]:
-    jieba.initialize()
-    return jieba.dt.FREQ
-
-
 def warm_up() -> None:
-    """Load jieba's dictionary now rather than at the first Chinese text."""
-    _dictionary()
+    """Load jieba's dictionary now rather than at the first Chinese text (jieba loads it
+    once; later calls return at once)."""
+    jieba.initialize()
 
 
-@functools.lru_cache(maxsize=200_000)
 def _inner_words(word: str) -> tuple[str, ...]:
-    """The dictionary words inside a longer word: 最高人民法院 -> 最高, 人民, 法院, 人民法院, ...
-    (remembered per word: a text repeats its words)."""
+    """The dictionary words inside a longer word: 最高人民法院 -> 最高, 人民, 法院, 人民法院, ..."""
     if len(word) < 3:
         return ()
-    frequencies = _dictionary()
+    warm_up()
+    frequencies = jieba.get_FREQ
     return tuple(
         word[start : start + size]
         for size in range(2, len(word))
         for start in range(len(word) - size + 1)
-        if frequencies.get(word[start : start + size], 0) > 0
+        if (frequencies(word[start : start + size]) or 0) > 0
     )
 
 
@@ -65,17 +58,11 @@ def _inner_words(word: str) -> tuple[str, ...]:
 _CLAUSES = jieba.re_han_default
 
 
-@functools.lru_cache(maxsize=100_000)
-def _segment(clause: str) -> tuple[str, ...]:
-    """jieba's words of one clause (remembered per clause: legal texts repeat theirs)."""
-    return tuple(jieba.cut(clause))
-
-
 def jieba_words(text: str) -> Iterator[tuple[str, int, int]]:
     """The same as `jieba.tokenize(text)`: each word with its start and end."""
     start = 0
     for clause in _CLAUSES.split(text):
-        for word in _segment(clause):
+        for word in jieba.cut(clause):
             yield word, start, start + len(word)
             start += len(word)
 
@@ -91,15 +78,6 @@ class PositionedTokenizer(Tokenizer):
     def prepare(self, value: str) -> str:
         """The text as `groups` reads it: Chinese folded to simplified."""
         return to_simplified(value)
-
-    def term_positions(self, value: str) -> dict[str, list[int]]:
-        """Each term that indexing `value` gives, with its positions: what the index stores,
-        without a Token per term on the way."""
-        found: dict[str, list[int]] = {}
-        for position, (terms, _start, _end) in enumerate(self.groups(self.prepare(value), True)):
-            for term in terms:
-                found.setdefault(term, []).append(position)
-        return found
 
     def __call__(  # type: ignore[override]
         self,
@@ -129,12 +107,6 @@ class PositionedTokenizer(Tokenizer):
             position += 1
 
 
-@functools.lru_cache(maxsize=100_000)
-def english_stem(word: str) -> str:
-    """The Porter stem of a lowercase word (remembered: texts repeat their words)."""
-    return stem(word)
-
-
 class EnglishTokenizer(PositionedTokenizer):
     """Whoosh's StemmingAnalyzer in one tokenizer: words, lowercased, Porter stems, stop words
     and single letters dropped. As its StopFilter renumbers, the first word kept keeps its place
@@ -152,7 +124,7 @@ class EnglishTokenizer(PositionedTokenizer):
                     yield (), match.start(), match.end()
                 continue
             kept = True
-            yield (english_stem(word),), match.start(), match.end()
+            yield (stem(word),), match.start(), match.end()
 
 
 class ChineseWordTokenizer(PositionedTokenizer):

@@ -14,25 +14,18 @@ import fcntl
 import os
 import re
 import shutil
-import struct
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from whoosh import columns
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.formats import Existence, Positions
+from whoosh.formats import Existence
 
-from portal.search.analysis import (
-    CHINESE_WORDS,
-    ENGLISH,
-    SPELLING,
-    PositionedTokenizer,
-    warm_up,
-)
+from portal.search.analysis import CHINESE_WORDS, ENGLISH, SPELLING, warm_up
 
 CURRENT = "current"
 LOCK_FILE = ".write.lock"
@@ -51,59 +44,34 @@ def make_schema() -> Schema:
         cause=ID(stored=True, sortable=True),
         category=ID(stored=True, sortable=True),
         year=ID(stored=True, sortable=True),
-        measure=KEYWORD(stored=True, commas=True),
+        measure=KeywordList(stored=True, commas=True, sortable=True),
         date=DATETIME(stored=True, sortable=True),
         title=STORED,
         summary=STORED,
         excerpt_source=STORED,
         route=STORED,  # what the web layer needs to link to the item
-        title_en=_text_field(ENGLISH, field_boost=4.0),
-        body_en=_text_field(ENGLISH),
-        title_zh=_text_field(CHINESE_WORDS, field_boost=4.0),
-        body_zh=_text_field(CHINESE_WORDS),
+        title_en=TEXT(analyzer=ENGLISH, field_boost=4.0),
+        body_en=TEXT(analyzer=ENGLISH),
+        title_zh=TEXT(analyzer=CHINESE_WORDS, field_boost=4.0),
+        body_zh=TEXT(analyzer=CHINESE_WORDS),
         words=_spelling_field(),
     )
 
 
-class PackedPositions(Positions):
-    """Whoosh's Positions, each posting's value being its count and then its positions as
-    little-endian 32-bit numbers: a term's values joined are one array for numpy."""
+class KeywordList(KEYWORD):
+    """Comma-separated keywords whose column holds each document's list of them, so Whoosh's
+    overlapping facet reads a document's keywords from the column instead of walking every
+    posting of the field at each search. Segments keep a pickled instance: the class must stay
+    importable under this name."""
 
-    def encode(self, poslist: list[int]) -> bytes:  # type: ignore[override]
-        return struct.pack(f"<{len(poslist) + 1}I", len(poslist), *poslist)
+    def default_column(self) -> columns.Column:
+        return columns.VarBytesListColumn()
 
-    def decode_positions(self, valuestring: bytes) -> list[int]:  # type: ignore[override]
-        return list(struct.unpack_from(f"<{self.decode_frequency(valuestring)}I", valuestring, 4))
+    def to_column_value(self, value: str) -> list[bytes]:
+        return [self.to_bytes(word) for word in value.split(",") if word]
 
-    def decode_frequency(self, valuestring: bytes) -> int:  # type: ignore[override]
-        return struct.unpack_from("<I", valuestring)[0]
-
-    def word_values(  # type: ignore[override]
-        self, value: str, analyzer: Any, **kwargs: Any
-    ) -> Iterator[tuple[str, int, float, bytes]]:
-        if not isinstance(analyzer, PositionedTokenizer) or kwargs.get("mode") != "index":
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        # The same terms, counts and weights as Whoosh's loop over the analyzer's tokens.
-        for word, positions in analyzer.term_positions(value).items():
-            yield word, len(positions), len(positions) * self.field_boost, self.encode(positions)
-
-
-class PortalCodec(W3Codec):
-    """Whoosh's codec, without each posting's field length when a segment is written (a
-    lookup per posting, a fifth of a rebuild): those lengths only bound the scores of Whoosh's
-    own block-skipping search, which the engine never runs. Segments keep a pickled instance:
-    the class must stay importable under this name."""
-
-    length_stats = False
-
-
-def _text_field(analyzer: Any, field_boost: float = 1.0) -> TEXT:
-    # Whoosh pickles each posting's positions (a call to the unpickler per posting when a
-    # phrase is checked); packed, the engine reads a whole term's positions at once.
-    text = TEXT(analyzer=analyzer, field_boost=field_boost)
-    text.format = PackedPositions(field_boost=field_boost)
-    return text
+    def from_column_value(self, value: list[bytes]) -> list[str]:
+        return [self.from_bytes(word) for word in value]
 
 
 def _spelling_field() -> TEXT:
@@ -159,8 +127,9 @@ class SearchDocument:
         for name in ("court", "cause", "category"):
             if getattr(self, name):
                 values[name] = getattr(self, name)
-        if self.measures:
-            values["measure"] = ",".join(self.measures)
+        # Always given, if empty: a segment where no document had the column would make
+        # Whoosh look for a default that its list columns lack.
+        values["measure"] = ",".join(self.measures)
         if self.lang == "zh":
             values.update(title_zh=self.title, body_zh=text)
         else:
@@ -243,7 +212,7 @@ def rebuild(
             index = whoosh_index.create_in(str(new_dir), make_schema())
             if processes > 1:
                 warm_up()  # forked writers inherit jieba's dictionary instead of each loading it
-            options = {"limitmb": 1024, "codec": PortalCodec()}
+            options: dict[str, Any] = {"limitmb": 1024}
             if processes > 1:
                 options.update(procs=processes, multisegment=True)
             writer = index.writer(**options)

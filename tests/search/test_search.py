@@ -7,25 +7,22 @@ import threading
 from pathlib import Path
 
 import feedparser
-import numpy as np
 import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
-from whoosh.formats import Positions
 
 from portal.db.load import load_content
-from portal.search.engine import position_keys
 from portal.search.index import (
     IndexCheckFailed,
     IndexLocked,
-    PackedPositions,
     current_index_dir,
     rebuild,
     writer_lock,
 )
-from portal.search.query import MAX_QUERY_CHARS, SearchIndex, SearchRequest, parse_query
+from portal.search.query import MAX_QUERY_CHARS, SearchRequest, parse_query
+from portal.search.searcher import SearchIndex
 from portal.search.service import rebuild_search_index, update_search_index
 from portal.web.db import session_factory
 from tests.support.pagecheck import fetch
@@ -365,17 +362,17 @@ def test_every_search_has_a_feed_announced_on_its_page(search_app: Flask) -> Non
 
 
 def test_repeated_searches_are_answered_alike(search_app: Flask) -> None:
-    search = SearchIndex(index_root(search_app), cache_size=2)
+    search = SearchIndex(index_root(search_app))
     first = search.search(SearchRequest(text="lending", lang="en"))
     assert search.search(SearchRequest(text="lending", lang="en")) == first
     second_page = search.search(SearchRequest(text="lending", lang="en", page=2, page_size=2))
     assert [hit.title for hit in second_page.hits] == [hit.title for hit in first.hits][2:4]
     narrowed = search.search(SearchRequest(text="lending", lang="en", filters={"kind": "press"}))
     assert narrowed.total == 1
-    assert search.search(SearchRequest(text="lending", lang="en")).total == 3  # evicted, again
+    assert search.search(SearchRequest(text="lending", lang="en")).total == 3
 
 
-def test_cached_results_give_way_to_a_new_index(search_app: Flask, site: SiteBuilder) -> None:
+def test_a_searcher_moves_to_a_new_index(search_app: Flask, site: SiteBuilder) -> None:
     search = SearchIndex(index_root(search_app))
     assert search.search(SearchRequest(text="lending", lang="en")).total == 3
     site.release(2022, "more-lending", "en", date="2022-02-01", title="More lending",
@@ -388,7 +385,7 @@ def test_cached_results_give_way_to_a_new_index(search_app: Flask, site: SiteBui
     assert dict(again.facets["year"])["2022"] == 1
 
 
-def test_an_update_in_place_clears_cached_results(search_app: Flask, site: SiteBuilder) -> None:
+def test_a_searcher_sees_an_update_in_place(search_app: Flask, site: SiteBuilder) -> None:
     search = SearchIndex(index_root(search_app))
     assert search.search(SearchRequest(text="renamed", lang="en")).total == 0
     site.release(2020, "older-news", "en", date="2020-06-01", title="Renamed figures",
@@ -415,19 +412,6 @@ def test_totals_and_facets_are_exact_for_two_words_and_an_exclusion(search_app: 
         results = search.search(SearchRequest(text=text, lang="en", page_size=1))
         assert results.total == total, text
         assert sum(count for _value, count in results.facets["kind"]) == total
-
-
-def test_packed_positions_read_as_whooshs_positions() -> None:
-    lists = [[0], [3, 7, 7, 70000], [1, 2]]
-    ids = np.array([2, 5, 9])
-    packed, plain = PackedPositions(), Positions()
-    assert [packed.decode_positions(packed.encode(p)) for p in lists] == lists
-    assert packed.decode_frequency(packed.encode(lists[1])) == 4
-    keys = position_keys(packed, ids, [packed.encode(p) for p in lists])
-    assert keys.tolist() == position_keys(plain, ids, [plain.encode(p) for p in lists]).tolist()
-    assert keys.tolist() == [
-        (d << 32) | p for d, ps in zip(ids.tolist(), lists, strict=True) for p in ps
-    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -10,14 +10,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from portal.db.queries import vocabulary
-from portal.search.query import (
-    FACETS,
-    SORTS,
-    SearchIndex,
-    SearchRequest,
-    SearchResults,
-    SearchUnavailable,
-)
+from portal.search.query import FACETS, SORTS, SearchRequest, SearchResults, SearchUnavailable
+from portal.search.searcher import SearchIndex
 from portal.web.db import db_session
 from portal.web.i18n import render_page
 from portal.web.page_cache import memoized
@@ -43,7 +37,7 @@ KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
 def init_search(app: Flask) -> None:
     """Give the app its search index (opened lazily, reopened when it is rebuilt)."""
     app.extensions[EXTENSION_KEY] = SearchIndex(
-        app.config["INDEX_DIR"], cache_size=app.config["SEARCH_CACHE_SIZE"]
+        app.config["INDEX_DIR"], evaluator=app.config["SEARCH_EVALUATOR"]
     )
 
 
