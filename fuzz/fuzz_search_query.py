@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Coverage-guided fuzzing (atheris) of the search query parser: any text a visitor can type
-gives a parsed query and a Whoosh query, never an exception.
+gives a parsed query and Whoosh queries (what to find, what to exclude), never an exception.
 
     .venv/bin/python fuzz/fuzz_search_query.py -runs=100000     # libFuzzer flags
     .venv/bin/python fuzz/fuzz_search_query.py corpus_dir/      # keep a corpus
@@ -19,9 +19,9 @@ except ImportError:  # `check` is still usable (from Hypothesis) without atheris
 
 if atheris is not None:
     with atheris.instrument_imports(include=["portal", "whoosh.query"]):
-        from portal.search.query import MAX_QUERY_CHARS, build_query, parse_query
+        from portal.search.query import MAX_QUERY_CHARS, build_query, excluded_query, parse_query
 else:
-    from portal.search.query import MAX_QUERY_CHARS, build_query, parse_query
+    from portal.search.query import MAX_QUERY_CHARS, build_query, excluded_query, parse_query
 
 from whoosh.query import Query
 
@@ -40,10 +40,11 @@ def check(data: bytes) -> None:
         assert any(ch.isalnum() for ch in words), parsed
         assert not any(0xD800 <= ord(ch) <= 0xDFFF for ch in words), parsed
         assert len(words) <= MAX_QUERY_CHARS, parsed
-    query = build_query(parsed)
-    assert isinstance(query, Query)
-    repr(query)
-    query.normalize()
+    excluded = excluded_query(parsed)
+    for query in (build_query(parsed), *([excluded] if excluded is not None else [])):
+        assert isinstance(query, Query)
+        repr(query)
+        query.normalize()
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import And, Every, NullQuery, Or, Phrase, Query, Term
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -83,18 +83,30 @@ class Snapshot:
                 values.extend([default] * count)
         return values
 
-    def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """A term's document numbers (ascending) and weights over every segment."""
+    def postings(
+        self, fieldname: str, btext: bytes, scored: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A term's document numbers (ascending) and, if `scored`, weights over every
+        segment (one Python step per posting: the matcher's methods are the public way)."""
         ids: list[int] = []
         weights: list[float] = []
         for leaf, offset in self.leaves:
             if (fieldname, btext) not in leaf:
                 continue
             matcher = leaf.postings(fieldname, btext)
-            while matcher.is_active():
-                ids.append(matcher.id() + offset)
-                weights.append(matcher.weight())
-                matcher.next()
+            if not scored:
+                ids.extend(docnum + offset for docnum in matcher.all_ids())
+                continue
+            is_active, docnum, weight, step = (
+                matcher.is_active,
+                matcher.id,
+                matcher.weight,
+                matcher.next,
+            )
+            while is_active():
+                ids.append(docnum() + offset)
+                weights.append(weight())
+                step()
         return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
 
     def positions(self, fieldname: str, btext: bytes, docnums: np.ndarray) -> list[set[int]]:
@@ -157,17 +169,18 @@ class Evaluation:
     scores: np.ndarray
 
 
-def evaluate(snapshot: Snapshot, query: Query) -> Evaluation:
-    """Evaluate a query made of Term, Phrase, And, Or, AndNot, Every and NullQuery."""
+def evaluate(snapshot: Snapshot, query: Query, scored: bool = True) -> Evaluation:
+    """Evaluate a query made of Term, Phrase, And, Or, Every and NullQuery; without
+    `scored`, only which documents match (the scores stay zero)."""
     size = snapshot.size
     if isinstance(query, Every):
         return Evaluation(snapshot.live.copy(), np.zeros(size))
     if isinstance(query, Term):
-        return _term(snapshot, query)
+        return _term(snapshot, query, scored)
     if isinstance(query, Phrase):
-        return _phrase(snapshot, query)
+        return _phrase(snapshot, query, scored)
     if isinstance(query, And):
-        parts = [evaluate(snapshot, q) for q in query.subqueries]
+        parts = [evaluate(snapshot, q, scored) for q in query.subqueries]
         mask, scores = parts[0].mask, parts[0].scores
         for part in parts[1:]:
             mask = mask & part.mask
@@ -176,36 +189,33 @@ def evaluate(snapshot: Snapshot, query: Query) -> Evaluation:
     if isinstance(query, Or):
         mask, scores = np.zeros(size, dtype=bool), np.zeros(size)
         for q in query.subqueries:
-            part = evaluate(snapshot, q)
+            part = evaluate(snapshot, q, scored)
             mask |= part.mask
             scores += part.scores
         return Evaluation(mask, scores)
-    if isinstance(query, AndNot):
-        positive, negative = evaluate(snapshot, query.a), evaluate(snapshot, query.b)
-        mask = positive.mask & ~negative.mask
-        return Evaluation(mask, np.where(mask, positive.scores, 0.0))
     if query is NullQuery:
         return Evaluation(np.zeros(size, dtype=bool), np.zeros(size))
     raise TypeError(f"the array evaluator cannot evaluate {query!r}")
 
 
-def _term(snapshot: Snapshot, query: Term) -> Evaluation:
+def _term(snapshot: Snapshot, query: Term, scored: bool) -> Evaluation:
     btext = snapshot.searcher.schema[query.fieldname].to_bytes(query.text)
-    ids, weights = snapshot.postings(query.fieldname, btext)
+    ids, weights = snapshot.postings(query.fieldname, btext, scored)
     mask, scores = np.zeros(snapshot.size, dtype=bool), np.zeros(snapshot.size)
     if len(ids):
         mask[ids] = True
+    if len(ids) and scored:
         scores[ids] = snapshot.bm25(query.fieldname, btext, ids, weights)
     return Evaluation(mask & snapshot.live, scores)
 
 
-def _phrase(snapshot: Snapshot, query: Phrase) -> Evaluation:
+def _phrase(snapshot: Snapshot, query: Phrase, scored: bool) -> Evaluation:
     """The words one after the other (each word takes the next position)."""
     size = snapshot.size
     mask, scores = np.zeros(size, dtype=bool), np.zeros(size)
     field = snapshot.searcher.schema[query.fieldname]
     words = [field.to_bytes(word) for word in query.words]
-    every = [snapshot.postings(query.fieldname, word) for word in words]
+    every = [snapshot.postings(query.fieldname, word, scored) for word in words]
     if not words or any(len(ids) == 0 for ids, _weights in every):
         return Evaluation(mask, scores)
     candidates = every[0][0]
@@ -219,8 +229,8 @@ def _phrase(snapshot: Snapshot, query: Phrase) -> Evaluation:
         for found, here in zip(starts, places, strict=True):
             found.intersection_update(p - offset for p in here)
     ids = candidates[np.fromiter(map(bool, starts), bool, len(starts))]
-    if len(ids):
-        mask[ids] = True
+    mask[ids] = True
+    if len(ids) and scored:
         for word, (word_ids, weights) in zip(words, every, strict=True):
             at = weights[np.searchsorted(word_ids, ids)]
             scores[ids] += snapshot.bm25(query.fieldname, word, ids, at)
@@ -263,14 +273,17 @@ class ArrayEvaluator:
         self,
         prepared: Snapshot,
         query: Query,
+        excluded: Query | None,
         filters: dict[str, str],
         by_date: bool,
         start: int,
         stop: int,
     ) -> Matches:
         """Total, the documents from `start` to `stop` in order, and facet counts."""
-        evaluation = evaluate(prepared, query)
+        evaluation = evaluate(prepared, query, scored=not by_date)
         mask = evaluation.mask
+        if excluded is not None:  # only has to be found, not scored
+            mask = mask & ~evaluate(prepared, excluded, scored=False).mask
         for fieldname, value in filters.items():
             mask = mask & prepared.facet_mask(fieldname, value)
         docnums = top(prepared, evaluation, mask, by_date, stop)[start:stop]

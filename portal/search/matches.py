@@ -43,10 +43,12 @@ class Evaluator(Protocol):
         self,
         prepared: Any,
         query: Query,
+        excluded: Query | None,
         filters: dict[str, str],
         by_date: bool,
         start: int,
         stop: int,
     ) -> Matches:
         """The total, the documents from `start` to `stop` in order, and facet counts, of the
-        documents that match `query` and have every (field, value) of `filters`."""
+        documents that match `query`, not `excluded`, and have every (field, value) of
+        `filters`."""

@@ -32,6 +32,7 @@ from portal.search.query import (
     SearchResults,
     SearchUnavailable,
     build_query,
+    excluded_query,
     parse_query,
 )
 from portal.text.chinese import has_han, to_simplified
@@ -46,7 +47,7 @@ SEVERAL_VALUES = frozenset({"measure"})
 
 
 class WhooshEvaluator:
-    """Whoosh's own searcher: `searcher.search` with a filter, facets and a sort."""
+    """Whoosh's own searcher: `searcher.search` with a filter, a mask, facets and a sort."""
 
     name = "whoosh"
 
@@ -58,6 +59,7 @@ class WhooshEvaluator:
         self,
         prepared: Searcher,
         query: Query,
+        excluded: Query | None,
         filters: dict[str, str],
         by_date: bool,
         start: int,
@@ -72,6 +74,7 @@ class WhooshEvaluator:
             query,
             limit=stop,
             filter=And([Term(name, value) for name, value in filters.items()]) if filters else None,
+            mask=excluded,
             groupedby=facets,
             maptype=sorting.Count,
             sortedby=sorting.FieldFacet("date", reverse=True) if by_date else None,
@@ -217,6 +220,7 @@ class SearchIndex:
         return self.evaluator.matches(
             prepared,
             build_query(parsed, languages),
+            excluded_query(parsed, languages),
             filters,
             by_date=request.sort == "date" or parsed.is_empty,
             start=(page - 1) * request.page_size,
