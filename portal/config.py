@@ -62,9 +62,10 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "FREEZE_PROCESSES": 0,
         # What `portal freeze` remembers between runs (what each page read), for the next one.
         "FREEZE_STATE_DIR": str(instance_path / "freeze"),
-        # What answers searches: "whoosh" (Whoosh's own searcher) or "arrays" (the array
-        # evaluator of portal/search/engine.py, proven equal to it; see docs/search.md).
-        "SEARCH_EVALUATOR": "whoosh",
+        # What answers searches: "arrays" (the array evaluator of portal/search/engine.py,
+        # proven equal to Whoosh's searcher and several times faster; see docs/search.md) or
+        # "whoosh" (Whoosh's own searcher).
+        "SEARCH_EVALUATOR": "arrays",
         # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).
         "DEBTOR_LOOKUP_LIMITS": "10 per minute;100 per day",
         # The static debtor check (see the README): a public site-wide salt, which each court

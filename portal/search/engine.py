@@ -169,18 +169,30 @@ class Evaluation:
     scores: np.ndarray
 
 
-def evaluate(snapshot: Snapshot, query: Query, scored: bool = True) -> Evaluation:
-    """Evaluate a query made of Term, Phrase, And, Or, Every and NullQuery; without
-    `scored`, only which documents match (the scores stay zero)."""
+def _has_phrase(query: Query) -> bool:
+    return isinstance(query, Phrase) or any(_has_phrase(q) for q in query.children())
+
+
+def evaluate(
+    snapshot: Snapshot, query: Query, scored: bool = True, within: np.ndarray | None = None
+) -> Evaluation:
+    """Evaluate a query made of Term, Phrase, And, Or, Every and NullQuery; without `scored`,
+    only which documents match (the scores stay zero). Given `within`, the answer holds only
+    for those documents: phrases, whose positions cost most, are checked there alone."""
     size = snapshot.size
-    if isinstance(query, Every):
-        return Evaluation(snapshot.live.copy(), np.zeros(size))
+    if isinstance(query, Every):  # Whoosh scores every document by the query's boost
+        return Evaluation(snapshot.live.copy(), np.full(size, query.boost if scored else 0.0))
     if isinstance(query, Term):
         return _term(snapshot, query, scored)
     if isinstance(query, Phrase):
-        return _phrase(snapshot, query, scored)
+        return _phrase(snapshot, query, scored, within)
     if isinstance(query, And):
-        parts = [evaluate(snapshot, q, scored) for q in query.subqueries]
+        # Words first: the documents that hold them are all a phrase needs checking in.
+        parts = []
+        for q in sorted(query.subqueries, key=_has_phrase):
+            part = evaluate(snapshot, q, scored, within)
+            within = part.mask if within is None else within & part.mask
+            parts.append(part)
         mask, scores = parts[0].mask, parts[0].scores
         for part in parts[1:]:
             mask = mask & part.mask
@@ -189,7 +201,7 @@ def evaluate(snapshot: Snapshot, query: Query, scored: bool = True) -> Evaluatio
     if isinstance(query, Or):
         mask, scores = np.zeros(size, dtype=bool), np.zeros(size)
         for q in query.subqueries:
-            part = evaluate(snapshot, q, scored)
+            part = evaluate(snapshot, q, scored, within)
             mask |= part.mask
             scores += part.scores
         return Evaluation(mask, scores)
@@ -209,7 +221,9 @@ def _term(snapshot: Snapshot, query: Term, scored: bool) -> Evaluation:
     return Evaluation(mask & snapshot.live, scores)
 
 
-def _phrase(snapshot: Snapshot, query: Phrase, scored: bool) -> Evaluation:
+def _phrase(
+    snapshot: Snapshot, query: Phrase, scored: bool, within: np.ndarray | None
+) -> Evaluation:
     """The words one after the other (each word takes the next position)."""
     size = snapshot.size
     mask, scores = np.zeros(size, dtype=bool), np.zeros(size)
@@ -221,7 +235,7 @@ def _phrase(snapshot: Snapshot, query: Phrase, scored: bool) -> Evaluation:
     candidates = every[0][0]
     for ids, _weights in every[1:]:
         candidates = np.intersect1d(candidates, ids, assume_unique=True)
-    candidates = candidates[snapshot.live[candidates]]
+    candidates = candidates[(snapshot.live if within is None else within)[candidates]]
     # Only the documents that hold every word have their positions read.
     starts = [set(places) for places in snapshot.positions(query.fieldname, words[0], candidates)]
     for offset, word in enumerate(words[1:], start=1):
@@ -280,12 +294,13 @@ class ArrayEvaluator:
         stop: int,
     ) -> Matches:
         """Total, the documents from `start` to `stop` in order, and facet counts."""
-        evaluation = evaluate(prepared, query, scored=not by_date)
-        mask = evaluation.mask
-        if excluded is not None:  # only has to be found, not scored
-            mask = mask & ~evaluate(prepared, excluded, scored=False).mask
+        within = prepared.live
         for fieldname, value in filters.items():
-            mask = mask & prepared.facet_mask(fieldname, value)
+            within = within & prepared.facet_mask(fieldname, value)
+        evaluation = evaluate(prepared, query, scored=not by_date, within=within)
+        mask = evaluation.mask & within
+        if excluded is not None:  # only has to be found, not scored
+            mask = mask & ~evaluate(prepared, excluded, scored=False, within=mask).mask
         docnums = top(prepared, evaluation, mask, by_date, stop)[start:stop]
         scores = [] if by_date else evaluation.scores[docnums].tolist()
         return Matches(

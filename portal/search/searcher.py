@@ -2,8 +2,9 @@
 counts facets; Whoosh's highlighter marks the snippets; its corrector suggests spellings.
 
 `SearchIndex` opens the index that `current` points to, one Whoosh searcher per thread,
-refreshed when a rebuild swaps in a new index or an update commits. The array evaluator of
-`portal.search.engine` can answer instead (`evaluator="arrays"`), behind the same interface.
+refreshed when a rebuild swaps in a new index or an update commits. Either Whoosh's searcher
+(`evaluator="whoosh"`) or the array evaluator of `portal.search.engine`, proven equal to it
+and several times faster (`"arrays"`, the default), finds the matches and counts the facets.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ class SearchIndex:
     """Searches the live index under an index root with one evaluator; keeps one searcher per
     thread, reopened when a rebuild swaps in a new index or an update commits."""
 
-    def __init__(self, root: Path, evaluator: str = "whoosh") -> None:
+    def __init__(self, root: Path, evaluator: str = "arrays") -> None:
         self.root = Path(root)
         self.evaluator = make_evaluator(evaluator)
         self._local = threading.local()
