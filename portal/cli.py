@@ -218,18 +218,13 @@ def demo_debtors_command(count: int, seed: int, out: Path, show_example: bool) -
 
 @cli.command("freeze")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--full", is_flag=True, help="Render every page again, not only the changed ones.")
 @click.option("--no-pagefind", is_flag=True, help="Skip the in-browser search index.")
 @with_appcontext
-def freeze_command(out: Path, full: bool, no_pagefind: bool) -> None:
+def freeze_command(out: Path, no_pagefind: bool) -> None:
     """Freeze the whole portal into static files in OUT (stale files in OUT are removed)."""
     try:
-        report = freeze(
-            current_app._get_current_object(),  # type: ignore[attr-defined]
-            out,
-            incremental=not full,
-            pagefind=not no_pagefind,
-        )
+        # The freeze builds its own static-site app from these settings.
+        report = freeze(current_app.config, out, pagefind=not no_pagefind)
     except FreezeError as error:
         click.echo(f"The freeze failed: {error}", err=True)
         sys.exit(1)

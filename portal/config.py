@@ -28,7 +28,6 @@ ENVIRONMENT_VARIABLES = {
     "LIVE_URL": "PORTAL_LIVE_URL",
     "PAGE_CACHE_SIZE": "PORTAL_PAGE_CACHE_SIZE",
     "FREEZE_PROCESSES": "PORTAL_FREEZE_PROCESSES",
-    "FREEZE_STATE_DIR": "PORTAL_FREEZE_STATE_DIR",
 }
 
 
@@ -50,18 +49,17 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "TRUSTED_PROXIES": "0",
         "PRESS_PAGE_SIZE": 20,
         "CASES_PAGE_SIZE": 50,
-        # True while `portal freeze` renders pages: templates then leave out what only a live
-        # server can answer (the API) and use the in-browser search and lookup instead.
-        "FREEZING": False,
+        # The app renders the static copy: fixed when `create_app` builds the app (`portal
+        # freeze` builds its own). Pages then leave out what only a live server can answer (the
+        # API) and use the in-browser search and lookup instead.
+        "STATIC_SITE": False,
         "SEARCH_PAGE_SIZE": 10,
         # Rendered pages of press releases and cases kept per worker until the content changes
         # (0: none), and shared query results (facet counts, labels) kept the same way.
         "PAGE_CACHE_SIZE": 1000,
         "QUERY_CACHE_SIZE": 1000,
-        # Processes that render pages in `portal freeze` (0: one per core).
+        # Processes that render pages in `portal freeze`, each with its own app (0: one per core).
         "FREEZE_PROCESSES": 0,
-        # What `portal freeze` remembers between runs (what each page read), for the next one.
-        "FREEZE_STATE_DIR": str(instance_path / "freeze"),
         # Results of this many recent distinct searches are kept per index generation and thread.
         "SEARCH_CACHE_SIZE": 256,
         # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).

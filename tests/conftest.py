@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,19 +41,6 @@ if IN_CI:
 def site(tmp_path: Path) -> SiteBuilder:
     """An empty site folder to write content into."""
     return SiteBuilder(tmp_path / "site")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def freeze_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Freezes remember their pages in a temporary folder, never in the checkout."""
-    folder = tmp_path_factory.mktemp("freeze-state")
-    previous = os.environ.get("PORTAL_FREEZE_STATE_DIR")
-    os.environ["PORTAL_FREEZE_STATE_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        del os.environ["PORTAL_FREEZE_STATE_DIR"]
-    else:
-        os.environ["PORTAL_FREEZE_STATE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
@@ -22,18 +22,7 @@ from portal.web.db import db_session
 KEPT_BLUEPRINTS = ("press", "cases")
 KEPT_ENDPOINTS = ("site.home", "site.about", "site.licence", "sitemap.sitemap", "sitemap.robots")
 EXTENSION_KEY = "portal_page_cache"
-# Set by the freeze while it renders, so that kept query results still count as read.
-READ_RECORDER_KEY = "portal_read_recorder"
-
 Value = TypeVar("Value")
-
-
-class ReadRecorder(Protocol):
-    """What the freeze's recorder offers to code that answers a read from memory."""
-
-    def capture(self) -> Any: ...  # a context manager yielding the set of reads made inside
-
-    def replay(self, reads: frozenset[tuple[Any, ...]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -48,7 +37,7 @@ class KeptPage:
 @dataclass
 class Caches:
     pages: GenerationCache[KeptPage]
-    queries: GenerationCache[tuple[Any, frozenset[tuple[Any, ...]]]]
+    queries: GenerationCache[Any]
 
 
 def content_generation() -> int:
@@ -62,20 +51,10 @@ def memoized(function: Callable[..., Value], session: Session, *args: Hashable) 
     """`function(session, *args)`, kept until the content changes. Only for functions of the
     content that return plain values (never ORM rows, which belong to one session)."""
     caches: Caches = current_app.extensions[EXTENSION_KEY]
-    recorder: ReadRecorder | None = current_app.extensions.get(READ_RECORDER_KEY)
     key = (function.__module__, function.__qualname__, *args)
-
-    def compute() -> tuple[Value, frozenset[tuple[Any, ...]]]:
-        if recorder is None:
-            return function(session, *args), frozenset()
-        with recorder.capture() as reads:
-            value = function(session, *args)
-        return value, frozenset(reads)
-
-    value, reads = caches.queries.get_or_compute(content_generation(), key, compute)
-    if recorder is not None:
-        recorder.replay(reads)
-    return value
+    return caches.queries.get_or_compute(
+        content_generation(), key, lambda: function(session, *args)
+    )
 
 
 def _is_kept_endpoint(endpoint: str | None) -> bool:
@@ -88,7 +67,7 @@ def _may_keep(app: Flask) -> bool:
     # A query string could make every request a new entry; the kept pages ignore it anyway.
     return (
         int(app.config["PAGE_CACHE_SIZE"]) > 0
-        and not app.config["FREEZING"]
+        and not app.config["STATIC_SITE"]
         and request.method == "GET"
         and not request.query_string
         and _is_kept_endpoint(request.endpoint)

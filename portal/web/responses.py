@@ -34,7 +34,7 @@ def data_response(body: str, mimetype: str, *, cors: bool = True, **headers: str
     response.headers.update(headers)
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     # A frozen copy's files carry no headers of ours, so the freeze skips the lookup.
-    changed = None if current_app.config["FREEZING"] else last_change(db_session())
+    changed = None if current_app.config["STATIC_SITE"] else last_change(db_session())
     if changed is not None:
         response.last_modified = changed.replace(microsecond=0)
     if cors:

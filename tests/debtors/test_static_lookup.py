@@ -317,7 +317,7 @@ def test_the_frozen_page_asks_for_name_and_number_and_loads_the_script(
     make_app, site, sqlite_url: str, lang: str
 ) -> None:
     site.standard()
-    app = make_app(sqlite_url, FREEZING=True, LIVE_URL="https://live.example.test/")
+    app = make_app(sqlite_url, STATIC_SITE=True, LIVE_URL="https://live.example.test/")
     page = fetch(app.test_client(), f"/{lang}/debtors/")
     form = page.html.select_one("form[data-static-lookup]")
     assert form.get("method") is None

@@ -47,7 +47,7 @@ def frozen_site(make_app, site, sqlite_url: str, tmp_path: Path) -> Iterator[str
     app = make_app(
         sqlite_url,
         SECRET_KEY=TEST_SECRET,
-        FREEZING=True,
+        STATIC_SITE=True,
         STATIC_LOOKUP_SALT=FAST.salt,
         STATIC_LOOKUP_ITERATIONS=FAST.iterations,
     )

@@ -40,7 +40,7 @@ def download(key: str, format: str) -> ResponseReturnValue:
     dataset = next((d for d in opendata.published_datasets(session) if d.key == key), None)
     if dataset is None:
         abort(404)
-    if current_app.config["FREEZING"] and key != opendata.REGISTER_STATISTICS.key:
+    if current_app.config["STATIC_SITE"] and key != opendata.REGISTER_STATISTICS.key:
         # A freeze writes each dataset in both formats, one after the other: read it once. (Only
         # then: a live worker would hold every dataset in memory, for the occasional download.)
         records = memoized(_content_records, session, key, current_app.config["SITE_URL"])

@@ -137,7 +137,7 @@ def index(lang: str) -> ResponseReturnValue:
         "circumstance_labels": _names(CIRCUMSTANCE_NAMES, lang),
     }
     status = 200
-    if request.method == "POST" and not current_app.config.get("FREEZING"):
+    if request.method == "POST" and not current_app.config["STATIC_SITE"]:
         name, number = request.form.get("name", ""), request.form.get("number", "")
         # The name is echoed into the form (the page is not cached); the number never is.
         context["name"] = name
@@ -149,7 +149,7 @@ def index(lang: str) -> ResponseReturnValue:
     # A lookup read the state of the list with its records; the form alone reads it here.
     state = context["result"].state if context["result"] else list_state(db_session())
     context |= {"state": state, "as_of": as_of_text(state) if state else None}
-    if current_app.config.get("FREEZING"):
+    if current_app.config["STATIC_SITE"]:
         # The frozen copy: the check runs in the browser on the shards `write_shards` writes.
         context |= {
             "freezing": True,

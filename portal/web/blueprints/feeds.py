@@ -203,7 +203,7 @@ def feeds_of_page(endpoint: str, values: dict[str, Any]) -> list[dict[str, str]]
     if endpoint == "site.home":
         return [press_feed(), cases_feed()]
     if endpoint == "search.index":
-        if current_app.config["FREEZING"]:
+        if current_app.config["STATIC_SITE"]:
             return []  # a static copy cannot answer a search's feed
         return [{
             "title": gettext("These search results"),

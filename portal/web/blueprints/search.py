@@ -82,7 +82,7 @@ def hit_url(hit: Any) -> str:
 
 @bp.route("/")
 def index(lang: str) -> ResponseReturnValue:
-    if current_app.config["FREEZING"]:
+    if current_app.config["STATIC_SITE"]:
         # The static copy searches in the browser, with the Pagefind index the freeze builds.
         return render_page("search/index.html", static_search=True, facet_names=FACET_NAMES)
     search = request_from_args(request.args, lang)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -56,6 +65,9 @@ def navigation_context() -> dict[str, Any]:
 
 @bp.route("/")
 def root() -> ResponseReturnValue:
+    if current_app.config["STATIC_SITE"]:
+        # A static host cannot read Accept-Language: a page that offers both languages.
+        return render_template("root_redirect.html", home=url_for("site.home", lang="en"))
     response = redirect(url_for("site.home", lang=preferred_language()))
     response.vary.add("Accept-Language")
     return response
