@@ -11,7 +11,9 @@ is left out here; bench/static_lookup.py measures the shards).
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
 import shutil
 import statistics
 import sys
@@ -34,6 +36,14 @@ from portal.web import create_app  # noqa: E402
 from portal.web.db import session_factory  # noqa: E402
 
 SAMPLES_PER_KIND = 40
+
+
+def cpu_seconds() -> float:
+    """User and system time of this process and of its finished children."""
+    mine, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
 
 def plain_frozen_flask(settings: dict[str, object], out: Path, urls: list[str]) -> float:
@@ -99,16 +109,20 @@ def main() -> None:
     dispose(app)
 
     out = work / "out"
+    cpu = cpu_seconds()
     full = freeze(settings, out, pagefind=False, processes=args.processes)
+    full_cpu = cpu_seconds() - cpu
     whole = full.seconds  # URL list, pages, stale files, shards and link check; no Pagefind
     print(f"portal freeze ({full.processes} processes): {full.urls} URLs; pages "
           f"{full.render_seconds:.1f} s = {full.urls / full.render_seconds:.0f} pages/s; "
           f"with stale files, shards and link check {whole:.1f} s = "
-          f"{full.urls / whole:.0f} pages/s")  # fmt: skip
+          f"{full.urls / whole:.0f} pages/s; CPU {full_cpu:.1f} s")  # fmt: skip
 
+    cpu = cpu_seconds()
     plain = plain_frozen_flask(settings, work / "plain", urls)
     print(f"plain Frozen-Flask (1 process): {len(urls)} URLs in {plain:.1f} s = "
-          f"{len(urls) / plain:.0f} pages/s")  # fmt: skip
+          f"{len(urls) / plain:.0f} pages/s; CPU {cpu_seconds() - cpu:.1f} s")  # fmt: skip
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"ratio: pages {plain / full.render_seconds:.2f}x, whole freeze {plain / whole:.2f}x "
           "plain Frozen-Flask (target >= 1.6)")  # fmt: skip
 
