@@ -119,7 +119,7 @@ def _freeze(
         urls = freeze_urls(app, session)
     dispose(app)
     report.urls = len(urls)
-    render_all(settings, out, urls, report.processes)
+    report.processes = render_all(settings, out, urls, report.processes)
     report.render_seconds = time.perf_counter() - started
     # Every file exists now, so the parent's freezer renders nothing: it removes the files of
     # the output that are not among the URLs (Frozen-Flask's FREEZER_REMOVE_EXTRA_FILES).

@@ -7,6 +7,7 @@ that drew quick pages take more. Frozen-Flask writes a file only when its bytes 
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import warnings
@@ -115,23 +116,22 @@ def _render_forked_share() -> int:
 
 
 def render_all(settings: Mapping[str, Any], out: Path, urls: list[str], processes: int) -> int:
-    """Render `urls` into `out` in `processes` processes; returns how many pages were rendered."""
+    """Render `urls` into `out` in up to `processes` processes (fewer for a small site); returns
+    how many processes rendered."""
     global _shared
     processes = max(1, min(processes, len(urls) // MAX_BATCH))
     batch = max(1, min(MAX_BATCH, len(urls) // (processes * 8)))
     if processes == 1:
-        remaining = list(urls)
-
-        def take() -> list[str]:
-            taken, remaining[:batch] = remaining[:batch], []
-            return taken
-
-        return render_share(settings, out, take)
+        remaining = iter(urls)
+        render_share(settings, out, lambda: list(itertools.islice(remaining, batch)))
+        return 1
     context = multiprocessing.get_context("fork")
     _shared = _Shared(settings, out, urls, batch, context.Value("l", 0))
     try:
         with ProcessPoolExecutor(processes, context) as pool:
             shares = [pool.submit(_render_forked_share) for _ in range(processes)]
-            return sum(share.result() for share in shares)
+            for share in shares:
+                share.result()  # the first failure, if any
+        return processes
     finally:
         _shared = None
