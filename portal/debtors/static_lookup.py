@@ -253,12 +253,10 @@ def write_shards(
     session: Session,
     out_dir: Path,
     today: dt.date,
-    params: StaticLookupParams | None = None,
+    params: StaticLookupParams,
 ) -> ShardReport:
     """Write OUT/static-lookup/: manifest.json, t2s.json and shards/<prefix>.json holding every
-    record listed on `today` whose material was derived under `params` (by default the current
-    Flask app's configuration, else the defaults)."""
-    params = params or _app_params()
+    record listed on `today` whose material was derived under `params` (the site's settings)."""
     root = out_dir / LOOKUP_DIR
     shard_dir = root / "shards"
     shard_dir.mkdir(parents=True, exist_ok=True)
@@ -301,13 +299,3 @@ def write_shards(
 def _write_json(path: Path, value: Any) -> None:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     path.write_text(text, "utf-8")
-
-
-def _app_params() -> StaticLookupParams:
-    # The one place this module looks at Flask: the freeze runs in the app's context, and its
-    # configuration holds the site's salt and iteration count.
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        return StaticLookupParams.from_config(current_app.config)
-    return StaticLookupParams()
