@@ -40,7 +40,7 @@ FORMAT_VERSION = 1
 # work spent guessing against one court's files is no use against another's.
 DEFAULT_SALT = "enforcement-transparency-portal static debtor lookup"
 # 20,000 iterations: about 4.5 ms of one core here, so 100,000 records take about 4 minutes on
-# the two cores (7.5 on one); see the README for what each guess costs.
+# the two cores (7.5 on one); docs/debtors.md says what each guess costs.
 DEFAULT_ITERATIONS = 20_000
 TAG_CONTEXT = b"portal lookup tag"
 KEY_CONTEXT = b"portal record key"
