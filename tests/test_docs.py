@@ -20,6 +20,7 @@ CONFIGURATION = DOCS / "configuration.md"
 VARIABLE = re.compile(r"\bPORTAL_[A-Z0-9_]*[A-Z0-9]\b")
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 COMMAND_IN_CODE = re.compile(r"`portal ([a-z][a-z0-9-]*(?: [a-z][a-z0-9-]*)?)")
+REPO_PATH = re.compile(r"`((?:portal|tests|bench|fuzz|content|cases|\.ci)/[\w./-]*)`")
 OUTSIDE = re.compile(r"\.\./shared|(?<![\w.])/work/|(?<![\w.])/home/|(?<![\w.])/tmp/mv\b")
 
 
@@ -141,6 +142,13 @@ def test_every_relative_link_leads_to_a_file_of_the_repository(path: Path) -> No
 
 
 @pytest.mark.parametrize("path", DOC_FILES, ids=lambda path: path.name)
+def test_every_file_the_docs_name_exists(path: Path) -> None:
+    # Written as `portal/db/load.py`; patterns such as `cases/<collection>/` are not matched.
+    named = REPO_PATH.findall(path.read_text("utf-8"))
+    assert [name for name in named if not (ROOT / name).exists()] == []
+
+
+@pytest.mark.parametrize("path", DOC_FILES, ids=lambda path: path.name)
 def test_nothing_points_outside_the_repository(path: Path) -> None:
     assert OUTSIDE.findall(path.read_text("utf-8")) == []
 
@@ -148,6 +156,10 @@ def test_nothing_points_outside_the_repository(path: Path) -> None:
 def test_the_checks_catch_what_they_look_for(tmp_path: Path) -> None:
     assert VARIABLE.findall("os.environ['PORTAL_NEW_THING'] and PORTAL_") == ["PORTAL_NEW_THING"]
     assert OUTSIDE.findall("see ../shared/DESIGN.md or /work/main/x") == ["../shared", "/work/"]
+    assert REPO_PATH.findall("`portal/db/load.py`, `cases/<key>/`, `tests/`") == [
+        "portal/db/load.py",
+        "tests/",
+    ]
     rows = list(table_rows("| a | b \\| c |\n| --- | --- |\n| `PORTAL_X` | what it does |"))
     assert rows == [["a", "b \\| c"], ["`PORTAL_X`", "what it does"]]
     page = tmp_path / "page.md"
