@@ -40,7 +40,7 @@ FORMAT_VERSION = 1
 # work spent guessing against one court's files is no use against another's.
 DEFAULT_SALT = "enforcement-transparency-portal static debtor lookup"
 # 20,000 iterations: about 4.5 ms of one core here, so 100,000 records take about 4 minutes on
-# the two cores (7.5 on one); see the README for what each guess costs.
+# the two cores (7.5 on one); docs/debtors.md says what each guess costs.
 DEFAULT_ITERATIONS = 20_000
 TAG_CONTEXT = b"portal lookup tag"
 KEY_CONTEXT = b"portal record key"
@@ -253,12 +253,10 @@ def write_shards(
     session: Session,
     out_dir: Path,
     today: dt.date,
-    params: StaticLookupParams | None = None,
+    params: StaticLookupParams,
 ) -> ShardReport:
     """Write OUT/static-lookup/: manifest.json, t2s.json and shards/<prefix>.json holding every
-    record listed on `today` whose material was derived under `params` (by default the current
-    Flask app's configuration, else the defaults)."""
-    params = params or _app_params()
+    record listed on `today` whose material was derived under `params` (the site's settings)."""
     root = out_dir / LOOKUP_DIR
     shard_dir = root / "shards"
     shard_dir.mkdir(parents=True, exist_ok=True)
@@ -301,13 +299,3 @@ def write_shards(
 def _write_json(path: Path, value: Any) -> None:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     path.write_text(text, "utf-8")
-
-
-def _app_params() -> StaticLookupParams:
-    # The one place this module looks at Flask: the freeze runs in the app's context, and its
-    # configuration holds the site's salt and iteration count.
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        return StaticLookupParams.from_config(current_app.config)
-    return StaticLookupParams()

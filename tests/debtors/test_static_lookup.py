@@ -31,7 +31,6 @@ from portal.debtors.static_lookup import (
     t2s_table,
     write_shards,
 )
-from portal.web.db import session_factory
 from tests.support.debtorfiles import (
     TEST_SECRET,
     find_in_files,
@@ -295,18 +294,6 @@ def test_material_from_other_parameters_is_left_out_and_reported(factory, tmp_pa
     assert (report.records, report.stale) == (0, 4)
     assert "re-import their source file" in report.summary()
     assert find_in_files(out, "张伟", NUMBER) == []
-
-
-def test_write_shards_takes_the_parameters_from_the_app(make_app, site, sqlite_url, tmp_path):
-    site.standard()
-    app = make_app(sqlite_url, STATIC_LOOKUP_SALT="app salt", STATIC_LOOKUP_ITERATIONS="1500")
-    params = StaticLookupParams(salt="app salt", iterations=1500)
-    factory = session_factory(app)
-    load(factory, tmp_path, [person("R1")], params=params)
-    with app.app_context(), factory() as session:
-        report = write_shards(session, tmp_path / "site", TODAY)
-    assert report.records == 1
-    assert find_in_files(tmp_path / "site", "张伟", NUMBER)[0]["name"] == "张伟"
 
 
 # -- The frozen page ------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def frozen_site(make_app, site, sqlite_url: str, tmp_path: Path) -> Iterator[str
     import_debtors(factory, write_csv(tmp_path / "list.csv", rows), keys, static=FAST)
     root = tmp_path / "frozen"
     with app.app_context(), factory() as session:
-        write_shards(session, root, TODAY)
+        write_shards(session, root, TODAY, FAST)
     for lang in ("en", "zh"):
         page = app.test_client().get(f"/{lang}/debtors/")
         assert page.status_code == 200
