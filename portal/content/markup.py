@@ -76,8 +76,9 @@ class _PortalTreeprocessor(Treeprocessor):
                 element.tag = "section"
                 element.set("class", "footnotes")
                 # The backlinks' default title is English on every page; the arrow is the link.
-                for backlink in element.iter("a"):
-                    backlink.attrib.pop("title", None)
+                for link in element.iter("a"):
+                    if link.get("class") == "footnote-backref":
+                        link.attrib.pop("title", None)
 
 
 def _is_raw_html(paragraph: etree.Element) -> bool:
@@ -105,9 +106,9 @@ def _build_parser(paragraph_ids: bool) -> markdown.Markdown:
             _PortalExtension(paragraph_ids),
         ],
         extension_configs={
-            # The page title is the only h1, so every heading of a body moves one level down.
-            # No "[TOC]" marker: a paragraph reading [TOC] stays text.
-            "toc": {"baselevel": 2, "slugify": heading_slug, "marker": "", "toc_depth": "2-4"},
+            # The page title is the only h1, so every heading of a body moves one level down,
+            # and gets an id. No "[TOC]" marker: a paragraph reading [TOC] stays text.
+            "toc": {"baselevel": 2, "slugify": heading_slug, "marker": ""},
             # Ids without a colon, so that they need no escaping in CSS selectors.
             "footnotes": {
                 "SEPARATOR": "-",

@@ -25,7 +25,7 @@ def assert_safe(html: str) -> None:
 def test_tables_footnotes_and_heading_anchors() -> None:
     html = render_markdown(
         "## Basic facts\n\nFigures[^1].\n\n| Year | Cases |\n|---|--:|\n| 2020 | 161,600 |\n\n"
-        "[^1]: Source: the court.\n"
+        '[^1]: Source: [the court](https://court.example/ "Its site").\n'
     )
     page = BeautifulSoup(html, "html.parser")
     heading = page.find("h3")
@@ -36,11 +36,12 @@ def test_tables_footnotes_and_heading_anchors() -> None:
     reference = page.select_one("p sup a")
     assert reference.get_text() == "[1]"
     note = page.find(id=reference["href"][1:])
-    assert note.get_text(strip=True).startswith("Source: the court")
+    assert " ".join(note.get_text().split()).startswith("Source: the court.")
     assert note.find_parent("section")["class"] == ["footnotes"]
     back = note.select_one("a[href^='#']")
     assert page.find(id=back["href"][1:]) is reference.parent
     assert not back.has_attr("title")  # no English tooltip on Chinese pages
+    assert note.find("a", href="https://court.example/")["title"] == "Its site"
 
 
 def test_body_headings_sit_below_the_page_title() -> None:
