@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from portal.content.cases import FACETS
+from portal.content.facets import CASE_FACETS
 from portal.db.models import (
     Case,
     CaseMeasure,
@@ -136,7 +136,7 @@ def _newest_collection_first(query: Select[Any]) -> Select[Any]:
 
 
 def _where_facet(query: Select[Any], facet: str, value: str | int) -> Select[Any]:
-    column, _kind = FACETS[facet]
+    column = CASE_FACETS[facet].attribute
     if facet == "measure":
         return query.where(
             exists().where(CaseMeasure.case_id == Case.id, CaseMeasure.measure == value)
@@ -183,15 +183,15 @@ def facet_counts(session: Session, lang: str) -> dict[str, list[tuple[str | int,
     """For each facet, its values that have cases, with how many cases each has."""
     listed = _listed_cases(lang).subquery()
     counts: dict[str, list[tuple[str | int, int]]] = {}
-    for facet, (column, _kind) in FACETS.items():
-        if facet == "measure":
+    for facet in CASE_FACETS.values():
+        if facet.name == "measure":
             value = CaseMeasure.measure
             query = select(value, func.count()).join(listed, CaseMeasure.case_id == listed.c.id)
         else:
-            value = listed.c[column]
+            value = listed.c[facet.attribute]
             query = select(value, func.count()).select_from(listed)
         rows = session.execute(query.group_by(value).order_by(func.count().desc(), value))
-        counts[facet] = [(key, count) for key, count in rows]
+        counts[facet.name] = [(key, count) for key, count in rows]
     if counts["year"]:
         counts["year"].sort(key=lambda pair: pair[0], reverse=True)
     return counts

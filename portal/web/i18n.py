@@ -6,12 +6,16 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Flask, current_app, g, render_template, request, url_for
-from flask_babel import Babel, get_translations
+from flask_babel import Babel, get_translations, lazy_gettext
 from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.routing import BaseConverter
 
+from portal.content.facets import SEARCH_FACETS
 from portal.text.languages import DEFAULT_LANGUAGE, LANGUAGE_CODES, LANGUAGES, Language
+
+# The facets' labels, translated where they are shown.
+FACET_NAMES = {name: lazy_gettext(facet.label) for name, facet in SEARCH_FACETS.items()}
 
 
 class LanguageConverter(BaseConverter):

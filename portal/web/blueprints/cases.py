@@ -6,9 +6,8 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 
-from portal.content.cases import FACETS
+from portal.content.facets import CASE_FACETS
 from portal.db.models import Case
 from portal.db.queries import (
     case_versions,
@@ -25,18 +24,10 @@ from portal.db.queries import (
     vocabulary,
 )
 from portal.web.db import db_session
-from portal.web.i18n import render_page
+from portal.web.i18n import FACET_NAMES, render_page
 from portal.web.page_cache import memoized
 
 bp = Blueprint("cases", __name__, url_prefix="/<lang:lang>/cases")
-
-FACET_NAMES = {
-    "court": _l("Court"),
-    "cause": _l("Cause of action"),
-    "category": _l("Category"),
-    "year": _l("Year"),
-    "measure": _l("Enforcement measure"),
-}
 
 
 def _browsing_context(lang: str) -> dict[str, Any]:
@@ -46,7 +37,7 @@ def _browsing_context(lang: str) -> dict[str, Any]:
         "labels": memoized(vocabulary, session, lang),
         "facets": memoized(facet_counts, session, lang),
         "facet_names": FACET_NAMES,
-        "facet_kinds": {facet: kind for facet, (_column, kind) in FACETS.items()},
+        "facet_kinds": {name: facet.vocabulary for name, facet in CASE_FACETS.items()},
     }
 
 
@@ -54,10 +45,8 @@ def _listing(
     lang: str, page: int, facet: str | None = None, key: Any = None
 ) -> ResponseReturnValue:
     context = _browsing_context(lang)
-    if facet is not None:
-        kind = FACETS[facet][1]
-        if kind is not None and key not in context["labels"].get(kind, {}):
-            abort(404)
+    if facet is not None and not CASE_FACETS[facet].knows(key, context["labels"]):
+        abort(404)
     session = db_session()
     ids = memoized(listed_case_ids, session, lang, facet, key)
     result = page_of_ids(session, Case, ids, page, current_app.config["CASES_PAGE_SIZE"])
@@ -87,12 +76,10 @@ def facet(lang: str, facet: str, key: Any, page: int) -> ResponseReturnValue:
 
 # One rule per facet with a fixed first segment, so that /cases/court/<key>/ can never be
 # mistaken for /cases/<collection>/<case>/ (collection keys may not be facet names).
-for _facet in FACETS:
-    _key = "<int:key>" if _facet == "year" else "<key>"
-    bp.add_url_rule(f"/{_facet}/{_key}/", "facet", facet, defaults={"facet": _facet, "page": 1})
-    bp.add_url_rule(
-        f"/{_facet}/{_key}/page/<int:page>/", "facet", facet, defaults={"facet": _facet}
-    )
+for _facet in CASE_FACETS.values():
+    _path = f"/{_facet.name}/{_facet.key_variable}/"
+    bp.add_url_rule(_path, "facet", facet, defaults={"facet": _facet.name, "page": 1})
+    bp.add_url_rule(f"{_path}page/<int:page>/", "facet", facet, defaults={"facet": _facet.name})
 
 
 @bp.route("/<collection>/")

@@ -19,22 +19,13 @@ from portal.search.query import (
     SearchUnavailable,
 )
 from portal.web.db import db_session
-from portal.web.i18n import render_page
+from portal.web.i18n import FACET_NAMES, render_page
 from portal.web.page_cache import memoized
 
 bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
 
 EXTENSION_KEY = "portal_search"
 MAX_PAGE = 1000
-FACET_NAMES = {
-    "kind": _l("Type"),
-    "language": _l("Language"),
-    "court": _l("Court"),
-    "cause": _l("Cause of action"),
-    "category": _l("Category"),
-    "year": _l("Year"),
-    "measure": _l("Enforcement measure"),
-}
 # The characters that Werkzeug leaves unescaped in a query string.
 URL_SAFE = "!$'()*,/:;?@"
 KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
