@@ -20,7 +20,7 @@ ALLOWED = {
     "text": set(),
     "content": {"text"},
     "db": {"text", "content"},
-    "search": {"text", "db"},
+    "search": {"text", "content", "db"},
     "debtors": {"text", "db"},
     "opendata": {"text", "db", "content", "debtors"},
     "config": {"text", "debtors"},
