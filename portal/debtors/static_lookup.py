@@ -91,8 +91,8 @@ class StaticLookupParams:
     def from_config(cls, config: Mapping[str, Any]) -> StaticLookupParams:
         """The parameters an app's configuration sets (STATIC_LOOKUP_SALT, _ITERATIONS)."""
         return cls(
-            salt=str(config.get("STATIC_LOOKUP_SALT") or DEFAULT_SALT),
-            iterations=int(config.get("STATIC_LOOKUP_ITERATIONS") or DEFAULT_ITERATIONS),
+            salt=config.get("STATIC_LOOKUP_SALT", DEFAULT_SALT),
+            iterations=config.get("STATIC_LOOKUP_ITERATIONS", DEFAULT_ITERATIONS),
         )
 
     @functools.cached_property

@@ -565,7 +565,7 @@ def _render_processes(app: Flask) -> int:
     engine = database_engine(app)
     if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
         return 1
-    return int(app.config["FREEZE_PROCESSES"]) or os.cpu_count() or 1
+    return app.config["FREEZE_PROCESSES"] or os.cpu_count() or 1
 
 
 def _batches(pages: list[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
