@@ -51,6 +51,8 @@ HARD_NAMES = sorted(
         "王\u180e芳",  # Mongolian vowel separator: a format character, not a space
         "Ahmed\u200fالعربي",  # a right-to-left mark
         "🙂张伟",
+        "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f 王",  # tags: Cf
+        "☺\ufe0f张伟",  # a variation selector is a mark, and stays
         "👨\u200d👩\u200d👧 family",
         "张\U00020000伟",  # an ideograph outside the Basic Multilingual Plane
         "",
