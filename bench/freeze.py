@@ -26,7 +26,7 @@ from portal.db.engine import upgrade_schema  # noqa: E402
 from portal.db.load import load_content  # noqa: E402
 from portal.static_site.freeze import freeze, freeze_with_plain_frozen_flask  # noqa: E402
 from portal.web import create_app  # noqa: E402
-from portal.web.db import session_factory  # noqa: E402
+from portal.web.db import database_engine, session_factory  # noqa: E402
 
 
 def size_of(folder: Path) -> tuple[int, int]:
@@ -53,7 +53,7 @@ def main() -> None:
     }
     app = create_app(settings)
     factory = session_factory(app)
-    upgrade_schema(factory.kw["bind"])
+    upgrade_schema(database_engine(app))
     started = time.perf_counter()
     load_content(factory, site / "content", site / "cases")
     print(f"portal load: {time.perf_counter() - started:.1f} s")

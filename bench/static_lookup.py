@@ -34,7 +34,7 @@ from portal.debtors.static_lookup import (
     write_shards,
 )
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 
 SECRET = "benchmark-secret-key"
 
@@ -101,7 +101,7 @@ def main() -> None:
             }
         )
         factory = session_factory(app)
-        upgrade_schema(factory.kw["bind"])
+        upgrade_schema(database_engine(app))
         keys = IdentityKeys.from_secret(SECRET)
         start = time.perf_counter()
         report = import_debtors(factory, csv_path, keys, demo=True, static=params)
@@ -121,7 +121,7 @@ def main() -> None:
             f"shards: {shards.records / elapsed:,.0f} records/s ({elapsed:.1f} s), "
             f"{size:.1f} MiB in all, {size * 1024 / shards.shards:.0f} KiB a shard on average"
         )
-        session_factory(app).kw["bind"].dispose()
+        database_engine(app).dispose()
     sys.stdout.flush()
 
 

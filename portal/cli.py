@@ -31,7 +31,7 @@ from portal.search.service import rebuild_search_index, update_search_index
 from portal.static_site.freeze import FreezeError, freeze
 from portal.text.languages import LANGUAGE_CODES
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -45,7 +45,7 @@ def db() -> None:
 
 
 def _engine():
-    return session_factory().kw["bind"]
+    return database_engine()
 
 
 @db.command("upgrade")

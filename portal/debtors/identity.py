@@ -1,5 +1,5 @@
 """Debtor identities: resident ID numbers (GB 11643), unified social credit codes (GB 32100),
-names normalised for matching, masks for display and keyed hashes for exact lookup."""
+masks for display and keyed hashes for exact lookup."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
-
-from portal.text.chinese import to_simplified
 
 # ISO 7064 MOD 11-2 weights of the 17 body digits of a resident ID number.
 RESIDENT_ID_WEIGHTS = tuple(pow(2, 17 - position, 11) for position in range(17))
@@ -136,17 +134,6 @@ def mask_number(number: str) -> str:
     """A resident ID number for display: the region code and the last four characters only."""
     hidden = len(number) - MASK_KEEP_START - MASK_KEEP_END
     return number[:MASK_KEEP_START] + "*" * hidden + number[-MASK_KEEP_END:]
-
-
-def normalise_name(name: str) -> str:
-    """A name for matching: NFKC, without spaces or invisible format characters, traditional
-    characters folded to simplified, Latin letters case-folded."""
-    folded = unicodedata.normalize("NFKC", name)
-    if " " in folded or not folded.isprintable():  # only such names pay for the slow path
-        folded = "".join(
-            ch for ch in folded if not ch.isspace() and unicodedata.category(ch) != "Cf"
-        )
-    return to_simplified(folded).casefold()
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ From a record's name and full number, one PBKDF2-HMAC-SHA256 gives a master secr
 a lookup tag and a record key (two HMACs). The import, which alone sees the full number, stores
 both; the freeze writes each listed record's display fields, encrypted under its record key with
 AES-GCM, into shards by tag prefix. The frozen page (static/js/static-lookup.js) derives the
-same tag and key in the browser from what the user types, so the normalisation here and there
-must agree character for character: that is why it is simpler than `normalise_name`.
+same tag and key in the browser from what the user types: the name through the one name rule
+(portal/text/names.py, shipped as names.json), the number through `static_number_key`, which
+the script implements character for character.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ import json
 import math
 import os
 import secrets
-import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Executor
@@ -34,8 +33,9 @@ from sqlalchemy.orm import Session
 
 from portal.db.models import DebtorRecord
 from portal.debtors.lookup import list_state, listed_on
+from portal.text.names import name_key, name_rule
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: names keyed by portal.text.names (full case folding)
 # A public, site-wide salt: each court should set its own (PORTAL_STATIC_LOOKUP_SALT), so that
 # work spent guessing against one court's files is no use against another's.
 DEFAULT_SALT = "enforcement-transparency-portal static debtor lookup"
@@ -47,49 +47,14 @@ KEY_CONTEXT = b"portal record key"
 NONCE_BYTES = 12
 MAX_SHARD_RECORDS = 512  # the prefix is made long enough that shards hold at most about this
 LOOKUP_DIR = "static-lookup"
-# What the name and number keys remove besides the format characters and separators of Unicode
+# What the number key removes besides the format characters and separators of Unicode
 # (categories Cf, Zs, Zl, Zp): the control characters that are white space in both languages.
 REMOVED_CONTROLS = frozenset("\t\n\v\f\r\x85")
 REMOVED_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf"})
-OPENCC_TABLE = "TSCharacters"
+NAME_RULE_FILE = "names.json"
 
 
 # -- Normalisation, the same in Python and JavaScript ---------------------------------------
-
-
-@functools.cache
-def t2s_table() -> dict[str, str]:
-    """Traditional to simplified, one character to one, from OpenCC's own TSCharacters
-    dictionary (the first candidate of each single-character entry)."""
-    return _read_opencc_table(OPENCC_TABLE)
-
-
-def _read_opencc_table(name: str) -> dict[str, str]:
-    # The wheel ships its dictionaries compiled (.ocd2) with the tool that dumps them as text.
-    import opencc  # the binding's location finds its data; nothing else is needed from it
-
-    clib = Path(opencc.__file__).parent / "clib"
-    tool, source = clib / "bin" / "opencc_dict", clib / "share" / "opencc" / f"{name}.ocd2"
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / f"{name}.txt"
-        subprocess.run(  # noqa: S603 - a fixed tool from the installed wheel, fixed arguments
-            [str(tool), "-i", str(source), "-o", str(target), "-f", "ocd2", "-t", "text"],
-            check=True,
-            capture_output=True,
-        )
-        lines = target.read_text("utf-8").splitlines()
-    table = {}
-    for line in lines:
-        key, _, candidates = line.partition("\t")
-        first = candidates.split(" ")[0]
-        if len(key) == 1 and len(first) == 1 and key != first:
-            table[key] = first
-    return table
-
-
-@functools.cache
-def _t2s_translation() -> dict[int, str]:
-    return {ord(key): value for key, value in t2s_table().items()}
 
 
 def _strip_separators(text: str) -> str:
@@ -98,13 +63,6 @@ def _strip_separators(text: str) -> str:
         for ch in text
         if ch not in REMOVED_CONTROLS and unicodedata.category(ch) not in REMOVED_CATEGORIES
     )
-
-
-def static_name_key(name: str) -> str:
-    """A name as the static lookup derives from it: NFKC, separators and format characters
-    removed, traditional characters folded one by one, lower case."""
-    folded = _strip_separators(unicodedata.normalize("NFKC", name))
-    return folded.translate(_t2s_translation()).lower()
 
 
 def static_number_key(number: str) -> str:
@@ -133,17 +91,16 @@ class StaticLookupParams:
     def from_config(cls, config: Mapping[str, Any]) -> StaticLookupParams:
         """The parameters an app's configuration sets (STATIC_LOOKUP_SALT, _ITERATIONS)."""
         return cls(
-            salt=str(config.get("STATIC_LOOKUP_SALT") or DEFAULT_SALT),
-            iterations=int(config.get("STATIC_LOOKUP_ITERATIONS") or DEFAULT_ITERATIONS),
+            salt=config.get("STATIC_LOOKUP_SALT", DEFAULT_SALT),
+            iterations=config.get("STATIC_LOOKUP_ITERATIONS", DEFAULT_ITERATIONS),
         )
 
     @functools.cached_property
     def params_id(self) -> str:
         """A short hash of everything the derivation depends on: the format version, the salt,
-        the iteration count and the character table (an OpenCC upgrade that changes it makes
-        the stored material stale rather than silently wrong)."""
-        table = json.dumps(sorted(t2s_table().items()), ensure_ascii=False)
-        material = json.dumps([FORMAT_VERSION, self.salt, self.iterations, table])
+        the iteration count and the name rule (a new rule makes the stored material stale rather
+        than silently wrong)."""
+        material = json.dumps([FORMAT_VERSION, self.salt, self.iterations, name_rule().digest])
         return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
@@ -158,7 +115,7 @@ class LookupMaterial:
 
 def derive(name: str, number: str, params: StaticLookupParams) -> LookupMaterial:
     """The tag and key of a name and a full number: one PBKDF2, then an HMAC for each."""
-    secret = f"{static_name_key(name)}\u0000{static_number_key(number)}".encode()
+    secret = f"{name_key(name)}\u0000{static_number_key(number)}".encode()
     master = hashlib.pbkdf2_hmac("sha256", secret, params.salt.encode(), params.iterations, 32)
     return LookupMaterial(
         tag=hmac.digest(master, TAG_CONTEXT, hashlib.sha256).hex(),
@@ -255,7 +212,7 @@ def write_shards(
     today: dt.date,
     params: StaticLookupParams,
 ) -> ShardReport:
-    """Write OUT/static-lookup/: manifest.json, t2s.json and shards/<prefix>.json holding every
+    """Write OUT/static-lookup/: manifest.json, names.json and shards/<prefix>.json holding every
     record listed on `today` whose material was derived under `params` (the site's settings)."""
     root = out_dir / LOOKUP_DIR
     shard_dir = root / "shards"
@@ -290,7 +247,8 @@ def write_shards(
             "demo": bool(state and state.demo),
         },
     )
-    _write_json(root / "t2s.json", t2s_table())
+    (root / NAME_RULE_FILE).write_text(name_rule().to_json(), "utf-8")
+    (root / "t2s.json").unlink(missing_ok=True)  # the character table of format version 1
     return ShardReport(
         records=usable, stale=count - usable, shards=len(shards), prefix_hex_digits=digits
     )

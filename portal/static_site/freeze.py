@@ -42,7 +42,7 @@ from portal.debtors.lookup import court_today
 from portal.debtors.static_lookup import StaticLookupParams, write_shards
 from portal.text.languages import LANGUAGE_CODES
 from portal.web.blueprints.search import init_search
-from portal.web.db import request_session_factory, session_factory
+from portal.web.db import database_engine, request_session_factory, session_factory
 from portal.web.page_cache import READ_RECORDER_KEY
 
 # Tables whose rows a page depends on one by one; any other table a page reads, it depends on
@@ -550,7 +550,7 @@ def _start_render_process() -> None:
     # A forked process must not share the parent's database connections or open index files.
     assert _forked_job is not None
     app = _forked_job.app
-    session_factory(app).kw["bind"].dispose(close=False)
+    database_engine(app).dispose(close=False)
     init_search(app)
 
 
@@ -562,10 +562,10 @@ def _render_forked_batch(batch: list[tuple[str, str]]) -> list[_Rendered]:
 def _render_processes(app: Flask) -> int:
     """How many processes render: FREEZE_PROCESSES, or one per core; one for an in-memory
     SQLite database, which another process cannot see."""
-    engine = session_factory(app).kw["bind"]
+    engine = database_engine(app)
     if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
         return 1
-    return int(app.config["FREEZE_PROCESSES"]) or os.cpu_count() or 1
+    return app.config["FREEZE_PROCESSES"] or os.cpu_count() or 1
 
 
 def _batches(pages: list[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:

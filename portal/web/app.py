@@ -16,6 +16,7 @@ from portal.config import (
     default_settings,
     project_root,
     settings_from_environment,
+    typed_settings,
 )
 from portal.web import blueprints, errors, page_cache, ratelimit, security
 from portal.web import db as flask_db
@@ -29,14 +30,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask("portal", instance_relative_config=True)
     app.config.update(default_settings(Path(app.instance_path), project_root()))
     app.config.update(settings_from_environment(os.environ))
-    app.config.update(overrides or {})
+    app.config.update(typed_settings(overrides or {}))
     check_production_settings(app.config)
     if app.config["SECRET_KEY"] == DEV_SECRET_KEY:
         app.logger.warning(
             "PORTAL_SECRET_KEY is not set: using the development key. "
             "Never run a public portal like this."
         )
-    proxies = int(app.config["TRUSTED_PROXIES"])
+    proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         # Behind a load balancer: trust its X-Forwarded-* headers for scheme, host and client.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]

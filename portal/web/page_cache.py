@@ -87,7 +87,7 @@ def _is_kept_endpoint(endpoint: str | None) -> bool:
 def _may_keep(app: Flask) -> bool:
     # A query string could make every request a new entry; the kept pages ignore it anyway.
     return (
-        int(app.config["PAGE_CACHE_SIZE"]) > 0
+        app.config["PAGE_CACHE_SIZE"] > 0
         and not app.config["FREEZING"]
         and request.method == "GET"
         and not request.query_string
@@ -99,8 +99,8 @@ def init_page_cache(app: Flask) -> None:
     """Keep rendered pages and shared query results; register after the security headers, so
     that a kept page is stored without them and gets them fresh each time it is served."""
     caches = Caches(
-        pages=GenerationCache(int(app.config["PAGE_CACHE_SIZE"])),
-        queries=GenerationCache(int(app.config["QUERY_CACHE_SIZE"])),
+        pages=GenerationCache(app.config["PAGE_CACHE_SIZE"]),
+        queries=GenerationCache(app.config["QUERY_CACHE_SIZE"]),
     )
     app.extensions[EXTENSION_KEY] = caches
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal.web.db import session_factory
+from portal.web.db import database_engine
 from tests.support.pagecheck import fetch
 from tests.support.site import build_bundled_site
 
@@ -29,7 +29,7 @@ FIGURES = {
 def bundled(database_url: str):
     app = build_bundled_site(database_url)
     yield app.test_client()
-    session_factory(app).kw["bind"].dispose()
+    database_engine(app).dispose()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

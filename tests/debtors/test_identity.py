@@ -16,7 +16,6 @@ from portal.debtors.identity import (
     check_resident_id,
     is_valid_number,
     mask_number,
-    normalise_name,
     normalise_number,
 )
 from tests.support.debtorfiles import credit_code, resident_id
@@ -87,27 +86,6 @@ def test_numbers_are_normalised_before_checking() -> None:
 
 def test_a_person_number_is_masked_to_region_and_last_four() -> None:
     assert mask_number("31010119800101123X") == "310101********123X"
-
-
-@pytest.mark.parametrize(
-    ("typed", "published"),
-    [
-        ("張偉", "张伟"),  # traditional folded to simplified
-        ("张 伟", "张伟"),  # spaces removed
-        ("张\u3000伟", "张伟"),  # the ideographic space too
-        ("ＺＨＡＮＧ　Ｗｅｉ", "Zhang Wei"),  # full-width and case
-        ("陳國強", "陈国强"),
-        ("上海某某贸易有限公司", "上海某某貿易有限公司"),
-        ("张\u200b伟", "张伟"),  # an invisible zero-width space
-    ],
-)
-def test_names_match_after_normalisation(typed: str, published: str) -> None:
-    assert normalise_name(typed) == normalise_name(published)
-
-
-def test_different_names_stay_different() -> None:
-    assert normalise_name("张伟") != normalise_name("张玮")
-    assert normalise_name("") == normalise_name("   ") == ""
 
 
 def test_the_number_hash_is_keyed_by_a_sub_key_of_the_secret() -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from portal.db.generations import GenerationCache, advance_generation, current_generation
 from portal.db.load import load_content
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 from portal.web.filters import page_numbers
 from tests.support.site import SiteBuilder
 
@@ -28,7 +28,7 @@ def cases_app(make_app, site: SiteBuilder, database_url: str) -> Flask:
 @contextmanager
 def statements(app: Flask) -> Iterator[list[str]]:
     """The SQL statements the app runs inside the block."""
-    engine = session_factory(app).kw["bind"]
+    engine = database_engine(app)
     seen: list[str] = []
 
     def note(_conn, _cursor, statement, _parameters, _context, _many) -> None:

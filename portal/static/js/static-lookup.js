@@ -2,22 +2,27 @@
 // derives the lookup tag and record key exactly as portal/debtors/static_lookup.py does (PBKDF2
 // with WebCrypto, then two HMACs), fetches the one shard that the tag's prefix names, and
 // decrypts the matching records, if any. Nothing typed leaves the browser. Text goes into the
-// page with textContent only.
+// page with textContent only. Node loads it too (require), without the page, to check that its
+// name key is the Python one.
 "use strict";
 
 const StaticLookup = (() => {
   const encoder = new TextEncoder();
   // Unicode's separators and format characters, and the controls that are white space: the
-  // same set that static_lookup.py removes (REMOVED_CATEGORIES, REMOVED_CONTROLS).
+  // same set that static_lookup.py removes from numbers (REMOVED_CATEGORIES, REMOVED_CONTROLS).
   const REMOVED = /[\p{Zs}\p{Zl}\p{Zp}\p{Cf}\t\n\v\f\r\x85]/gu;
   const NUMBER_SHAPE = /^[0-9A-Z]{18}$/;
 
-  function nameKey(name, table) {
+  // The name rule of portal/text/names.py, with its names.json: NFKC, the listed characters
+  // removed, every other one replaced through the table (simplified, case-folded), NFKC again.
+  // Nothing here relies on this engine's own white space or case mapping.
+  function nameKey(name, rule) {
     let folded = "";
-    for (const character of name.normalize("NFKC").replace(REMOVED, "")) {
-      folded += table[character] ?? character;
+    for (const character of name.normalize("NFKC")) {
+      if (rule.removed.includes(character)) continue;
+      folded += Object.hasOwn(rule.fold, character) ? rule.fold[character] : character;
     }
-    return folded.toLowerCase();
+    return folded.normalize("NFKC");
   }
 
   function numberKey(number) {
@@ -30,8 +35,8 @@ const StaticLookup = (() => {
     );
   }
 
-  async function derive(name, number, manifest, table) {
-    const secret = encoder.encode(`${nameKey(name, table)}\u0000${numberKey(number)}`);
+  async function derive(name, number, manifest, rule) {
+    const secret = encoder.encode(`${nameKey(name, rule)}\u0000${numberKey(number)}`);
     const base = await crypto.subtle.importKey("raw", secret, "PBKDF2", false, ["deriveBits"]);
     const master = await crypto.subtle.deriveBits(
       {
@@ -61,13 +66,13 @@ const StaticLookup = (() => {
     return response.json();
   }
 
-  // The manifest and the character table, fetched once, at the first check.
+  // The manifest and the name rule, fetched once, at the first check.
   const loaded = new Map();
   function load(root) {
     if (!loaded.has(root)) {
       const both = Promise.all([
         fetchJson(new URL("manifest.json", root)),
-        fetchJson(new URL("t2s.json", root)),
+        fetchJson(new URL("names.json", root)),
       ]);
       both.catch(() => loaded.delete(root)); // a failed fetch is tried again next time
       loaded.set(root, both);
@@ -77,9 +82,9 @@ const StaticLookup = (() => {
 
   // The listed records matching a name and number: [] when there are none.
   async function find(root, name, number) {
-    const [manifest, table] = await load(root);
-    if (manifest.version !== 1) throw new Error(`unknown format version ${manifest.version}`);
-    const { tag, key } = await derive(name, number, manifest, table);
+    const [manifest, rule] = await load(root);
+    if (manifest.version !== 2) throw new Error(`unknown format version ${manifest.version}`);
+    const { tag, key } = await derive(name, number, manifest, rule);
     const prefix = tag.slice(0, manifest.prefix_hex_digits);
     const shard = await fetchJson(new URL(`shards/${prefix}.json`, root));
     const blobs = Object.hasOwn(shard, tag) ? shard[tag] : [];
@@ -101,7 +106,10 @@ const StaticLookup = (() => {
   return { nameKey, numberKey, derive, find, NUMBER_SHAPE };
 })();
 
+if (typeof module === "object" && module.exports) module.exports = StaticLookup;
+
 (() => {
+  if (typeof document === "undefined") return; // in Node: the functions only
   const form = document.querySelector("form[data-static-lookup]");
   if (!form) return;
   const texts = JSON.parse(form.dataset.texts);
