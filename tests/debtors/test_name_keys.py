@@ -46,7 +46,7 @@ def test_a_record_is_found_by_both_lookups_under_any_spelling(
 ) -> None:
     app = make_app(database_url, SECRET_KEY=TEST_SECRET, RATELIMIT_ENABLED=False)
     factory = session_factory(app)
-    import_debtors(factory, write_csv(tmp_path / "list.csv", ROWS), KEYS, static=FAST)
+    import_debtors(factory, write_csv(tmp_path / "list.csv", ROWS), KEYS)
     row = next(row for row in ROWS if row["record_id"] == record_id)
 
     answer = app.test_client().post(API, json={"name": typed, "id_number": row["id_number"]})

@@ -13,7 +13,6 @@ from flask import Flask
 from portal.db.load import load_content
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import delist, import_debtors
-from portal.debtors.static_lookup import StaticLookupParams
 from portal.static_site.freeze import FreezeError, _batches, check_links, freeze
 from portal.web.db import session_factory
 from tests.support.debtorfiles import find_in_files, person, resident_id, write_csv
@@ -255,7 +254,6 @@ def app_with_debtors(frozen_app: Flask, tmp_path: Path) -> Flask:
     import_debtors(
         session_factory(frozen_app), write_csv(tmp_path / "list.csv", rows),
         IdentityKeys.from_secret(frozen_app.config["SECRET_KEY"]),
-        static=StaticLookupParams(salt="test court", iterations=1000),
         now=dt.datetime(2025, 6, 1, tzinfo=dt.UTC),
     )  # fmt: skip
     return frozen_app

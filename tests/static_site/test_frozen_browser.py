@@ -44,7 +44,7 @@ def frozen_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     rows = [person("R1"), person("GONE", name="王芳", id_number=GONE_NUMBER,
                                  removed_on="2024-05-01", removal_reason="paid")]  # fmt: skip
     import_debtors(factory, write_csv(root / "list.csv", rows),
-                   IdentityKeys.from_secret(TEST_SECRET), static=FAST)  # fmt: skip
+                   IdentityKeys.from_secret(TEST_SECRET))  # fmt: skip
     out = root / "out"
     freeze(app, out)
     base_url, server = serve_folder(out)
