@@ -96,7 +96,7 @@ const StaticLookup = (() => {
     const { key, tag } = await derive(name, manifest, rule);
     const aes = await crypto.subtle.importKey("raw", key, "AES-GCM", false, ["decrypt"]);
     const records = [];
-    let count = 1;
+    let count = 1; // until the first entry says how many the name has
     while (records.length < Math.min(count, manifest.limit)) {
       const entryTag = await tag(records.length);
       const prefix = entryTag.slice(0, manifest.prefix_hex_digits);
@@ -112,7 +112,7 @@ const StaticLookup = (() => {
       count = entry.count;
       records.push(entry.record);
     }
-    return { records, more: count > records.length };
+    return { records, more: records.length > 0 && count > records.length };
   }
 
   return { nameKey, numberKey, derive, find, NUMBER_SHAPE };
