@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db.engine import make_session_factory, upgrade_schema
@@ -301,3 +301,39 @@ def test_the_live_page_is_unchanged_when_not_freezing(client) -> None:
     page = fetch(client, "/en/debtors/")
     assert page.html.select_one("form.debtor-form")["method"] == "post"
     assert page.html.select_one("form[data-static-lookup]") is None
+
+
+# -- The migration --------------------------------------------------------------------------
+
+
+def test_the_migration_drops_the_material_and_masks_to_the_region(
+    engine_for, database_url: str, tmp_path: Path
+) -> None:
+    engine = engine_for(database_url)
+    upgrade_schema(engine, "0007_name_keys")
+    factory = make_session_factory(engine)
+    load(factory, tmp_path, [person("R1"), organisation("O1")])
+    # As an import before this change stored them: the old mask and the format-2 material.
+    old_display = NUMBER[:6] + "********" + NUMBER[-4:]
+    old_tag = number_traces("张伟", NUMBER, FAST.salt, FAST.iterations)[-2].decode()
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE debtor_records SET id_display = :display, static_tag = :tag,"
+                " static_key = :tag, static_params = 'p' WHERE record_id = 'R1'"
+            ),
+            {"display": old_display, "tag": old_tag},
+        )
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        rows = dict(
+            connection.execute(text("SELECT record_id, id_display FROM debtor_records")).all()
+        )
+    assert rows == {"R1": "310101************", "O1": organisation()["id_number"]}
+    columns = {column["name"] for column in inspect(engine).get_columns("debtor_records")}
+    assert not {"static_tag", "static_key", "static_params"} & columns
+    engine.dispose()  # SQLite checkpoints its WAL into the file
+    if database_url.startswith("sqlite"):
+        database = Path(database_url.removeprefix("sqlite:///"))
+        for path in database.parent.glob(database.name + "*"):
+            assert files_holding(path, [old_display.encode(), old_tag.encode()]) == {}
