@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,9 @@ from portal.debtors.static_lookup import (
     prefix_digits,
     write_shards,
 )
+from portal.search.service import rebuild_search_index
+from portal.static_site.freeze import freeze
+from portal.web.db import database_engine, session_factory
 from tests.support.debtorfiles import (
     TEST_SECRET,
     files_holding,
@@ -337,3 +341,42 @@ def test_the_migration_drops_the_material_and_masks_to_the_region(
         database = Path(database_url.removeprefix("sqlite:///"))
         for path in database.parent.glob(database.name + "*"):
             assert files_holding(path, [old_display.encode(), old_tag.encode()]) == {}
+
+
+def test_a_frozen_site_its_database_index_state_and_log_hold_no_number(
+    make_app, site, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The whole path of a number: import, live lookups by name and number, a freeze.
+    caplog.set_level(logging.DEBUG)
+    site.standard()
+    work = tmp_path / "instance"
+    work.mkdir()
+    database = work / "portal.sqlite3"
+    app = make_app(
+        f"sqlite:///{database}", SECRET_KEY=TEST_SECRET, RATELIMIT_ENABLED=False,
+        FREEZE_STATE_DIR=str(work / "state"), STATIC_LOOKUP_SALT=FAST.salt,
+        STATIC_LOOKUP_ITERATIONS=FAST.iterations,
+    )  # fmt: skip
+    rows = standard_rows()
+    source = write_csv(tmp_path / "list.csv", rows)
+    import_debtors(session_factory(app), source, KEYS)
+    source.unlink()  # the one file that is meant to hold the numbers
+    client = app.test_client()
+    for row in rows:
+        answer = client.post("/api/v1/debtors/lookup",
+                             json={"name": row["name"], "id_number": row["id_number"]})  # fmt: skip
+        assert answer.status_code == 200
+    index = Path(app.config["INDEX_DIR"])
+    rebuild_search_index(session_factory(app), index)  # as `portal load` does
+    freeze(app, work / "out", pagefind=False)
+    database_engine(app).dispose()
+    traces = [
+        trace
+        for row in rows
+        if row["kind"] == "person"
+        for trace in number_traces(row["name"], row["id_number"], FAST.salt, FAST.iterations)
+    ]
+    assert files_holding(work, traces) == {}  # database, WAL, freeze state, frozen copy
+    assert any(index.iterdir())
+    assert files_holding(index, traces) == {}
+    assert not [trace for trace in traces if trace.decode() in caplog.text]
