@@ -26,7 +26,6 @@ ENVIRONMENT_VARIABLES = {
     "STATIC_LOOKUP_SALT": "PORTAL_STATIC_LOOKUP_SALT",
     "STATIC_LOOKUP_ITERATIONS": "PORTAL_STATIC_LOOKUP_ITERATIONS",
     "LIVE_URL": "PORTAL_LIVE_URL",
-    "PAGE_CACHE_SIZE": "PORTAL_PAGE_CACHE_SIZE",
     "FREEZE_PROCESSES": "PORTAL_FREEZE_PROCESSES",
     "FREEZE_STATE_DIR": "PORTAL_FREEZE_STATE_DIR",
 }
@@ -54,10 +53,6 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         # server can answer (the API) and use the in-browser search and lookup instead.
         "FREEZING": False,
         "SEARCH_PAGE_SIZE": 10,
-        # Rendered pages of press releases and cases kept per worker until the content changes
-        # (0: none), and shared query results (facet counts, labels) kept the same way.
-        "PAGE_CACHE_SIZE": 1000,
-        "QUERY_CACHE_SIZE": 1000,
         # Processes that render pages in `portal freeze` (0: one per core).
         "FREEZE_PROCESSES": 0,
         # What `portal freeze` remembers between runs (what each page read), for the next one.

@@ -265,15 +265,6 @@ class StatisticFigure(Base):
         return f"{self.key}/{self.year}"
 
 
-class Generation(Base):
-    """A counter that moves whenever what it names changes (see portal/generations.py)."""
-
-    __tablename__ = "generations"
-
-    name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    value: Mapped[int] = mapped_column(BigInteger)
-
-
 class Removal(Base):
     """An item of the changes list that a load removed: its kind, natural key, language, when."""
 

@@ -7,7 +7,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.content.cases import FACETS
@@ -37,11 +50,18 @@ class ResultPage(Generic[Item]):
     total: int
 
 
-def paginate(session: Session, query: Select[Any], page: int, page_size: int) -> ResultPage[Any]:
-    """Page `page` (from 1) of an ordered query, with the total count."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+def paginate(
+    session: Session, query: Select[Any], page: int, page_size: int, total: int | None = None
+) -> ResultPage[Any]:
+    """Page `page` (from 1) of an ordered query, with the total count (counted unless given);
+    a page out of range has no items."""
+    if total is None:
+        counting = select(func.count()).select_from(query.order_by(None).subquery())
+        total = session.scalar(counting) or 0
     pages = max(1, -(-total // page_size))
-    items = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
+    items = []
+    if 1 <= page <= pages and total:
+        items = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
     return ResultPage(items=items, page=page, pages=pages, total=total)
 
 
@@ -144,28 +164,6 @@ def _where_facet(query: Select[Any], facet: str, value: str | int) -> Select[Any
     return query.where(getattr(Case, column) == value)
 
 
-def listed_case_ids(
-    session: Session, lang: str, facet: str | None = None, value: str | int | None = None
-) -> tuple[int, ...]:
-    """The ids of all listed cases, newest collection first, optionally with one facet value:
-    kept in memory, a listing's every page is then one cheap read of its own cases."""
-    query = _listed_cases(lang)
-    if facet is not None and value is not None:
-        query = _where_facet(query, facet, value)
-    return tuple(session.scalars(_newest_collection_first(query).with_only_columns(Case.id)))
-
-
-def page_of_ids(
-    session: Session, model: Any, ids: tuple[int, ...], page: int, page_size: int
-) -> ResultPage[Any]:
-    """Page `page` (from 1) of the rows of `model` with these ids, in their order."""
-    pages = max(1, -(-len(ids) // page_size))
-    shown = ids[(page - 1) * page_size : page * page_size] if page >= 1 else ()
-    query = select(model).where(model.id.in_(shown)).execution_options(**BY_KEY)
-    rows = {row.id: row for row in session.scalars(query)} if shown else {}
-    return ResultPage(items=[rows[i] for i in shown], page=page, pages=pages, total=len(ids))
-
-
 def cases_page(
     session: Session,
     lang: str,
@@ -173,27 +171,56 @@ def cases_page(
     page_size: int,
     facet: str | None = None,
     value: str | int | None = None,
+    total: int | None = None,
 ) -> ResultPage[Case]:
-    """Page `page` of all cases, newest collection first, optionally with one facet value."""
-    ids = listed_case_ids(session, lang, facet, value)
-    return page_of_ids(session, Case, ids, page, page_size)
+    """Page `page` of all cases, newest collection first, optionally with one facet value;
+    `total`, when the caller knows it from `facet_counts`, saves counting them again."""
+    query = _listed_cases(lang)
+    if facet is not None and value is not None:
+        query = _where_facet(query, facet, value)
+    return paginate(session, _newest_collection_first(query), page, page_size, total)
+
+
+def listed_total(
+    counts: dict[str, list[tuple[str | int, int]]], facet: str | None, value: str | int | None
+) -> int:
+    """How many cases a listing has, from `facet_counts`: every case has one year, and a case
+    counts once under each facet value it has."""
+    if facet is None or value is None:
+        return sum(count for _year, count in counts["year"])
+    return dict(counts[facet]).get(value, 0)
 
 
 def facet_counts(session: Session, lang: str) -> dict[str, list[tuple[str | int, int]]]:
-    """For each facet, its values that have cases, with how many cases each has."""
-    listed = _listed_cases(lang).subquery()
-    counts: dict[str, list[tuple[str | int, int]]] = {}
-    for facet, (column, _kind) in FACETS.items():
+    """For each facet, its values that have cases, with how many cases each has, most first:
+    one statement over the listed cases."""
+    columns = [getattr(Case, column) for facet, (column, _) in FACETS.items() if facet != "measure"]
+    listed = _listed_cases(lang).with_only_columns(Case.id, *columns).cte("listed")
+    parts = []
+    for position, (facet, (column, _kind)) in enumerate(FACETS.items()):
         if facet == "measure":
-            value = CaseMeasure.measure
-            query = select(value, func.count()).join(listed, CaseMeasure.case_id == listed.c.id)
+            value: Any = CaseMeasure.measure
+            part = select(value).join(listed, CaseMeasure.case_id == listed.c.id)
         else:
             value = listed.c[column]
-            query = select(value, func.count()).select_from(listed)
-        rows = session.execute(query.group_by(value).order_by(func.count().desc(), value))
-        counts[facet] = [(key, count) for key, count in rows]
-    if counts["year"]:
-        counts["year"].sort(key=lambda pair: pair[0], reverse=True)
+            part = select(value).select_from(listed)
+        # One column type for every facet's values, as a union needs; years are made ints again.
+        parts.append(
+            part.with_only_columns(
+                literal(position).label("facet"),
+                cast(value, String).label("value"),
+                func.count().label("count"),
+            ).group_by(value)
+        )
+    facet_names = list(FACETS)
+    query = union_all(*parts).order_by(
+        literal_column("facet"), literal_column("count").desc(), literal_column("value")
+    )
+    counts: dict[str, list[tuple[str | int, int]]] = {facet: [] for facet in FACETS}
+    for position, key, count in session.execute(query):
+        facet = facet_names[position]
+        counts[facet].append((int(key) if facet == "year" else key, count))
+    counts["year"].sort(key=lambda pair: pair[0], reverse=True)
     return counts
 
 
@@ -441,22 +468,23 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _latest(session: Session, times: list[Any]) -> dt.datetime | None:
+    """The latest of these times (scalar subqueries), read in one statement."""
+    row = session.execute(select(*times).execution_options(**VERSIONS)).one()
+    known = [as_utc(time) for time in row if time is not None]
+    return max(known) if known else None
+
+
 def last_change(session: Session) -> dt.datetime | None:
     """When the published data last changed: the latest addition, update or removal."""
-    times = [
-        session.scalar(select(func.max(model.updated_at)).execution_options(**VERSIONS))
-        for model in CHANGE_MODELS
-    ] + [session.scalar(select(func.max(Removal.removed_at)))]
-    known = [as_utc(time) for time in times if time is not None]
-    return max(known) if known else None
+    times = [select(func.max(model.updated_at)).scalar_subquery() for model in CHANGE_MODELS]
+    return _latest(session, [*times, select(func.max(Removal.removed_at)).scalar_subquery()])
 
 
 def modified(session: Session, model: Any, kind: str | None = None) -> dt.datetime | None:
     """When the rows of `model` last changed: the latest update, or removal of kind `kind`."""
-    times = [session.scalar(select(func.max(model.updated_at)).execution_options(**VERSIONS))]
+    times = [select(func.max(model.updated_at)).scalar_subquery()]
     if kind is not None:
-        times.append(
-            session.scalar(select(func.max(Removal.removed_at)).where(Removal.kind == kind))
-        )
-    known = [as_utc(time) for time in times if time is not None]
-    return max(known) if known else None
+        removed = select(func.max(Removal.removed_at)).where(Removal.kind == kind)
+        times.append(removed.scalar_subquery())
+    return _latest(session, times)
