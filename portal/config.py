@@ -161,13 +161,11 @@ SETTINGS = {
         whole_number(1), POSITIVE, "PORTAL_STATIC_LOOKUP_ITERATIONS"
     ),
     "LIVE_URL": Setting(web_url(allow_empty=True), "an http or https URL", "PORTAL_LIVE_URL"),
-    "PAGE_CACHE_SIZE": Setting(whole_number(0), COUNT, "PORTAL_PAGE_CACHE_SIZE"),
     "FREEZE_PROCESSES": Setting(whole_number(0), COUNT, "PORTAL_FREEZE_PROCESSES"),
     "FREEZE_STATE_DIR": Setting(non_empty, "a folder", "PORTAL_FREEZE_STATE_DIR"),
     "PRESS_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
     "CASES_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
     "SEARCH_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
-    "QUERY_CACHE_SIZE": Setting(whole_number(0), COUNT),
     "SEARCH_CACHE_SIZE": Setting(whole_number(0), COUNT),
     "FREEZING": Setting(flag, "true or false"),
 }  # fmt: skip
@@ -213,10 +211,6 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         # server can answer (the API) and use the in-browser search and lookup instead.
         "FREEZING": False,
         "SEARCH_PAGE_SIZE": 10,
-        # Rendered pages of press releases and cases kept per worker until the content changes
-        # (0: none), and shared query results (facet counts, labels) kept the same way.
-        "PAGE_CACHE_SIZE": 1000,
-        "QUERY_CACHE_SIZE": 1000,
         # Processes that render pages in `portal freeze` (0: one per core).
         "FREEZE_PROCESSES": 0,
         # What `portal freeze` remembers between runs (what each page read), for the next one.

@@ -133,7 +133,6 @@ def test_gunicorn_refuses_to_load_an_unsafe_production_app(tmp_path) -> None:
         ("PORTAL_TRUSTED_PROXIES", "abc", "a whole number, 0 or more, not 'abc'$"),
         ("PORTAL_TRUSTED_PROXIES", "-1", "a whole number, 0 or more, not '-1'$"),
         ("PORTAL_TRUSTED_PROXIES", "1.5", "a whole number, 0 or more"),
-        ("PORTAL_PAGE_CACHE_SIZE", "lots", "a whole number, 0 or more"),
         ("PORTAL_FREEZE_PROCESSES", "two", "a whole number, 0 or more"),
         ("PORTAL_STATIC_LOOKUP_ITERATIONS", "0", "a whole number, 1 or more"),
         ("PORTAL_SITE_URL", "enforcement.court.example", "an http or https URL"),
@@ -155,12 +154,12 @@ def test_a_bad_value_is_refused_naming_its_variable(
 def test_settings_are_typed_once_where_they_are_read(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("PORTAL_TRUSTED_PROXIES", " 2 ")
     monkeypatch.setenv("PORTAL_STATIC_LOOKUP_ITERATIONS", "1500")
-    monkeypatch.setenv("PORTAL_PAGE_CACHE_SIZE", "0")
+    monkeypatch.setenv("PORTAL_FREEZE_PROCESSES", "0")
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "PRESS_PAGE_SIZE": "5",
                       "FREEZING": "false", "INDEX_DIR": tmp_path / "index"})  # fmt: skip
     config = app.config
     assert (config["TRUSTED_PROXIES"], config["STATIC_LOOKUP_ITERATIONS"]) == (2, 1500)
-    assert (config["PAGE_CACHE_SIZE"], config["PRESS_PAGE_SIZE"]) == (0, 5)
+    assert (config["FREEZE_PROCESSES"], config["PRESS_PAGE_SIZE"]) == (0, 5)
     assert config["FREEZING"] is False
     assert config["INDEX_DIR"] == str(tmp_path / "index")
 

@@ -43,7 +43,10 @@ class SourcedMixin:
     source_path: Mapped[str] = mapped_column(String(500), unique=True)
     source_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # Indexed: pages and downloads read the latest change of their table for Last-Modified.
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, index=True
+    )
 
 
 # Rows whose class names a `change_kind` are items of the public changes list: the sync records
@@ -258,20 +261,14 @@ class StatisticFigure(Base):
     paragraph: Mapped[str] = mapped_column(String(20))
     source_path: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # Indexed: pages and downloads read the latest change of their table for Last-Modified.
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, index=True
+    )
 
     @property
     def item_key(self) -> str:
         return f"{self.key}/{self.year}"
-
-
-class Generation(Base):
-    """A counter that moves whenever what it names changes (see portal/generations.py)."""
-
-    __tablename__ = "generations"
-
-    name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    value: Mapped[int] = mapped_column(BigInteger)
 
 
 class Removal(Base):

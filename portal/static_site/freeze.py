@@ -43,7 +43,6 @@ from portal.debtors.static_lookup import StaticLookupParams, write_shards
 from portal.text.languages import LANGUAGE_CODES
 from portal.web.blueprints.search import init_search
 from portal.web.db import database_engine, request_session_factory, session_factory
-from portal.web.page_cache import READ_RECORDER_KEY
 
 # Tables whose rows a page depends on one by one; any other table a page reads, it depends on
 # whole. Attachments and case measures are part of their release's or case's own version.
@@ -58,7 +57,7 @@ LISTING_COLUMNS = {
 }
 # Reading the content generation (portal/page_cache.py) is how a page knows its inputs are the
 # same, not an input itself.
-COVERED_TABLES = frozenset({"attachments", "case_measures", "alembic_version", "generations"})
+COVERED_TABLES = frozenset({"attachments", "case_measures", "alembic_version"})
 MANIFEST_NAME = "freeze-manifest.json"
 # What the freeze regenerates whole every time, and so never counts as stale.
 REGENERATED = ("pagefind", "static-lookup")
@@ -432,7 +431,6 @@ def freeze(
     requests = request_session_factory(app)
     event.listen(requests, "do_orm_execute", recorder.on_execute)
     event.listen(requests, "loaded_as_persistent", recorder.on_load)
-    app.extensions[READ_RECORDER_KEY] = recorder
     try:
         produced = _freeze_pages(app, out, base_path, recorder, report, incremental, before)
         with factory() as session:
@@ -440,7 +438,6 @@ def freeze(
             params = StaticLookupParams.from_config(app.config)
             report.shards = write_shards(session, out, court_today(), params).summary()
     finally:
-        del app.extensions[READ_RECORDER_KEY]
         event.remove(requests, "loaded_as_persistent", recorder.on_load)
         event.remove(requests, "do_orm_execute", recorder.on_execute)
         app.config["FREEZING"] = previous_freezing

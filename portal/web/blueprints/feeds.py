@@ -26,7 +26,6 @@ from portal.db.queries import (
 from portal.web.blueprints.search import request_from_args, run_search, search_parameters
 from portal.web.db import db_session
 from portal.web.i18n import FACET_NAMES, LANGUAGES, absolute_url
-from portal.web.page_cache import memoized
 from portal.web.responses import data_response
 
 bp = Blueprint("feeds", __name__)
@@ -101,7 +100,7 @@ def _release_entries(result: ResultPage[Any]) -> list[dict[str, Any]]:
 
 
 def _case_entries(result: ResultPage[Any], lang: str) -> list[dict[str, Any]]:
-    labels = memoized(vocabulary, db_session(), lang)
+    labels = vocabulary(db_session(), lang)
     return [_case_entry(case, labels) for case in result.items]
 
 
@@ -131,7 +130,7 @@ def cases(lang: str) -> ResponseReturnValue:
 
 def facet(lang: str, facet: str, key: Any) -> ResponseReturnValue:
     """The feed of one facet value's cases, e.g. /en/cases/court/minhang-district/feed.atom."""
-    labels = memoized(vocabulary, db_session(), lang)
+    labels = vocabulary(db_session(), lang)
     if not CASE_FACETS[facet].knows(key, labels):
         abort(404)
     result = cases_page(db_session(), lang, 1, FEED_SIZE, facet=facet, value=key)
@@ -163,7 +162,7 @@ def search(lang: str) -> ResponseReturnValue:
                      page_size=FEED_SIZE)  # fmt: skip
     results = run_search(wanted)
     session = db_session()
-    labels = memoized(vocabulary, session, lang)
+    labels = vocabulary(session, lang)
     entries = []
     for hit in results.hits:
         if hit.kind == "press":
