@@ -314,7 +314,7 @@ def test_the_migration_drops_the_material_and_masks_to_the_region(
     engine_for, database_url: str, tmp_path: Path
 ) -> None:
     engine = engine_for(database_url)
-    upgrade_schema(engine, "0007_name_keys")
+    upgrade_schema(engine, "0009_updated_at_indexes")
     factory = make_session_factory(engine)
     load(factory, tmp_path, [person("R1"), organisation("O1")])
     # As an import before this change stored them: the old mask and the format-2 material.

@@ -1,7 +1,7 @@
 """debtor records: no material derived from the full number; persons' numbers masked to the region
 
-Revision ID: 0009_static_lookup_by_name
-Revises: 0007_name_keys
+Revision ID: 0010_static_lookup_by_name
+Revises: 0009_updated_at_indexes
 Create Date: 2026-12-01 23:55:00.000000
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = "0009_static_lookup_by_name"
-down_revision: Union[str, Sequence[str], None] = "0007_name_keys"
+revision: str = "0010_static_lookup_by_name"
+down_revision: Union[str, Sequence[str], None] = "0009_updated_at_indexes"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
