@@ -33,7 +33,7 @@ from portal.static_site.freeze import freeze  # noqa: E402
 from portal.static_site.render import freezer_for, run_freezer  # noqa: E402
 from portal.static_site.urls import freeze_urls  # noqa: E402
 from portal.web import create_app  # noqa: E402
-from portal.web.db import session_factory  # noqa: E402
+from portal.web.db import database_engine, session_factory  # noqa: E402
 
 SAMPLES_PER_KIND = 40
 
@@ -100,7 +100,7 @@ def main() -> None:
     }
     app = create_app(settings)
     factory = session_factory(app)
-    upgrade_schema(factory.kw["bind"])
+    upgrade_schema(database_engine(app))
     started = time.perf_counter()
     load_content(factory, site / "content", site / "cases")
     print(f"portal load: {time.perf_counter() - started:.1f} s")

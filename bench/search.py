@@ -36,7 +36,7 @@ from portal.search.documents import all_documents  # noqa: E402
 from portal.search.query import SearchIndex, SearchRequest, parse_query  # noqa: E402
 from portal.search.service import rebuild_search_index  # noqa: E402
 from portal.web import create_app  # noqa: E402
-from portal.web.db import session_factory  # noqa: E402
+from portal.web.db import database_engine, session_factory  # noqa: E402
 
 ENGLISH = [
     "lending",
@@ -242,7 +242,7 @@ def main() -> None:
                       "INDEX_DIR": str(work / "index"),
                       "SEARCH_CACHE_SIZE": 256 if args.cache else 0})  # fmt: skip
     factory = session_factory(app)
-    upgrade_schema(factory.kw["bind"])
+    upgrade_schema(database_engine(app))
     started = time.perf_counter()
     load_content(factory, site / "content", site / "cases")
     print(f"portal load: {time.perf_counter() - started:.1f} s")

@@ -25,13 +25,12 @@ from portal.debtors.demo import write_demo_file
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
 from portal.debtors.lookup import court_today
-from portal.debtors.static_lookup import StaticLookupParams
 from portal.search.index import IndexCheckFailed, IndexLocked
 from portal.search.service import rebuild_search_index, update_search_index
 from portal.static_site.freeze import FreezeError, freeze
 from portal.text.languages import LANGUAGE_CODES
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -45,7 +44,7 @@ def db() -> None:
 
 
 def _engine():
-    return session_factory().kw["bind"]
+    return database_engine()
 
 
 @db.command("upgrade")
@@ -170,7 +169,6 @@ def import_debtors_command(file: Path, demo: bool) -> None:
             file,
             _keys(),
             demo=demo,
-            static=StaticLookupParams.from_config(current_app.config),
         )
     except DebtorImportError as error:
         click.echo(

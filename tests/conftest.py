@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from portal.db.engine import make_engine, upgrade_schema
 from portal.db.load import load_content
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 from tests.support.pagecheck import FetchedPage, fetch
 from tests.support.site import (
     ARTIFACTS,
@@ -108,7 +108,7 @@ def make_app(site: SiteBuilder) -> Iterator[Callable[..., Flask]]:
             }
         )
         factory = session_factory(app)
-        upgrade_schema(factory.kw["bind"])
+        upgrade_schema(database_engine(app))
         if load:
             load_content(factory, site.content, site.cases)
         apps.append(app)
@@ -116,7 +116,7 @@ def make_app(site: SiteBuilder) -> Iterator[Callable[..., Flask]]:
 
     yield build
     for app in apps:
-        session_factory(app).kw["bind"].dispose()
+        database_engine(app).dispose()
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def proof_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     app = build_proof_site(tmp_path_factory.mktemp("proof"))
     yield app
-    session_factory(app).kw["bind"].dispose()
+    database_engine(app).dispose()
 
 
 @pytest.fixture

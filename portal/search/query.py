@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
 from whoosh.query import And, AndNot, Every, NullQuery, Or, Phrase, Query, Term
 
+from portal.content.facets import SEARCH_FACETS
 from portal.search import snippets
 from portal.search.analysis import CHINESE_BIGRAMS, CHINESE_WORDS, ENGLISH, SPELLING, warm_up
 from portal.search.engine import POSTINGS_CACHE_BYTES, Snapshot, evaluate, top
@@ -24,15 +25,7 @@ from portal.text.chinese import has_han, to_simplified
 
 MAX_QUERY_CHARS = 200
 # Facets by their public name (in URLs and the API), with the index field behind each.
-FACETS = {
-    "kind": "kind",
-    "language": "lang",
-    "court": "court",
-    "cause": "cause",
-    "category": "category",
-    "year": "year",
-    "measure": "measure",
-}
+FACETS = {name: facet.index_field for name, facet in SEARCH_FACETS.items()}
 SORTS = ("relevance", "date")
 SNIPPET_CHARS = 240
 MIN_SUGGESTED_WORD = 4  # shorter words have too many near neighbours to guess from

@@ -11,18 +11,16 @@ from flask import Flask, Response
 from werkzeug.exceptions import NotFound
 
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine
 from portal.web.errors import error_response
 
 NOT_FOUND_PAGE = "/404.html"
 # Written whole by the steps after the pages, so never a stale file of the pages' freeze.
 REGENERATED = ("pagefind/", "static-lookup/")
-# What the static copy's app sets whatever the portal's settings say: no cache (a freeze renders
-# each page once), and Frozen-Flask writing into one destination, failing on any redirect.
+# What the static copy's app sets whatever the portal's settings say: Frozen-Flask writing into
+# one destination, failing on any redirect.
 STATIC_SITE_SETTINGS: dict[str, Any] = {
     "STATIC_SITE": True,
-    "PAGE_CACHE_SIZE": 0,
-    "QUERY_CACHE_SIZE": 0,
     "FREEZER_REDIRECT_POLICY": "error",
     "FREEZER_IGNORE_MIMETYPE_WARNINGS": True,  # a static host types files by their extension
     "FREEZER_DESTINATION_IGNORE": list(REGENERATED),
@@ -74,4 +72,4 @@ def _in_own_context(wsgi_app: Any) -> Any:
 
 def dispose(app: Flask) -> None:
     """Close the app's database connections (before forking, and when done)."""
-    session_factory(app).kw["bind"].dispose()
+    database_engine(app).dispose()

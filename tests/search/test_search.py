@@ -27,7 +27,7 @@ from portal.search.index import (
 )
 from portal.search.query import MAX_QUERY_CHARS, SearchIndex, SearchRequest, parse_query
 from portal.search.service import rebuild_search_index, update_search_index
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 from tests.support.pagecheck import fetch
 from tests.support.site import SiteBuilder, build_bundled_site
 
@@ -60,7 +60,7 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     folder = tmp_path_factory.mktemp("bundled")
     app = build_bundled_site(f"sqlite:///{folder / 'portal.sqlite3'}")
     rebuild_search_index(session_factory(app), folder / "index")
-    session_factory(app).kw["bind"].dispose()
+    database_engine(app).dispose()
     return SearchIndex(folder / "index")
 
 

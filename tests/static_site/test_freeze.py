@@ -18,7 +18,6 @@ from portal.cli import cli
 from portal.db.load import load_content
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import delist, import_debtors
-from portal.debtors.static_lookup import StaticLookupParams
 from portal.static_site.freeze import FreezeError, freeze
 from portal.static_site.links import check_links
 from portal.web.db import session_factory
@@ -234,7 +233,6 @@ def app_with_debtors(frozen_app: Flask, tmp_path: Path) -> Flask:
     import_debtors(
         session_factory(frozen_app), write_csv(tmp_path / "list.csv", rows),
         IdentityKeys.from_secret(frozen_app.config["SECRET_KEY"]),
-        static=StaticLookupParams(salt="test court", iterations=1000),
         now=dt.datetime(2025, 6, 1, tzinfo=dt.UTC),
     )  # fmt: skip
     return frozen_app

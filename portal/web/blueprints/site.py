@@ -23,7 +23,6 @@ from portal.db.models import Attachment
 from portal.db.queries import collection_summaries, latest_releases, page_versions
 from portal.web.db import db_session
 from portal.web.i18n import current_language, preferred_language, render_page
-from portal.web.page_cache import memoized
 
 bp = Blueprint("site", __name__)
 
@@ -79,7 +78,7 @@ def home(lang: str) -> ResponseReturnValue:
     return render_page(
         "home.html",
         releases=latest_releases(session, lang, LATEST_ON_HOME),
-        collections=memoized(collection_summaries, session, lang)[:FEATURED_COLLECTIONS],
+        collections=collection_summaries(session, lang)[:FEATURED_COLLECTIONS],
     )
 
 
