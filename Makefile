@@ -28,7 +28,8 @@ run: $(VENV)/.installed
 	@# 1,000 fictional debtors, so that the lookup can be tried; the page says they are fictional.
 	$(BIN)/portal demo-debtors --count 1000 --seed 1 --out $(DEMO_DEBTORS) --show-example
 	$(BIN)/portal import-debtors --demo $(DEMO_DEBTORS)
-	$(BIN)/portal run --host $(HOST) --port $(PORT)
+	@# Absolute links (canonical, feeds, sitemap, API) follow HOST and PORT unless PORTAL_SITE_URL is set.
+	PORTAL_SITE_URL="$${PORTAL_SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/portal run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

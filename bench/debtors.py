@@ -30,7 +30,7 @@ from portal.debtors.importer import import_debtors
 from portal.debtors.lookup import court_today, lookup, parse_query
 from portal.debtors.records import FIELDS
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 
 SECRET = "benchmark-secret-key"
 
@@ -98,7 +98,7 @@ def main() -> None:
             }
         )
         factory = session_factory(app)
-        upgrade_schema(factory.kw["bind"])
+        upgrade_schema(database_engine(app))
         keys = IdentityKeys.from_secret(SECRET)
 
         start, cpu = time.perf_counter(), time.process_time()
@@ -139,7 +139,7 @@ def main() -> None:
         timings = timed(lambda b=b: client.post("/api/v1/debtors/lookup", json=b) for b in bodies)
         print(f"HTTP API, name + number ({len(timings):,}): {percentiles(timings)}")
         print(f"peak RSS at the end {peak_rss_mib():.0f} MiB")
-        session_factory(app).kw["bind"].dispose()
+        database_engine(app).dispose()
     sys.stdout.flush()
 
 

@@ -38,7 +38,7 @@ from portal.search.query import SearchRequest, parse_query  # noqa: E402
 from portal.search.searcher import SearchIndex  # noqa: E402
 from portal.search.service import rebuild_search_index  # noqa: E402
 from portal.web import create_app  # noqa: E402
-from portal.web.db import session_factory  # noqa: E402
+from portal.web.db import database_engine, session_factory  # noqa: E402
 
 ENGLISH = [
     "lending",
@@ -244,7 +244,7 @@ def main() -> None:
               "INDEX_DIR": str(work / "index")}  # fmt: skip
     app = create_app(config)
     factory = session_factory(app)
-    upgrade_schema(factory.kw["bind"])
+    upgrade_schema(database_engine(app))
     started = time.perf_counter()
     load_content(factory, site / "content", site / "cases")
     print(f"portal load: {time.perf_counter() - started:.1f} s")

@@ -1,6 +1,7 @@
-"""Benchmark of the static debtor check: PBKDF2 speed on one core and on all, the derivation of
-N generated records' material as the import does it (records/s), and writing the shards
-(records/s).
+"""Benchmark of the static debtor check and of the guessing costs of docs/debtors.md: PBKDF2
+speed on one core and on all, writing the shards of N generated records (one PBKDF2 per distinct
+name, at the freeze), the HMAC speed of the live exact lookup's id_hash (what a holder of the
+secret key pays per candidate number), and the candidates the mask leaves.
 
     .venv/bin/python bench/static_lookup.py                      # 100,000 records, default count
     .venv/bin/python bench/static_lookup.py --count 10000 --iterations 20000
@@ -20,9 +21,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from portal.config import default_settings
 from portal.db.engine import upgrade_schema
 from portal.debtors.demo import generate
-from portal.debtors.identity import IdentityKeys
+from portal.debtors.identity import IdentityKeys, mask_candidates, mask_number
 from portal.debtors.importer import import_debtors
 from portal.debtors.lookup import court_today
 from portal.debtors.records import FIELDS
@@ -30,11 +32,10 @@ from portal.debtors.static_lookup import (
     DEFAULT_ITERATIONS,
     StaticLookupParams,
     cpu_workers,
-    derive_many,
     write_shards,
 )
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 
 SECRET = "benchmark-secret-key"
 
@@ -71,28 +72,31 @@ def main() -> None:
           f"({1000 / single:.2f} ms a guess), {parallel:,.0f}/s on {cpu_workers()} threads "
           f"(x{parallel / single:.2f})")  # fmt: skip
 
+    keys = IdentityKeys.from_secret(SECRET)
+    calls = 200_000
+    start = time.perf_counter()
+    for index in range(calls):
+        keys.number_hash(f"{310101196302030000 + index}")
+    hmac_rate = calls / (time.perf_counter() - start)
+    candidates = mask_candidates(mask_number("310107196302030978"), court_today())
+    print(f"id_hash (HMAC-SHA256): {hmac_rate:,.0f}/s on one thread; the mask leaves "
+          f"{candidates:,} candidates, so a holder of the key needs up to "
+          f"{candidates / hmac_rate:,.0f} s of one core per person record")  # fmt: skip
+    limits = str(default_settings(Path("."), Path("."))["DEBTOR_LOOKUP_LIMITS"])
+    per_day = int(limits.split(";")[-1].split()[0])
+    print(f"live exact lookup at the default limits ({limits}): at least 100,000 guesses take "
+          f"{100_000 / per_day:,.0f} days from one address; all {candidates:,} take "
+          f"{candidates / per_day / 365:,.0f} years")  # fmt: skip
+
     with tempfile.TemporaryDirectory(dir=args.dir) as folder:
         work = Path(folder)
         csv_path = work / "debtors.csv"
-        pairs = []
         with csv_path.open("w", encoding="utf-8", newline="") as target:
             writer = csv.DictWriter(target, fieldnames=FIELDS)
             writer.writeheader()
             for values, _ in generate(args.count, args.seed, court_today()):
                 writer.writerow(values)
-                pairs.append((values["name"], values["id_number"]))
 
-        # The derivation alone, as the import runs it.
-        with ThreadPoolExecutor(cpu_workers()) as executor:
-            start, cpu = time.perf_counter(), time.process_time()
-            derive_many(pairs, params, executor)
-            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-        print(f"derivation of {args.count:,} records: {args.count / elapsed:,.0f} records/s "
-              f"({elapsed:.1f} s wall, {cpu:.1f} s CPU on {cpu_workers()} threads: "
-              f"{cpu / elapsed:.2f} cores busy); "
-              f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
-
-        # The whole import, derivation included, into SQLite.
         app = create_app(
             {
                 "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
@@ -101,27 +105,30 @@ def main() -> None:
             }
         )
         factory = session_factory(app)
-        upgrade_schema(factory.kw["bind"])
-        keys = IdentityKeys.from_secret(SECRET)
+        upgrade_schema(database_engine(app))
         start = time.perf_counter()
-        report = import_debtors(factory, csv_path, keys, demo=True, static=params)
+        report = import_debtors(factory, csv_path, keys, demo=True)
         elapsed = time.perf_counter() - start
-        print(f"import with derivation: {report.summary()}")
-        print(f"import with derivation: {args.count / elapsed:,.0f} records/s ({elapsed:.1f} s); "
+        print(f"import: {report.summary()}")
+        print(f"import: {args.count / elapsed:,.0f} records/s ({elapsed:.1f} s); "
               f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
 
         out = work / "site"
         with app.app_context(), factory() as session:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             shards = write_shards(session, out, court_today(), params)
-            elapsed = time.perf_counter() - start
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         size = sum(p.stat().st_size for p in (out / "static-lookup").rglob("*.json")) / 2**20
         print(shards.summary())
         print(
-            f"shards: {shards.records / elapsed:,.0f} records/s ({elapsed:.1f} s), "
-            f"{size:.1f} MiB in all, {size * 1024 / shards.shards:.0f} KiB a shard on average"
+            f"shards: {elapsed:.1f} s wall, {cpu:.1f} s CPU, {elapsed / shards.names * 1000:.2f} "
+            f"ms wall per distinct name; {size:.1f} MiB in all, "
+            f"{size * 1024 / shards.shards:.0f} KiB a shard on average; "
+            f"load average {os.getloadavg()[0]:.2f}"
         )
-        session_factory(app).kw["bind"].dispose()
+        print(f"frozen copy, offline: one PBKDF2 per candidate name ({1000 / single:.2f} ms), "
+              "which reveals only that name's live name-only answer")  # fmt: skip
+        database_engine(app).dispose()
     sys.stdout.flush()
 
 

@@ -19,7 +19,7 @@ except ImportError:  # `check` is still usable (from Hypothesis) without atheris
     atheris = None
 
 if atheris is not None:
-    with atheris.instrument_imports(include=["portal", "markdown_it", "mdit_py_plugins"]):
+    with atheris.instrument_imports(include=["portal", "markdown"]):
         from portal.content.markup import render_markdown
 else:
     from portal.content.markup import render_markdown

@@ -25,13 +25,12 @@ from portal.debtors.demo import write_demo_file
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
 from portal.debtors.lookup import court_today
-from portal.debtors.static_lookup import StaticLookupParams
 from portal.search.index import IndexCheckFailed, IndexLocked
 from portal.search.service import rebuild_search_index, update_search_index
 from portal.static_site.freeze import FreezeError, freeze
 from portal.text.languages import LANGUAGE_CODES
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -45,7 +44,7 @@ def db() -> None:
 
 
 def _engine():
-    return session_factory().kw["bind"]
+    return database_engine()
 
 
 @db.command("upgrade")
@@ -170,7 +169,6 @@ def import_debtors_command(file: Path, demo: bool) -> None:
             file,
             _keys(),
             demo=demo,
-            static=StaticLookupParams.from_config(current_app.config),
         )
     except DebtorImportError as error:
         click.echo(
@@ -218,18 +216,13 @@ def demo_debtors_command(count: int, seed: int, out: Path, show_example: bool) -
 
 @cli.command("freeze")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--full", is_flag=True, help="Render every page again, not only the changed ones.")
 @click.option("--no-pagefind", is_flag=True, help="Skip the in-browser search index.")
 @with_appcontext
-def freeze_command(out: Path, full: bool, no_pagefind: bool) -> None:
+def freeze_command(out: Path, no_pagefind: bool) -> None:
     """Freeze the whole portal into static files in OUT (stale files in OUT are removed)."""
     try:
-        report = freeze(
-            current_app._get_current_object(),  # type: ignore[attr-defined]
-            out,
-            incremental=not full,
-            pagefind=not no_pagefind,
-        )
+        # The freeze builds its own static-site app from these settings.
+        report = freeze(current_app.config, out, pagefind=not no_pagefind)
     except FreezeError as error:
         click.echo(f"The freeze failed: {error}", err=True)
         sys.exit(1)

@@ -1,39 +1,195 @@
-"""Configuration read from the environment, with embedded defaults that need nothing installed."""
+"""Configuration read from the environment, with embedded defaults that need nothing installed.
+Every setting is converted to its type where it is read (from the environment or a test's
+overrides), with an error that names the variable; the rest of the portal takes it as it is."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from limits import parse_many
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from portal.debtors.static_lookup import DEFAULT_ITERATIONS, DEFAULT_SALT
 
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 - the flagged default, refused in production
 MIN_SECRET_KEY_LENGTH = 32
 
+
+class ConfigurationError(RuntimeError):
+    """The configuration is unsafe, incomplete or not of the expected type."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How one setting is read: the variable that carries it (if any), what it must be (for
+    the error message) and the conversion, which raises ValueError on a bad value."""
+
+    convert: Callable[[object], object]
+    expected: str
+    variable: str | None = None
+    secret: bool = False  # a bad value is never repeated in the message
+
+
+def whole_number(minimum: int) -> Callable[[object], int]:
+    """A conversion to an int of at least `minimum` ("12", 12; not "1.5", "abc" or True)."""
+
+    def convert(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(value)
+        number = int(value)  # int(" 12 ") is 12; int("abc") and int("1.5") raise ValueError
+        if number < minimum:
+            raise ValueError(value)
+        return number
+
+    return convert
+
+
+def flag(value: object) -> bool:
+    """True or False, or their usual spellings in an environment variable."""
+    if isinstance(value, bool):
+        return value
+    spelled = str(value).strip().lower()
+    if spelled in ("1", "true", "yes", "on"):
+        return True
+    if spelled in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
+def text(value: object) -> str:
+    """Any text; a path becomes text (Path() and the libraries take either)."""
+    if not isinstance(value, str | os.PathLike):
+        raise ValueError(value)
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+def key(value: object) -> str | bytes:
+    """A secret key: text, or bytes as Flask also takes."""
+    return value if isinstance(value, bytes) else text(value)
+
+
+def non_empty(value: object) -> str:
+    """Text with something in it besides spaces."""
+    written = text(value)
+    if not written.strip():
+        raise ValueError(value)
+    return written
+
+
+def web_url(allow_empty: bool = False) -> Callable[[object], str]:
+    """An http or https URL with a host ("" too if `allow_empty`)."""
+
+    def convert(value: object) -> str:
+        url = text(value).strip()
+        if allow_empty and not url:
+            return ""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(value)
+        return url
+
+    return convert
+
+
+def storage_uri(value: object) -> str:
+    """A Flask-Limiter storage URI: a scheme and ://."""
+    uri = text(value).strip()
+    if not urlsplit(uri).scheme or "://" not in uri:
+        raise ValueError(value)
+    return uri
+
+
+def database_url(value: object) -> str:
+    """A URL SQLAlchemy can parse."""
+    url = text(value).strip()
+    try:
+        make_url(url)
+    except ArgumentError:
+        raise ValueError(value) from None
+    return url
+
+
+def rate_limits(value: object) -> str:
+    """Flask-Limiter's notation, checked with the library that reads it."""
+    limits = non_empty(value)
+    parse_many(limits)  # ValueError when it cannot be parsed
+    return limits
+
+
+def one_of(*choices: str) -> Callable[[object], str]:
+    """One of a few words."""
+
+    def convert(value: object) -> str:
+        word = text(value).strip()
+        if word not in choices:
+            raise ValueError(value)
+        return word
+
+    return convert
+
+
+COUNT = "a whole number, 0 or more"
+POSITIVE = "a whole number, 1 or more"
+SETTINGS = {
+    "DATABASE_URL": Setting(
+        database_url, "a database URL (sqlite:///... or postgresql+psycopg://...)",
+        "PORTAL_DATABASE_URL", secret=True,  # it may hold a password
+    ),
+    "INDEX_DIR": Setting(non_empty, "a folder", "PORTAL_INDEX_DIR"),
+    "RATELIMIT_STORAGE_URI": Setting(
+        storage_uri, "a storage URI (memory:// or redis://host:6379/0)",
+        "PORTAL_RATELIMIT_STORAGE", secret=True,
+    ),
+    "SECRET_KEY": Setting(key, "text", "PORTAL_SECRET_KEY", secret=True),
+    "SITE_URL": Setting(web_url(), "an http or https URL", "PORTAL_SITE_URL"),
+    "CONTENT_DIR": Setting(non_empty, "a folder", "PORTAL_CONTENT_DIR"),
+    "CASES_DIR": Setting(non_empty, "a folder", "PORTAL_CASES_DIR"),
+    "ENV": Setting(one_of("development", "production"), "development or production",
+                   "PORTAL_ENV"),
+    "TRUSTED_PROXIES": Setting(whole_number(0), COUNT, "PORTAL_TRUSTED_PROXIES"),
+    "DEBTOR_LOOKUP_LIMITS": Setting(
+        rate_limits, "rate limits in Flask-Limiter's notation (10 per minute;100 per day)",
+        "PORTAL_DEBTOR_LOOKUP_LIMITS",
+    ),
+    "STATIC_LOOKUP_SALT": Setting(non_empty, "non-empty text", "PORTAL_STATIC_LOOKUP_SALT"),
+    "STATIC_LOOKUP_ITERATIONS": Setting(
+        whole_number(1), POSITIVE, "PORTAL_STATIC_LOOKUP_ITERATIONS"
+    ),
+    "LIVE_URL": Setting(web_url(allow_empty=True), "an http or https URL", "PORTAL_LIVE_URL"),
+    "FREEZE_PROCESSES": Setting(whole_number(0), COUNT, "PORTAL_FREEZE_PROCESSES"),
+    "PRESS_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
+    "CASES_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
+    "SEARCH_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
+    "SEARCH_EVALUATOR": Setting(one_of("arrays", "whoosh"), "arrays or whoosh"),
+    "STATIC_SITE": Setting(flag, "true or false"),
+}  # fmt: skip
 # Settings every deployment may set, with the environment variable that carries each one.
 ENVIRONMENT_VARIABLES = {
-    "DATABASE_URL": "PORTAL_DATABASE_URL",
-    "INDEX_DIR": "PORTAL_INDEX_DIR",
-    "RATELIMIT_STORAGE_URI": "PORTAL_RATELIMIT_STORAGE",
-    "SECRET_KEY": "PORTAL_SECRET_KEY",
-    "SITE_URL": "PORTAL_SITE_URL",
-    "CONTENT_DIR": "PORTAL_CONTENT_DIR",
-    "CASES_DIR": "PORTAL_CASES_DIR",
-    "ENV": "PORTAL_ENV",
-    "TRUSTED_PROXIES": "PORTAL_TRUSTED_PROXIES",
-    "DEBTOR_LOOKUP_LIMITS": "PORTAL_DEBTOR_LOOKUP_LIMITS",
-    "STATIC_LOOKUP_SALT": "PORTAL_STATIC_LOOKUP_SALT",
-    "STATIC_LOOKUP_ITERATIONS": "PORTAL_STATIC_LOOKUP_ITERATIONS",
-    "LIVE_URL": "PORTAL_LIVE_URL",
-    "PAGE_CACHE_SIZE": "PORTAL_PAGE_CACHE_SIZE",
-    "FREEZE_PROCESSES": "PORTAL_FREEZE_PROCESSES",
-    "FREEZE_STATE_DIR": "PORTAL_FREEZE_STATE_DIR",
+    name: setting.variable for name, setting in SETTINGS.items() if setting.variable
 }
 
 
-class ConfigurationError(RuntimeError):
-    """The configuration is unsafe or incomplete for the environment it runs in."""
+def convert_setting(name: str, value: object, source: str | None = None) -> object:
+    """`value` as the type setting `name` has (unknown settings as they are); a
+    ConfigurationError naming `source` (the variable, by default the setting) if it is not."""
+    setting = SETTINGS.get(name)
+    if setting is None:
+        return value
+    try:
+        return setting.convert(value)
+    except ValueError:
+        shown = "" if setting.secret else f", not {value!r}"
+        raise ConfigurationError(f"{source or name} must be {setting.expected}{shown}") from None
+
+
+def typed_settings(values: Mapping[str, object]) -> dict[str, object]:
+    """Settings given by name (defaults, a test's overrides), each converted to its type."""
+    return {name: convert_setting(name, value) for name, value in values.items()}
 
 
 def default_settings(instance_path: Path, project_root: Path) -> dict[str, object]:
@@ -47,21 +203,16 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "CONTENT_DIR": str(project_root / "content"),
         "CASES_DIR": str(project_root / "cases"),
         "ENV": "development",
-        "TRUSTED_PROXIES": "0",
+        "TRUSTED_PROXIES": 0,
         "PRESS_PAGE_SIZE": 20,
         "CASES_PAGE_SIZE": 50,
-        # True while `portal freeze` renders pages: templates then leave out what only a live
-        # server can answer (the API) and use the in-browser search and lookup instead.
-        "FREEZING": False,
+        # The app renders the static copy: fixed when `create_app` builds the app (`portal
+        # freeze` builds its own). Pages then leave out what only a live server can answer (the
+        # API) and use the in-browser search and lookup instead.
+        "STATIC_SITE": False,
         "SEARCH_PAGE_SIZE": 10,
-        # Rendered pages of press releases and cases kept per worker until the content changes
-        # (0: none), and shared query results (facet counts, labels) kept the same way.
-        "PAGE_CACHE_SIZE": 1000,
-        "QUERY_CACHE_SIZE": 1000,
-        # Processes that render pages in `portal freeze` (0: one per core).
+        # Processes that render pages in `portal freeze`, each with its own app (0: one per core).
         "FREEZE_PROCESSES": 0,
-        # What `portal freeze` remembers between runs (what each page read), for the next one.
-        "FREEZE_STATE_DIR": str(instance_path / "freeze"),
         # What answers searches: "arrays" (the array evaluator of portal/search/engine.py,
         # proven equal to Whoosh's searcher and several times faster; see docs/search.md) or
         # "whoosh" (Whoosh's own searcher).
@@ -78,9 +229,10 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
 
 
 def settings_from_environment(environ: Mapping[str, str]) -> dict[str, object]:
-    """The settings that the environment sets, under their configuration names."""
+    """The settings that the environment sets, under their configuration names and converted
+    to their types (ConfigurationError naming the variable on a bad value)."""
     return {
-        name: environ[variable]
+        name: convert_setting(name, environ[variable], variable)
         for name, variable in ENVIRONMENT_VARIABLES.items()
         if environ.get(variable)
     }

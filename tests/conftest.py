@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from portal.db.engine import make_engine, upgrade_schema
 from portal.db.load import load_content
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 from tests.support.pagecheck import FetchedPage, fetch
 from tests.support.site import (
     ARTIFACTS,
@@ -42,19 +41,6 @@ if IN_CI:
 def site(tmp_path: Path) -> SiteBuilder:
     """An empty site folder to write content into."""
     return SiteBuilder(tmp_path / "site")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def freeze_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Freezes remember their pages in a temporary folder, never in the checkout."""
-    folder = tmp_path_factory.mktemp("freeze-state")
-    previous = os.environ.get("PORTAL_FREEZE_STATE_DIR")
-    os.environ["PORTAL_FREEZE_STATE_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        del os.environ["PORTAL_FREEZE_STATE_DIR"]
-    else:
-        os.environ["PORTAL_FREEZE_STATE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")
@@ -122,7 +108,7 @@ def make_app(site: SiteBuilder) -> Iterator[Callable[..., Flask]]:
             }
         )
         factory = session_factory(app)
-        upgrade_schema(factory.kw["bind"])
+        upgrade_schema(database_engine(app))
         if load:
             load_content(factory, site.content, site.cases)
         apps.append(app)
@@ -130,7 +116,7 @@ def make_app(site: SiteBuilder) -> Iterator[Callable[..., Flask]]:
 
     yield build
     for app in apps:
-        session_factory(app).kw["bind"].dispose()
+        database_engine(app).dispose()
 
 
 @pytest.fixture
@@ -177,7 +163,7 @@ def proof_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     app = build_proof_site(tmp_path_factory.mktemp("proof"))
     yield app
-    session_factory(app).kw["bind"].dispose()
+    database_engine(app).dispose()
 
 
 @pytest.fixture

@@ -125,3 +125,51 @@ def test_gunicorn_refuses_to_load_an_unsafe_production_app(tmp_path) -> None:
     )  # fmt: skip
     assert result.returncode != 0
     assert "refusing to start in production" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("PORTAL_TRUSTED_PROXIES", "abc", "a whole number, 0 or more, not 'abc'$"),
+        ("PORTAL_TRUSTED_PROXIES", "-1", "a whole number, 0 or more, not '-1'$"),
+        ("PORTAL_TRUSTED_PROXIES", "1.5", "a whole number, 0 or more"),
+        ("PORTAL_FREEZE_PROCESSES", "two", "a whole number, 0 or more"),
+        ("PORTAL_STATIC_LOOKUP_ITERATIONS", "0", "a whole number, 1 or more"),
+        ("PORTAL_SITE_URL", "enforcement.court.example", "an http or https URL"),
+        ("PORTAL_LIVE_URL", "ftp://live.example", "an http or https URL"),
+        ("PORTAL_DEBTOR_LOOKUP_LIMITS", "ten a minute", "rate limits in Flask-Limiter's"),
+        ("PORTAL_ENV", "prod", "development or production, not 'prod'$"),
+        ("PORTAL_RATELIMIT_STORAGE", "127.0.0.1:6379", r"a storage URI \(.*\)$"),
+        ("PORTAL_DATABASE_URL", "user:secret@db", r"a database URL \(.*\)$"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_its_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=f"^{variable} must be {expected}"):
+        create_app()
+
+
+def test_settings_are_typed_once_where_they_are_read(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("PORTAL_TRUSTED_PROXIES", " 2 ")
+    monkeypatch.setenv("PORTAL_STATIC_LOOKUP_ITERATIONS", "1500")
+    monkeypatch.setenv("PORTAL_FREEZE_PROCESSES", "0")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "PRESS_PAGE_SIZE": "5",
+                      "STATIC_SITE": "false", "INDEX_DIR": tmp_path / "index"})  # fmt: skip
+    config = app.config
+    assert (config["TRUSTED_PROXIES"], config["STATIC_LOOKUP_ITERATIONS"]) == (2, 1500)
+    assert (config["FREEZE_PROCESSES"], config["PRESS_PAGE_SIZE"]) == (0, 5)
+    assert config["STATIC_SITE"] is False
+    assert config["INDEX_DIR"] == str(tmp_path / "index")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "problem"),
+    [({"PRESS_PAGE_SIZE": 0}, "PRESS_PAGE_SIZE must be a whole number, 1 or more, not 0"),
+     ({"STATIC_SITE": "maybe"}, "STATIC_SITE must be true or false"),
+     ({"SEARCH_EVALUATOR": "fast"}, "SEARCH_EVALUATOR must be arrays or whoosh")],
+)  # fmt: skip
+def test_overrides_are_typed_too(overrides: dict, problem: str) -> None:
+    with pytest.raises(ConfigurationError, match=problem):
+        create_app(overrides)

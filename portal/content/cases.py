@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from portal.content.facets import CASE_FACETS
 from portal.content.files import (
     SLUG_PATTERN,
     ContentProblem,
@@ -26,23 +27,16 @@ from portal.content.files import (
     read_content_file,
     source_hash,
     text_value,
+    year_value,
 )
 from portal.content.markup import render_markdown
 from portal.text.languages import LANGUAGE_CODES
 
 VOCABULARY_FILE = "vocabulary.yaml"
-# The vocabulary's kinds, in the order pages show them; each is also a facet of the case list.
-VOCABULARY_KINDS = ("courts", "causes", "categories", "measures")
-# Facets: URL name -> (case field, vocabulary kind or None for plain values such as the year).
-FACETS: dict[str, tuple[str, str | None]] = {
-    "court": ("court", "courts"),
-    "cause": ("cause", "causes"),
-    "category": ("category", "categories"),
-    "year": ("year", None),
-    "measure": ("measures", "measures"),
-}
+# The vocabulary's kinds, in the order pages show them: those of the facets of the case list.
+VOCABULARY_KINDS = tuple(f.vocabulary for f in CASE_FACETS.values() if f.vocabulary is not None)
 # Collection keys share /<lang>/cases/<key>/ with facet pages and pagination.
-RESERVED_COLLECTION_KEYS = frozenset(FACETS) | {"page"}
+RESERVED_COLLECTION_KEYS = frozenset(CASE_FACETS) | {"page"}
 
 COLLECTION_FILE = re.compile(r"^(?P<collection>[^/]+)/collection\.(?P<lang>[^/.]+)\.md$")
 CASE_FILE = re.compile(
@@ -117,16 +111,10 @@ class CaseSet:
         return {collection.key for collection in self.collections}
 
 
-def _year_value(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1949 <= value <= 2100:
-        raise Invalid(f"expected a year such as 2020, got {describe(value)}")
-    return value
-
-
 COLLECTION_FIELDS: Schema = {
     "title": (text_value, True),
     "summary": (text_value, True),
-    "year": (_year_value, True),
+    "year": (year_value, True),
     "category": (text_value, True),
     "total_cases": (int_value, True),
     "document": (text_value, False),
@@ -138,7 +126,7 @@ CASE_FIELDS: Schema = {
     "court": (text_value, True),
     "cause": (text_value, True),
     "category": (text_value, True),
-    "year": (_year_value, True),
+    "year": (year_value, True),
     "measures": (lambda value: value, False),  # checked against the vocabulary below
     "case_number": (text_value, False),
 }
@@ -251,9 +239,9 @@ def _read_case(
     if parsed is None:
         return None
     values = parsed.values
-    for field_name, kind in (("court", "courts"), ("cause", "causes"), ("category", "categories")):
-        if field_name in values:
-            vocabulary.check(kind, field_name, values[field_name], report)
+    for facet in CASE_FACETS.values():
+        if facet.vocabulary and not facet.many and facet.attribute in values:
+            vocabulary.check(facet.vocabulary, facet.attribute, values[facet.attribute], report)
     measures = _check_measures(values.get("measures", []), vocabulary, report)
     if "number" in values and values["number"] != int(match["number"]):
         report.add("number", f"expected {int(match['number'])}, the number in the file name")

@@ -81,6 +81,20 @@ def keys_value(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+# The years content can be about: from 1949 on, and a bound far enough ahead to catch a typo.
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
+def year_value(value: Any) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not FIRST_YEAR <= value <= LAST_YEAR
+    ):
+        raise Invalid(f"expected a year such as 2020, got {describe(value)}")
+    return value
+
+
 def int_value(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise Invalid(f"expected a whole number from 1 up, got {describe(value)}")
@@ -141,24 +155,33 @@ def _parse_front_matter(raw: bytes, report: FileReport) -> tuple[dict[str, Any],
     return dict(post.metadata), post.content
 
 
-def _validate_fields(
-    metadata: dict[str, Any], schema: Schema, report: FileReport
-) -> dict[str, Any]:
+def validate_fields(
+    data: Any, schema: Schema, report: FileReport, where: str = ""
+) -> dict[str, Any] | None:
+    """Validate one mapping against `schema`, each problem named `<where>.<field>`; return the
+    values that are valid, or None if `data` is not a mapping."""
+    prefix = f"{where}." if where else ""
+    if not isinstance(data, dict):
+        report.add(where or None, f"expected a mapping with the keys {', '.join(schema)}")
+        return None
     values: dict[str, Any] = {}
-    for name in sorted(set(metadata) - set(schema), key=str):
-        report.add(str(name), f"is not a known field; allowed: {', '.join(schema)}")
+    for name in sorted(set(data) - set(schema), key=str):
+        report.add(f"{prefix}{name}", f"is not a known field; allowed: {', '.join(schema)}")
     for name, (validator, required) in schema.items():
-        if name not in metadata:
+        if name not in data:
             if required:
-                report.add(name, "is required")
+                report.add(f"{prefix}{name}", "is required")
             continue
-        if metadata[name] == FILL_IN:
-            report.add(name, "is marked FILL-IN by portal import-docx: an editor must fill it in")
+        if data[name] == FILL_IN:
+            report.add(
+                f"{prefix}{name}",
+                "is marked FILL-IN by portal import-docx: an editor must fill it in",
+            )
             continue
         try:
-            values[name] = validator(metadata[name])
+            values[name] = validator(data[name])
         except Invalid as error:
-            report.add(name, str(error))
+            report.add(f"{prefix}{name}", str(error))
     return values
 
 
@@ -187,7 +210,7 @@ def read_content_file(
     if parsed is None:
         return None
     metadata, body = parsed
-    return ParsedFile(_validate_fields(metadata, schema, report), body, raw)
+    return ParsedFile(validate_fields(metadata, schema, report) or {}, body, raw)
 
 
 def source_hash(raw: bytes, extra: Iterable[bytes] = ()) -> str:

@@ -21,9 +21,12 @@ from portal.content.files import (
     ContentProblem,
     FileReport,
     Invalid,
+    Schema,
     describe,
     flag_value,
     text_value,
+    validate_fields,
+    year_value,
 )
 from portal.content.markup import paragraph_texts
 from portal.text.languages import LANGUAGE_CODES
@@ -114,12 +117,6 @@ def _whole_number(value: Any) -> int:
     return value
 
 
-def _year(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1949 <= value <= 2100:
-        raise Invalid(f"expected a year such as 2020, got {describe(value)}")
-    return value
-
-
 def _percent(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= -100:
         raise Invalid(f"expected a percentage such as 7.68, got {describe(value)}")
@@ -151,9 +148,9 @@ def _release_key(value: Any) -> tuple[int, str]:
     return int(year), slug
 
 
-QUOTED_FIELDS = {
+QUOTED_FIELDS: Schema = {
     "key": (_key, True),
-    "year": (_year, True),
+    "year": (year_value, True),
     "value": (_whole_number, True),
     "unit": (_one_of(UNITS), True),
     "label": (_labels, True),
@@ -162,42 +159,19 @@ QUOTED_FIELDS = {
     "change_percent": (_percent, False),
     "release": (_release_key, False),
 }
-DERIVED_FIELDS = {
+DERIVED_FIELDS: Schema = {
     "key": (_key, True),
-    "year": (_year, True),
+    "year": (year_value, True),
     "value": (_whole_number, True),
     "derived": (flag_value, True),
 }
-GROUP_FIELDS_SCHEMA = {
+GROUP_FIELDS_SCHEMA: Schema = {
     "key": (_key, True),
     "title": (_labels, True),
     "chart": (flag_value, False),
     "figures": (lambda value: value, True),
 }
-FILE_FIELDS = {"release": (_release_key, True), "groups": (lambda value: value, True)}
-
-
-def _fields(
-    data: Any, schema: dict[str, tuple[Any, bool]], where: str, report: FileReport
-) -> dict[str, Any] | None:
-    """Validate one mapping of the file against `schema`; None if it is not a mapping."""
-    prefix = f"{where}." if where else ""
-    if not isinstance(data, dict):
-        report.add(where or None, f"expected a mapping with the keys {', '.join(schema)}")
-        return None
-    values: dict[str, Any] = {}
-    for name in sorted(set(data) - set(schema), key=str):
-        report.add(f"{prefix}{name}", f"is not a known field; allowed: {', '.join(schema)}")
-    for name, (validator, required) in schema.items():
-        if name not in data:
-            if required:
-                report.add(f"{prefix}{name}", "is required")
-            continue
-        try:
-            values[name] = validator(data[name])
-        except Invalid as error:
-            report.add(f"{prefix}{name}", str(error))
-    return values
+FILE_FIELDS: Schema = {"release": (_release_key, True), "groups": (lambda value: value, True)}
 
 
 @dataclass
@@ -225,7 +199,7 @@ def _read_file(
     except (yaml.YAMLError, UnicodeDecodeError, ValueError) as error:
         report.add(None, f"is not valid UTF-8 YAML: {error}")
         return result
-    top = _fields(data, FILE_FIELDS, "", report)
+    top = validate_fields(data, FILE_FIELDS, report)
     if top is None or "release" not in top:
         return result
     groups = top.get("groups")
@@ -239,7 +213,7 @@ def _read_file(
     position = 0
     for group_number, group_data in enumerate(groups, start=1):
         where = f"groups[{group_number}]"
-        group = _fields(group_data, GROUP_FIELDS_SCHEMA, where, report)
+        group = validate_fields(group_data, GROUP_FIELDS_SCHEMA, report, where)
         if group is None:
             continue
         if {"key", "title"} <= set(group):
@@ -305,7 +279,7 @@ def _quoted_figure(
     releases: _Releases,
     report: FileReport,
 ) -> FigureSource | None:
-    values = _fields(data, QUOTED_FIELDS, where, report)
+    values = validate_fields(data, QUOTED_FIELDS, report, where)
     if values is None or not set(QUOTED_FIELDS) - {"qualifier", "change_percent", "release"} <= set(
         values
     ):
@@ -358,7 +332,7 @@ def _derived_figure(
     quoted: dict[tuple[str, int], FigureSource],
     report: FileReport,
 ) -> FigureSource | None:
-    values = _fields(data, DERIVED_FIELDS, where, report)
+    values = validate_fields(data, DERIVED_FIELDS, report, where)
     if values is None or set(values) != set(DERIVED_FIELDS):
         return None
     if values["derived"] is not True:

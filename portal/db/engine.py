@@ -26,6 +26,9 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted and overwritten rows are zeroed, so that what a record no longer holds (an older
+    # mask, say) does not linger in the file's free pages (docs/debtors.md, "Threat model").
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

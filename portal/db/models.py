@@ -43,7 +43,10 @@ class SourcedMixin:
     source_path: Mapped[str] = mapped_column(String(500), unique=True)
     source_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # Indexed: pages and downloads read the latest change of their table for Last-Modified.
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, index=True
+    )
 
 
 # Rows whose class names a `change_kind` are items of the public changes list: the sync records
@@ -258,20 +261,14 @@ class StatisticFigure(Base):
     paragraph: Mapped[str] = mapped_column(String(20))
     source_path: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # Indexed: pages and downloads read the latest change of their table for Last-Modified.
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, index=True
+    )
 
     @property
     def item_key(self) -> str:
         return f"{self.key}/{self.year}"
-
-
-class Generation(Base):
-    """A counter that moves whenever what it names changes (see portal/generations.py)."""
-
-    __tablename__ = "generations"
-
-    name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    value: Mapped[int] = mapped_column(BigInteger)
 
 
 class Removal(Base):
@@ -291,9 +288,10 @@ class Removal(Base):
 class DebtorRecord(Base):
     """One record of the list of dishonest persons subject to enforcement.
 
-    A person's identity number is never stored: only `id_display` (masked) and `id_hash`
-    (HMAC-SHA256 under a key derived from the secret key). An organisation's code is public, so
-    its `id_display` is the code itself. Whether a record is listed is decided at request time.
+    A person's identity number is never stored: only `id_display` (the region code alone) and
+    `id_hash` (HMAC-SHA256 under a key derived from the secret key); nothing else derived from
+    it. An organisation's code is public, so its `id_display` is the code itself. Whether a
+    record is listed is decided at request time.
     """
 
     __tablename__ = "debtor_records"
@@ -329,12 +327,6 @@ class DebtorRecord(Base):
     removal_reason: Mapped[str | None] = mapped_column(Text)
     demo: Mapped[bool] = mapped_column(default=False)
     row_hash: Mapped[str] = mapped_column(String(64))
-    # The static check's material (portal/debtors/static_lookup.py), derived at import from the
-    # name and full number: the lookup tag, the key that encrypts this record's display fields
-    # (which this row holds in plain anyway) and the id of the parameters that derived them.
-    static_tag: Mapped[str | None] = mapped_column(String(64))
-    static_key: Mapped[str | None] = mapped_column(String(64))
-    static_params: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 

@@ -7,10 +7,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from portal.content.cases import FACETS
+from portal.content.facets import CASE_FACETS
 from portal.db.models import (
     Case,
     CaseMeasure,
@@ -37,49 +51,60 @@ class ResultPage(Generic[Item]):
     total: int
 
 
-def paginate(session: Session, query: Select[Any], page: int, page_size: int) -> ResultPage[Any]:
-    """Page `page` (from 1) of an ordered query, with the total count."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+def paginate(
+    session: Session,
+    query: Select[Any],
+    page: int,
+    page_size: int,
+    total: int | None = None,
+    params: dict[str, Any] | None = None,
+) -> ResultPage[Any]:
+    """Page `page` (from 1) of an ordered query run with `params`, with the total count
+    (counted unless given); a page out of range has no items."""
+    if total is None:
+        counting = select(func.count()).select_from(query.order_by(None).subquery())
+        total = session.scalar(counting, params) or 0
     pages = max(1, -(-total // page_size))
-    items = list(session.scalars(query.offset((page - 1) * page_size).limit(page_size)))
+    items = []
+    if 1 <= page <= pages and total:
+        shown = query.offset((page - 1) * page_size).limit(page_size)
+        items = list(session.scalars(shown, params))
     return ResultPage(items=items, page=page, pages=pages, total=total)
 
 
-def _one_version_each(
-    model: Any, lang: str, same_item: Callable[[Any], ColumnElement[bool]]
-) -> Select[Any]:
-    """Each item once: its version in `lang` where one exists, otherwise the one it has."""
+# The language of a listing. The listings' statements are built once, at import, around it:
+# building one (aliases, EXISTS) costs more than running it. Run them with {"lang": code}.
+LANG = bindparam("lang")
+
+
+def _one_version_each(model: Any, same_item: Callable[[Any], ColumnElement[bool]]) -> Select[Any]:
+    """Each item once: its version in LANG where one exists, otherwise the one it has."""
     other = aliased(model)
-    has_version_in_lang = exists().where(and_(same_item(other), other.lang == lang))
-    return select(model).where((model.lang == lang) | ~has_version_in_lang)
+    has_version_in_lang = exists().where(and_(same_item(other), other.lang == LANG))
+    return select(model).where((model.lang == LANG) | ~has_version_in_lang)
 
 
 # Press releases
 
-
-def _listed_releases(lang: str) -> Select[Any]:
-    return _one_version_each(
-        PressRelease,
-        lang,
-        lambda other: and_(other.year == PressRelease.year, other.slug == PressRelease.slug),
-    )
+_LISTED_RELEASES = _one_version_each(
+    PressRelease,
+    lambda other: and_(other.year == PressRelease.year, other.slug == PressRelease.slug),
+).order_by(PressRelease.date.desc(), PressRelease.slug)
 
 
 def latest_releases(session: Session, lang: str, limit: int) -> list[PressRelease]:
     """The newest releases for the home page."""
-    query = _listed_releases(lang).order_by(PressRelease.date.desc(), PressRelease.slug)
-    return list(session.scalars(query.limit(limit)))
+    return list(session.scalars(_LISTED_RELEASES.limit(limit), {"lang": lang}))
 
 
 def releases_page(
     session: Session, lang: str, page: int, page_size: int, year: int | None = None
 ) -> ResultPage[PressRelease]:
     """Page `page` (from 1) of the releases, newest first, optionally of one year."""
-    query = _listed_releases(lang)
+    query = _LISTED_RELEASES
     if year is not None:
         query = query.where(PressRelease.year == year)
-    ordered = query.order_by(PressRelease.date.desc(), PressRelease.slug)
-    return paginate(session, ordered, page, page_size)
+    return paginate(session, query, page, page_size, params={"lang": lang})
 
 
 def release_years(session: Session) -> list[tuple[int, int]]:
@@ -99,36 +124,45 @@ BY_KEY = {"by_key": True}
 VERSIONS = {"versions": True}
 
 
+_RELEASE_VERSIONS = (
+    select(PressRelease)
+    .where(PressRelease.year == bindparam("year"), PressRelease.slug == bindparam("slug"))
+    .execution_options(**BY_KEY)
+)
+_PAGE_VERSIONS = select(Page).where(Page.slug == bindparam("slug")).execution_options(**BY_KEY)
+
+
 def release_versions(session: Session, year: int, slug: str) -> dict[str, PressRelease]:
     """Every language version of one release, by language code."""
-    query = select(PressRelease).where(PressRelease.year == year, PressRelease.slug == slug)
-    return {release.lang: release for release in session.scalars(query.execution_options(**BY_KEY))}
+    rows = session.scalars(_RELEASE_VERSIONS, {"year": year, "slug": slug})
+    return {release.lang: release for release in rows}
 
 
 def page_versions(session: Session, slug: str) -> dict[str, Page]:
     """Every language version of one plain page, by language code."""
-    query = select(Page).where(Page.slug == slug).execution_options(**BY_KEY)
-    return {page.lang: page for page in session.scalars(query)}
+    return {page.lang: page for page in session.scalars(_PAGE_VERSIONS, {"slug": slug})}
 
 
 # Typical cases
+
+_VOCABULARY = (
+    select(Term.kind, Term.key, Term.label)
+    .where(Term.lang == LANG)
+    .order_by(Term.kind, Term.position)
+)
 
 
 def vocabulary(session: Session, lang: str) -> dict[str, dict[str, str]]:
     """The vocabulary's labels in `lang`: kind -> key -> label, in the vocabulary's order."""
     labels: dict[str, dict[str, str]] = {}
-    query = select(Term).where(Term.lang == lang).order_by(Term.kind, Term.position)
-    for term in session.scalars(query):
-        labels.setdefault(term.kind, {})[term.key] = term.label
+    for kind, key, label in session.execute(_VOCABULARY, {"lang": lang}):
+        labels.setdefault(kind, {})[key] = label
     return labels
 
 
-def _listed_cases(lang: str) -> Select[Any]:
-    return _one_version_each(
-        Case,
-        lang,
-        lambda other: and_(other.collection == Case.collection, other.slug == Case.slug),
-    )
+_LISTED_CASES = _one_version_each(
+    Case, lambda other: and_(other.collection == Case.collection, other.slug == Case.slug)
+)
 
 
 def _newest_collection_first(query: Select[Any]) -> Select[Any]:
@@ -136,34 +170,12 @@ def _newest_collection_first(query: Select[Any]) -> Select[Any]:
 
 
 def _where_facet(query: Select[Any], facet: str, value: str | int) -> Select[Any]:
-    column, _kind = FACETS[facet]
+    column = CASE_FACETS[facet].attribute
     if facet == "measure":
         return query.where(
             exists().where(CaseMeasure.case_id == Case.id, CaseMeasure.measure == value)
         )
     return query.where(getattr(Case, column) == value)
-
-
-def listed_case_ids(
-    session: Session, lang: str, facet: str | None = None, value: str | int | None = None
-) -> tuple[int, ...]:
-    """The ids of all listed cases, newest collection first, optionally with one facet value:
-    kept in memory, a listing's every page is then one cheap read of its own cases."""
-    query = _listed_cases(lang)
-    if facet is not None and value is not None:
-        query = _where_facet(query, facet, value)
-    return tuple(session.scalars(_newest_collection_first(query).with_only_columns(Case.id)))
-
-
-def page_of_ids(
-    session: Session, model: Any, ids: tuple[int, ...], page: int, page_size: int
-) -> ResultPage[Any]:
-    """Page `page` (from 1) of the rows of `model` with these ids, in their order."""
-    pages = max(1, -(-len(ids) // page_size))
-    shown = ids[(page - 1) * page_size : page * page_size] if page >= 1 else ()
-    query = select(model).where(model.id.in_(shown)).execution_options(**BY_KEY)
-    rows = {row.id: row for row in session.scalars(query)} if shown else {}
-    return ResultPage(items=[rows[i] for i in shown], page=page, pages=pages, total=len(ids))
 
 
 def cases_page(
@@ -173,27 +185,65 @@ def cases_page(
     page_size: int,
     facet: str | None = None,
     value: str | int | None = None,
+    total: int | None = None,
 ) -> ResultPage[Case]:
-    """Page `page` of all cases, newest collection first, optionally with one facet value."""
-    ids = listed_case_ids(session, lang, facet, value)
-    return page_of_ids(session, Case, ids, page, page_size)
+    """Page `page` of all cases, newest collection first, optionally with one facet value;
+    `total`, when the caller knows it from `facet_counts`, saves counting them again."""
+    query = _LISTED_CASES
+    if facet is not None and value is not None:
+        query = _where_facet(query, facet, value)
+    ordered = _newest_collection_first(query)
+    return paginate(session, ordered, page, page_size, total, params={"lang": lang})
+
+
+def listed_total(
+    counts: dict[str, list[tuple[str | int, int]]], facet: str | None, value: str | int | None
+) -> int:
+    """How many cases a listing has, from `facet_counts`: every case has one year, and a case
+    counts once under each facet value it has."""
+    if facet is None or value is None:
+        return sum(count for _year, count in counts["year"])
+    return dict(counts[facet]).get(value, 0)
+
+
+def _facet_counts_statement() -> Any:
+    """Every facet's values among the listed cases, with how many cases have each, in one
+    statement: rows of (facet's position in CASE_FACETS, value as text, count), most first."""
+    facets = list(CASE_FACETS.values())
+    columns = [getattr(Case, facet.attribute) for facet in facets if not facet.many]
+    listed = _LISTED_CASES.with_only_columns(Case.id, *columns).cte("listed")
+    parts = []
+    for position, facet in enumerate(facets):
+        if facet.many:  # the only such facet, measure, is kept in its own table
+            value: Any = CaseMeasure.measure
+            part = select(value).join(listed, CaseMeasure.case_id == listed.c.id)
+        else:
+            value = listed.c[facet.attribute]
+            part = select(value).select_from(listed)
+        # One column type for every facet's values, as a union needs; years are made ints again.
+        parts.append(
+            part.with_only_columns(
+                literal(position).label("facet"),
+                cast(value, String).label("value"),
+                func.count().label("count"),
+            ).group_by(value)
+        )
+    return union_all(*parts).order_by(
+        literal_column("facet"), literal_column("count").desc(), literal_column("value")
+    )
+
+
+_FACET_COUNTS = _facet_counts_statement()
 
 
 def facet_counts(session: Session, lang: str) -> dict[str, list[tuple[str | int, int]]]:
-    """For each facet, its values that have cases, with how many cases each has."""
-    listed = _listed_cases(lang).subquery()
-    counts: dict[str, list[tuple[str | int, int]]] = {}
-    for facet, (column, _kind) in FACETS.items():
-        if facet == "measure":
-            value = CaseMeasure.measure
-            query = select(value, func.count()).join(listed, CaseMeasure.case_id == listed.c.id)
-        else:
-            value = listed.c[column]
-            query = select(value, func.count()).select_from(listed)
-        rows = session.execute(query.group_by(value).order_by(func.count().desc(), value))
-        counts[facet] = [(key, count) for key, count in rows]
-    if counts["year"]:
-        counts["year"].sort(key=lambda pair: pair[0], reverse=True)
+    """For each facet, its values that have cases, with how many cases each has, most first."""
+    facets = list(CASE_FACETS.values())
+    counts: dict[str, list[tuple[str | int, int]]] = {facet.name: [] for facet in facets}
+    for position, key, count in session.execute(_FACET_COUNTS, {"lang": lang}):
+        facet = facets[position]
+        counts[facet.name].append((int(key) if facet.integer else key, count))
+    counts["year"].sort(key=lambda pair: pair[0], reverse=True)
     return counts
 
 
@@ -208,33 +258,48 @@ class CollectionSummary:
     year: int
 
 
+_LISTED_COLLECTIONS = _one_version_each(Collection, lambda other: other.key == Collection.key)
+_COLLECTION_SUMMARIES = _LISTED_COLLECTIONS.with_only_columns(
+    Collection.key, Collection.lang, Collection.title, Collection.summary, Collection.year
+).order_by(Collection.year.desc(), Collection.key)
+_COLLECTION_VERSIONS = (
+    select(Collection).where(Collection.key == bindparam("key")).execution_options(**BY_KEY)
+)
+_COLLECTIONS_BY_KEY = _LISTED_COLLECTIONS.where(
+    Collection.key.in_(bindparam("keys", expanding=True))
+).execution_options(**BY_KEY)
+
+
 def collection_summaries(session: Session, lang: str) -> tuple[CollectionSummary, ...]:
     """Every collection, one version each, newest first."""
-    query = _one_version_each(Collection, lang, lambda other: other.key == Collection.key)
-    query = query.with_only_columns(
-        Collection.key, Collection.lang, Collection.title, Collection.summary, Collection.year
-    ).order_by(Collection.year.desc(), Collection.key)
-    return tuple(CollectionSummary(*row) for row in session.execute(query))
+    rows = session.execute(_COLLECTION_SUMMARIES, {"lang": lang})
+    return tuple(CollectionSummary(*row) for row in rows)
 
 
 def collection_versions(session: Session, key: str) -> dict[str, Collection]:
     """Every language version of one collection, by language code."""
-    query = select(Collection).where(Collection.key == key).execution_options(**BY_KEY)
-    return {collection.lang: collection for collection in session.scalars(query)}
+    rows = session.scalars(_COLLECTION_VERSIONS, {"key": key})
+    return {collection.lang: collection for collection in rows}
 
 
 def collections_by_key(session: Session, keys: Iterable[str], lang: str) -> dict[str, Collection]:
     """The collections with these keys, in `lang` where possible."""
-    query = _one_version_each(Collection, lang, lambda other: other.key == Collection.key)
-    query = query.where(Collection.key.in_(list(keys))).execution_options(**BY_KEY)
-    return {c.key: c for c in session.scalars(query)}
+    rows = session.scalars(_COLLECTIONS_BY_KEY, {"keys": list(keys), "lang": lang})
+    return {c.key: c for c in rows}
+
+
+_COLLECTION_CASES = _LISTED_CASES.where(Case.collection == bindparam("key")).order_by(Case.number)
+
+
+def _one_collection(key: str) -> dict[str, Any]:
+    # Only this collection's cases matter to a page that lists them.
+    return {"partition": ("cases", "collection", key)}
 
 
 def collection_cases(session: Session, key: str, lang: str) -> list[Case]:
     """The cases of one collection in order, one version each."""
-    query = _listed_cases(lang).where(Case.collection == key).order_by(Case.number)
-    # Only this collection's cases matter to a page that lists them.
-    return list(session.scalars(query.execution_options(partition=("cases", "collection", key))))
+    query = _COLLECTION_CASES.execution_options(**_one_collection(key))
+    return list(session.scalars(query, {"key": key, "lang": lang}))
 
 
 @dataclass(frozen=True)
@@ -247,16 +312,15 @@ class CaseLink:
     title: str
 
 
+_COLLECTION_CASE_LINKS = _COLLECTION_CASES.with_only_columns(
+    Case.collection, Case.slug, Case.lang, Case.title
+)
+
+
 def collection_case_links(session: Session, key: str, lang: str) -> tuple[CaseLink, ...]:
     """The cases of one collection in order, one version each, as links."""
-    query = (
-        _listed_cases(lang)
-        .with_only_columns(Case.collection, Case.slug, Case.lang, Case.title)
-        .where(Case.collection == key)
-        .order_by(Case.number)
-        .execution_options(partition=("cases", "collection", key))
-    )
-    return tuple(CaseLink(*row) for row in session.execute(query))
+    query = _COLLECTION_CASE_LINKS.execution_options(**_one_collection(key))
+    return tuple(CaseLink(*row) for row in session.execute(query, {"key": key, "lang": lang}))
 
 
 def neighbours(links: tuple[CaseLink, ...], slug: str) -> tuple[CaseLink | None, CaseLink | None]:
@@ -269,12 +333,19 @@ def neighbours(links: tuple[CaseLink, ...], slug: str) -> tuple[CaseLink | None,
     return before, after
 
 
+# One query with the measures, not a second to fetch them: a case page is read often.
+_CASE_VERSIONS = (
+    select(Case)
+    .where(Case.collection == bindparam("collection"), Case.slug == bindparam("slug"))
+    .options(joinedload(Case.measure_rows))
+    .execution_options(**BY_KEY)
+)
+
+
 def case_versions(session: Session, collection: str, slug: str) -> dict[str, Case]:
     """Every language version of one case, by language code."""
-    query = select(Case).where(Case.collection == collection, Case.slug == slug)
-    # One query with the measures, not a second to fetch them: a case page is read often.
-    query = query.options(joinedload(Case.measure_rows)).execution_options(**BY_KEY)
-    return {case.lang: case for case in session.scalars(query).unique()}
+    rows = session.scalars(_CASE_VERSIONS, {"collection": collection, "slug": slug}).unique()
+    return {case.lang: case for case in rows}
 
 
 def release_of_collection(
@@ -441,22 +512,23 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _latest(session: Session, times: list[Any]) -> dt.datetime | None:
+    """The latest of these times (scalar subqueries), read in one statement."""
+    row = session.execute(select(*times).execution_options(**VERSIONS)).one()
+    known = [as_utc(time) for time in row if time is not None]
+    return max(known) if known else None
+
+
 def last_change(session: Session) -> dt.datetime | None:
     """When the published data last changed: the latest addition, update or removal."""
-    times = [
-        session.scalar(select(func.max(model.updated_at)).execution_options(**VERSIONS))
-        for model in CHANGE_MODELS
-    ] + [session.scalar(select(func.max(Removal.removed_at)))]
-    known = [as_utc(time) for time in times if time is not None]
-    return max(known) if known else None
+    times = [select(func.max(model.updated_at)).scalar_subquery() for model in CHANGE_MODELS]
+    return _latest(session, [*times, select(func.max(Removal.removed_at)).scalar_subquery()])
 
 
 def modified(session: Session, model: Any, kind: str | None = None) -> dt.datetime | None:
     """When the rows of `model` last changed: the latest update, or removal of kind `kind`."""
-    times = [session.scalar(select(func.max(model.updated_at)).execution_options(**VERSIONS))]
+    times = [select(func.max(model.updated_at)).scalar_subquery()]
     if kind is not None:
-        times.append(
-            session.scalar(select(func.max(Removal.removed_at)).where(Removal.kind == kind))
-        )
-    known = [as_utc(time) for time in times if time is not None]
-    return max(known) if known else None
+        removed = select(func.max(Removal.removed_at)).where(Removal.kind == kind)
+        times.append(removed.scalar_subquery())
+    return _latest(session, times)

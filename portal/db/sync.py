@@ -14,7 +14,6 @@ from portal.content.cases import CaseFile, CaseSet, CollectionFile
 from portal.content.cases import Term as TermSource
 from portal.content.press import ContentSet, PageFile, PressReleaseFile
 from portal.content.statistics import FIGURE_FIELDS, GROUP_FIELDS
-from portal.db.generations import advance_generation
 from portal.db.models import (
     Attachment,
     Base,
@@ -203,6 +202,4 @@ def sync_site(session: Session, content: ContentSet, cases: CaseSet) -> SyncRepo
         report.added[kind], report.updated[kind] = len(added), len(updated)
         report.removed[kind] = len(removed)
         report.written_keys[kind], report.removed_keys[kind] = added + updated, removed
-    if report.changed:
-        advance_generation(session)
     return report

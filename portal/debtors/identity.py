@@ -1,5 +1,5 @@
 """Debtor identities: resident ID numbers (GB 11643), unified social credit codes (GB 32100),
-names normalised for matching, masks for display and keyed hashes for exact lookup."""
+masks for display and keyed hashes for exact lookup."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
-
-from portal.text.chinese import to_simplified
 
 # ISO 7064 MOD 11-2 weights of the 17 body digits of a resident ID number.
 RESIDENT_ID_WEIGHTS = tuple(pow(2, 17 - position, 11) for position in range(17))
@@ -37,7 +35,10 @@ CREDIT_CODE_PATTERN = re.compile(
 # The organisation code inside (GB 11714): eight characters and its own check character.
 ORGANISATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
-MASK_KEEP_START, MASK_KEEP_END = 6, 4
+# The mask keeps the region code (6 digits) and hides the birth date, the sequence number and the
+# check character: to someone who knows the name and the publication date that leaves every
+# adult birth date times 1,000 sequence numbers, about 30 million candidates (docs/debtors.md).
+MASK_KEEP_START = 6
 ID_HASH_CONTEXT = b"debtor-id-number"
 
 
@@ -133,20 +134,21 @@ def is_valid_number(number: str) -> bool:
 
 
 def mask_number(number: str) -> str:
-    """A resident ID number for display: the region code and the last four characters only."""
-    hidden = len(number) - MASK_KEEP_START - MASK_KEEP_END
-    return number[:MASK_KEEP_START] + "*" * hidden + number[-MASK_KEEP_END:]
+    """A resident ID number for display: the region code only, the other 12 characters hidden."""
+    return number[:MASK_KEEP_START] + "*" * (len(number) - MASK_KEEP_START)
 
 
-def normalise_name(name: str) -> str:
-    """A name for matching: NFKC, without spaces or invisible format characters, traditional
-    characters folded to simplified, Latin letters case-folded."""
-    folded = unicodedata.normalize("NFKC", name)
-    if " " in folded or not folded.isprintable():  # only such names pay for the slow path
-        folded = "".join(
-            ch for ch in folded if not ch.isspace() and unicodedata.category(ch) != "Cf"
-        )
-    return to_simplified(folded).casefold()
+def mask_candidates(masked: str, published_on: dt.date) -> int:
+    """How many valid resident ID numbers show as `masked` for a person of age on
+    `published_on`: each birth date from 1900 to 18 years before, times 1,000 sequence numbers
+    (the check character follows from the rest)."""
+    if masked[:2] not in PROVINCE_CODES or set(masked[MASK_KEEP_START:]) != {"*"}:
+        raise ValueError("not a masked resident ID number")
+    try:
+        latest = published_on.replace(year=published_on.year - ADULT_AGE)
+    except ValueError:  # 29 February: born on the 28th, of age on the 29th
+        latest = dt.date(published_on.year - ADULT_AGE, 2, 28)
+    return ((latest - dt.date(1900, 1, 1)).days + 1) * 1000
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import functools
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,11 +39,7 @@ from portal.debtors.records import (
     read_csv_piece,
     read_raw_rows,
 )
-from portal.debtors.static_lookup import (
-    StaticLookupParams,
-    cpu_workers,
-    derive_many,
-)
+from portal.debtors.static_lookup import cpu_workers
 
 BATCH_SIZE = 2000
 # A CSV file of at least PARALLEL_MIN_BYTES is read and validated in other processes, in
@@ -62,14 +58,12 @@ class ImportReport:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
-    derived: int = 0  # records whose static lookup material was derived
 
     def summary(self) -> str:
         """One line for the CLI."""
         return (
             f"{self.rows} rows: {self.added} added, {self.updated} updated, "
-            f"{self.removed} removed, {self.unchanged} unchanged; "
-            f"static lookup material derived for {self.derived}"
+            f"{self.removed} removed, {self.unchanged} unchanged"
         )
 
 
@@ -94,12 +88,9 @@ def import_debtors(
     *,
     demo: bool = False,
     now: dt.datetime | None = None,
-    static: StaticLookupParams | None = None,
     processes: int | None = None,
 ) -> ImportReport:
-    """Import a CSV or JSON file; DebtorImportError (and no change) if any row is bad. With
-    `static`, derive the static lookup material of new records, of records whose name or number
-    changed and of records whose material is missing or from other parameters. Rows are
+    """Import a CSV or JSON file; DebtorImportError (and no change) if any row is bad. Rows are
     validated in `processes` processes (default: one per core for a large file)."""
     now = now or utc_now()
     try:
@@ -120,9 +111,8 @@ def import_debtors(
             factory.begin() as session,
             bulk_write_cache(session),
             _lookup_indexes_built_last(session) as register_was_empty,
-            ThreadPoolExecutor(cpu_workers(), thread_name_prefix="derive") as executor,
         ):
-            batch = _Batch(session, now, report, static, executor, register_was_empty)
+            batch = _Batch(session, now, report, register_was_empty)
             if pool is None:
                 parsed = _parsed_here(path, summary.format, keys, demo)
             else:
@@ -150,17 +140,15 @@ def import_debtors(
 
 @dataclass
 class _Batch:
-    """Rows waiting to be written, each with its full number, which is kept only until then."""
+    """Rows waiting to be written (their stored values: the full number is not among them)."""
 
     session: Session
     now: dt.datetime
     report: ImportReport
-    static: StaticLookupParams | None
-    executor: Executor
     register_was_empty: bool  # then every record is new: duplicates in the file are refused
 
     def __post_init__(self) -> None:
-        self.rows: list[tuple[tuple[Any, ...], str]] = []  # stored values, full number
+        self.rows: list[tuple[Any, ...]] = []
         self._statements: _Statements | None = None
 
     def statements(self) -> _Statements:
@@ -169,8 +157,8 @@ class _Batch:
             self._statements = _Statements(self.session.connection())
         return self._statements
 
-    def append(self, values: tuple[Any, ...], number: str) -> None:
-        self.rows.append((values, number))
+    def append(self, values: tuple[Any, ...]) -> None:
+        self.rows.append(values)
 
     def clear(self) -> None:
         self.rows.clear()
@@ -180,9 +168,9 @@ class _Batch:
 
 
 # A row as validated: its row number in the file, the record id it claims (to find repeats),
-# its stored values (None if it is bad), its full number (kept only until the record is
-# written) and its problems.
-_Parsed = tuple[int, str | None, tuple[Any, ...] | None, str | None, list[RowProblem]]
+# its stored values (None if it is bad) and its problems. The full number goes no further than
+# parse_row: nothing derived from it but the keyed id_hash is kept (docs/debtors.md).
+_Parsed = tuple[int, str | None, tuple[Any, ...] | None, list[RowProblem]]
 _RawRow = tuple[int, dict[str, Any]]
 
 
@@ -197,9 +185,9 @@ def _parse_rows(rows: Iterable[_RawRow], keys: IdentityKeys, demo: bool) -> list
         if RAGGED not in raw and isinstance(record_id, str) and record_id.strip():
             claimed = record_id.strip()
         if row is None:
-            parsed.append((row_number, claimed, None, None, problems))
+            parsed.append((row_number, claimed, None, problems))
         else:
-            parsed.append((row_number, claimed, _stored_values(row), raw["id_number"], problems))
+            parsed.append((row_number, claimed, _stored_values(row), problems))
     return parsed
 
 
@@ -236,9 +224,9 @@ def _parsed_elsewhere(
 
     offset = 1  # the header's row
     for parsed, count, broken in in_order():
-        for row_number, claimed, values, number, problems in parsed:
+        for row_number, claimed, values, problems in parsed:
             problems = [_in_file(problem, offset) for problem in problems]
-            yield row_number + offset, claimed, values, number, problems
+            yield row_number + offset, claimed, values, problems
         if broken is not None:
             raise DebtorFileError(_in_file(broken, offset))
         offset += count
@@ -292,7 +280,7 @@ def _parsing_pool(processes: int) -> Iterator[Executor | None]:
 def _import_rows(parsed: Iterable[_Parsed], batch: _Batch, problems: list[RowProblem]) -> None:
     first_row_of: dict[str, int] = {}
     report = batch.report
-    for row_number, claimed, values, number, row_problems in parsed:
+    for row_number, claimed, values, row_problems in parsed:
         report.rows += 1
         problems.extend(row_problems)
         if claimed is not None:
@@ -301,10 +289,10 @@ def _import_rows(parsed: Iterable[_Parsed], batch: _Batch, problems: list[RowPro
                 problems.append(
                     RowProblem(row_number, "record_id", f"repeats the record id of row {first}")
                 )
-        if values is None or number is None or problems:
+        if values is None or problems:
             batch.clear()  # nothing more is written once any row is bad
             continue
-        batch.append(values, number)  # the static key is made only if it is derived
+        batch.append(values)
         if len(batch) >= BATCH_SIZE:
             _write_batch(batch)
             batch.clear()
@@ -319,17 +307,12 @@ STORED_COLUMNS = (
     "circumstances", "published_on", "listed_until", "removed_on", "removal_reason", "demo",
     "row_hash",
 )  # fmt: skip
-STATIC_COLUMNS = ("static_tag", "static_key", "static_params")
-INSERT_COLUMNS = (*STORED_COLUMNS, *STATIC_COLUMNS, "created_at", "updated_at")
-UPDATE_COLUMNS = (*STORED_COLUMNS, *STATIC_COLUMNS, "updated_at", "record_pk")
-MATERIAL_COLUMNS = (*STATIC_COLUMNS, "record_pk")
+INSERT_COLUMNS = (*STORED_COLUMNS, "created_at", "updated_at")
+UPDATE_COLUMNS = (*STORED_COLUMNS, "updated_at", "record_pk")
 RECORD_ID = STORED_COLUMNS.index("record_id")
-NAME = STORED_COLUMNS.index("name")
-ID_HASH = STORED_COLUMNS.index("id_hash")
 REMOVED_ON = STORED_COLUMNS.index("removed_on")
 REMOVAL_REASON = STORED_COLUMNS.index("removal_reason")
 ROW_HASH = STORED_COLUMNS.index("row_hash")
-NO_MATERIAL = (None, None, None)
 
 
 def _stored_values(row: DebtorRow) -> tuple[Any, ...]:
@@ -383,72 +366,39 @@ class _DriverStatement:
         self.connection.exec_driver_sql(self.sql, parameters)
 
 
-def _material(
-    batch: _Batch, existing: dict[str, Any]
-) -> list[tuple[str | None, str | None, str | None]]:
-    """Each row's static lookup columns: kept while the name, the number and the parameters are
-    the same, derived (on all cores) where they are not, empty without parameters."""
-    static = batch.static
-    columns: list[tuple[str | None, str | None, str | None]] = []
-    to_derive: list[tuple[int, tuple[str, str]]] = []
-    for index, (values, number) in enumerate(batch.rows):
-        current = existing.get(values[RECORD_ID])
-        same_identity = (
-            current is not None
-            and current.name == values[NAME]
-            and current.id_hash == values[ID_HASH]
-        )
-        if same_identity and (static is None or current.static_params == static.params_id):
-            columns.append((current.static_tag, current.static_key, current.static_params))
-            continue
-        columns.append(NO_MATERIAL)
-        if static is not None:
-            to_derive.append((index, (values[NAME], number)))
-    if to_derive and static is not None:
-        derived = derive_many((pair for _, pair in to_derive), static, batch.executor)
-        for (index, _), material in zip(to_derive, derived, strict=True):
-            columns[index] = (material.tag, material.key.hex(), material.params_id)
-        batch.report.derived += len(derived)
-    return columns
-
-
 # What a batch needs to know of the records it may change: one statement, whatever the batch.
 EXISTING_RECORDS = select(
     RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removed_on,
-    RECORDS.c.removal_reason, RECORDS.c.name, RECORDS.c.id_hash,
-    *(RECORDS.c[name] for name in STATIC_COLUMNS),
+    RECORDS.c.removal_reason,
 ).where(RECORDS.c.record_id.in_(bindparam("record_ids", expanding=True)))  # fmt: skip
 
 
 class _Statements:
-    """The three writes of an import: new records, changed records, and material alone."""
+    """The two writes of an import: new records and changed records."""
 
     def __init__(self, connection: Connection) -> None:
         by_pk = RECORDS.update().where(RECORDS.c.id == bindparam("record_pk"))
         self.insert = _DriverStatement(connection, RECORDS.insert(), INSERT_COLUMNS)
         self.update = _DriverStatement(connection, by_pk, UPDATE_COLUMNS)
-        self.material = _DriverStatement(connection, by_pk, MATERIAL_COLUMNS)
 
 
 def _write_batch(batch: _Batch) -> None:
     session, now, report = batch.session, batch.now, batch.report
     existing: dict[str, Any] = {}
     if not batch.register_was_empty:
-        record_ids = [values[RECORD_ID] for values, _ in batch.rows]
+        record_ids = [values[RECORD_ID] for values in batch.rows]
         existing = {
             found.record_id: found
             for found in session.execute(EXISTING_RECORDS, {"record_ids": record_ids})
         }
-    inserts, updates, material_only = [], [], []
-    for (values, _), material in zip(batch.rows, _material(batch, existing), strict=True):
+    inserts, updates = [], []
+    for values in batch.rows:
         current = existing.get(values[RECORD_ID])
         if current is None:
-            inserts.append((*values, *material, now, now))
+            inserts.append((*values, now, now))
             report.added += 1
         elif current.row_hash == values[ROW_HASH]:
             report.unchanged += 1
-            if material[2] != current.static_params:  # an unchanged record given its material
-                material_only.append((*material, current.id))
         else:
             if current.removed_on is not None and values[REMOVED_ON] is None:
                 # Removal is final: an import never re-lists a record (a new listing gets a new
@@ -460,12 +410,11 @@ def _write_batch(batch: _Batch) -> None:
                 values = tuple(changed)
             elif current.removed_on is None and values[REMOVED_ON] is not None:
                 report.removed += 1
-            updates.append((*values, *material, now, current.id))
+            updates.append((*values, now, current.id))
             report.updated += 1
     statements = batch.statements()
     statements.insert.executemany(inserts)
     statements.update.executemany(updates)
-    statements.material.executemany(material_only)  # not an update of the record
 
 
 def _record_refusal(

@@ -13,7 +13,8 @@ from sqlalchemy import ColumnElement, Date, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from portal.db.models import DebtorImport, DebtorRecord
-from portal.debtors.identity import IdentityKeys, is_valid_number, normalise_name, normalise_number
+from portal.debtors.identity import IdentityKeys, is_valid_number, normalise_number
+from portal.text import names
 
 # The courts are in China, which keeps UTC+8 all year: a fixed offset needs no time-zone data.
 COURT_TIMEZONE = dt.timezone(dt.timedelta(hours=8), "UTC+8")
@@ -54,7 +55,7 @@ class InvalidQuery(ValueError):
 def parse_query(name: str | None, number: str | None) -> LookupQuery:
     """Validate what was typed. Codes: name_required, name_too_long, number_invalid."""
     errors = {}
-    name_key = normalise_name(name or "")
+    name_key = names.name_key(name or "")
     if not name_key:
         errors["name"] = "name_required"
     elif len(name or "") > MAX_NAME_LENGTH:

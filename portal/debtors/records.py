@@ -30,9 +30,9 @@ from portal.debtors.identity import (
     check_credit_code,
     check_resident_id,
     mask_number,
-    normalise_name,
     normalise_number,
 )
+from portal.text import names
 
 
 class Kind(StrEnum):
@@ -551,9 +551,11 @@ def parse_row(
                 else f"with --demo every record id must start with {DEMO_PREFIX}",
             )
     name = _text(raw, "name", report)
-    name_key = normalise_name(name) if name else ""
+    name_key = names.name_key(name) if name else ""
     if name and not name_key:
         report.add("name", "has no letters once spaces are removed")
+    elif len(name_key) > MAX_LENGTHS["name"]:  # ß -> ss, ㈱ -> (株): the key can be longer
+        report.add("name", f"is longer than {MAX_LENGTHS['name']} characters once normalised")
     kind = _enum(raw, "kind", Kind, report)
     legal_representative = _text(raw, "legal_representative", report)
     published_on = _date(raw, "published_on", report)

@@ -1,116 +1,55 @@
-"""The static debtor check: lookup material derived at import, encrypted shards written at freeze.
+"""The static debtor check: encrypted shards, keyed by the name alone, written at freeze.
 
-From a record's name and full number, one PBKDF2-HMAC-SHA256 gives a master secret, and from it
-a lookup tag and a record key (two HMACs). The import, which alone sees the full number, stores
-both; the freeze writes each listed record's display fields, encrypted under its record key with
-AES-GCM, into shards by tag prefix. The frozen page (static/js/static-lookup.js) derives the
-same tag and key in the browser from what the user types, so the normalisation here and there
-must agree character for character: that is why it is simpler than `normalise_name`.
+From a listed name, one PBKDF2-HMAC-SHA256 gives a master secret, and from it a record key and
+one lookup tag for each of the name's listed records (HMACs). The freeze writes each record's
+display fields (those of the live name-only answer, with the same mask), padded to one size and
+encrypted under the name's key with AES-GCM, into shards by tag prefix, and fills every shard with
+random entries up to the same count. Nothing is derived from a full number, so neither the
+frozen copy nor the database lets anyone test a guessed number offline (docs/debtors.md). The
+frozen page (static/js/static-lookup.js) derives the same tags and key in the browser from the
+name typed, through the one name rule (portal/text/names.py, shipped as names.json).
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import hashlib
 import hmac
+import itertools
 import json
 import math
 import os
 import secrets
-import subprocess
-import tempfile
-import unicodedata
-from collections.abc import Iterable, Mapping
-from concurrent.futures import Executor
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.db.models import DebtorRecord
-from portal.debtors.lookup import list_state, listed_on
+from portal.debtors.lookup import NAME_ONLY_LIMIT, list_state, listed_on
+from portal.text.names import name_rule
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3  # 3: keyed by the name alone, one padded entry per record
 # A public, site-wide salt: each court should set its own (PORTAL_STATIC_LOOKUP_SALT), so that
-# work spent guessing against one court's files is no use against another's.
+# work spent guessing names against one court's files is no use against another's.
 DEFAULT_SALT = "enforcement-transparency-portal static debtor lookup"
-# 20,000 iterations: about 4.5 ms of one core here, so 100,000 records take about 4 minutes on
-# the two cores (7.5 on one); see the README for what each guess costs.
+# 20,000 iterations: about 4.5 ms of one core here for each distinct listed name at the freeze;
+# bench/static_lookup.py measures it, docs/debtors.md says what a guess costs.
 DEFAULT_ITERATIONS = 20_000
 TAG_CONTEXT = b"portal lookup tag"
 KEY_CONTEXT = b"portal record key"
 NONCE_BYTES = 12
-MAX_SHARD_RECORDS = 512  # the prefix is made long enough that shards hold at most about this
+GCM_TAG_BYTES = 16
+PAD_BLOCK = 512  # every entry's plaintext is padded to the copy's longest, rounded up to this
+MAX_SHARD_ENTRIES = 512  # the prefix is made long enough that shards hold at most about this
 LOOKUP_DIR = "static-lookup"
-# What the name and number keys remove besides the format characters and separators of Unicode
-# (categories Cf, Zs, Zl, Zp): the control characters that are white space in both languages.
-REMOVED_CONTROLS = frozenset("\t\n\v\f\r\x85")
-REMOVED_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf"})
-OPENCC_TABLE = "TSCharacters"
-
-
-# -- Normalisation, the same in Python and JavaScript ---------------------------------------
-
-
-@functools.cache
-def t2s_table() -> dict[str, str]:
-    """Traditional to simplified, one character to one, from OpenCC's own TSCharacters
-    dictionary (the first candidate of each single-character entry)."""
-    return _read_opencc_table(OPENCC_TABLE)
-
-
-def _read_opencc_table(name: str) -> dict[str, str]:
-    # The wheel ships its dictionaries compiled (.ocd2) with the tool that dumps them as text.
-    import opencc  # the binding's location finds its data; nothing else is needed from it
-
-    clib = Path(opencc.__file__).parent / "clib"
-    tool, source = clib / "bin" / "opencc_dict", clib / "share" / "opencc" / f"{name}.ocd2"
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / f"{name}.txt"
-        subprocess.run(  # noqa: S603 - a fixed tool from the installed wheel, fixed arguments
-            [str(tool), "-i", str(source), "-o", str(target), "-f", "ocd2", "-t", "text"],
-            check=True,
-            capture_output=True,
-        )
-        lines = target.read_text("utf-8").splitlines()
-    table = {}
-    for line in lines:
-        key, _, candidates = line.partition("\t")
-        first = candidates.split(" ")[0]
-        if len(key) == 1 and len(first) == 1 and key != first:
-            table[key] = first
-    return table
-
-
-@functools.cache
-def _t2s_translation() -> dict[int, str]:
-    return {ord(key): value for key, value in t2s_table().items()}
-
-
-def _strip_separators(text: str) -> str:
-    return "".join(
-        ch
-        for ch in text
-        if ch not in REMOVED_CONTROLS and unicodedata.category(ch) not in REMOVED_CATEGORIES
-    )
-
-
-def static_name_key(name: str) -> str:
-    """A name as the static lookup derives from it: NFKC, separators and format characters
-    removed, traditional characters folded one by one, lower case."""
-    folded = _strip_separators(unicodedata.normalize("NFKC", name))
-    return folded.translate(_t2s_translation()).lower()
-
-
-def static_number_key(number: str) -> str:
-    """A number as the static lookup derives from it: NFKC, separators and hyphens removed,
-    upper case."""
-    return _strip_separators(unicodedata.normalize("NFKC", number)).replace("-", "").upper()
+NAME_RULE_FILE = "names.json"
 
 
 # -- Parameters and derivation --------------------------------------------------------------
@@ -118,7 +57,7 @@ def static_number_key(number: str) -> str:
 
 @dataclass(frozen=True)
 class StaticLookupParams:
-    """The site-wide salt and iteration count, and the id that tells stored material apart."""
+    """The site-wide salt and iteration count."""
 
     salt: str = DEFAULT_SALT
     iterations: int = DEFAULT_ITERATIONS
@@ -133,47 +72,42 @@ class StaticLookupParams:
     def from_config(cls, config: Mapping[str, Any]) -> StaticLookupParams:
         """The parameters an app's configuration sets (STATIC_LOOKUP_SALT, _ITERATIONS)."""
         return cls(
-            salt=str(config.get("STATIC_LOOKUP_SALT") or DEFAULT_SALT),
-            iterations=int(config.get("STATIC_LOOKUP_ITERATIONS") or DEFAULT_ITERATIONS),
+            salt=config.get("STATIC_LOOKUP_SALT", DEFAULT_SALT),
+            iterations=config.get("STATIC_LOOKUP_ITERATIONS", DEFAULT_ITERATIONS),
         )
-
-    @functools.cached_property
-    def params_id(self) -> str:
-        """A short hash of everything the derivation depends on: the format version, the salt,
-        the iteration count and the character table (an OpenCC upgrade that changes it makes
-        the stored material stale rather than silently wrong)."""
-        table = json.dumps(sorted(t2s_table().items()), ensure_ascii=False)
-        material = json.dumps([FORMAT_VERSION, self.salt, self.iterations, table])
-        return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
-class LookupMaterial:
-    """A record's lookup tag and record key, and the parameters that derived them."""
+class NameMaterial:
+    """What a name key derives: the key of its records' entries and the master for their tags."""
 
-    tag: str  # hex
-    key: bytes = field(repr=False)
-    params_id: str
+    master: bytes = field(repr=False)
+
+    @property
+    def key(self) -> bytes:
+        """The AES-256-GCM key of every entry of the name."""
+        return hmac.digest(self.master, KEY_CONTEXT, hashlib.sha256)
+
+    def tag(self, index: int) -> str:
+        """The lookup tag (hex) of the name's `index`-th record, newest first from 0."""
+        message = TAG_CONTEXT + b"\x00" + str(index).encode("ascii")
+        return hmac.digest(self.master, message, hashlib.sha256).hex()
 
 
-def derive(name: str, number: str, params: StaticLookupParams) -> LookupMaterial:
-    """The tag and key of a name and a full number: one PBKDF2, then an HMAC for each."""
-    secret = f"{static_name_key(name)}\u0000{static_number_key(number)}".encode()
-    master = hashlib.pbkdf2_hmac("sha256", secret, params.salt.encode(), params.iterations, 32)
-    return LookupMaterial(
-        tag=hmac.digest(master, TAG_CONTEXT, hashlib.sha256).hex(),
-        key=hmac.digest(master, KEY_CONTEXT, hashlib.sha256),
-        params_id=params.params_id,
+def derive(name_key: str, params: StaticLookupParams) -> NameMaterial:
+    """The material of a name key (portal.text.names.name_key): one PBKDF2."""
+    master = hashlib.pbkdf2_hmac(
+        "sha256", name_key.encode(), params.salt.encode(), params.iterations, 32
     )
+    return NameMaterial(master=master)
 
 
 def derive_many(
-    pairs: Iterable[tuple[str, str]], params: StaticLookupParams, executor: Executor
-) -> list[LookupMaterial]:
-    """Derive for many (name, number) pairs on the executor's workers (PBKDF2 releases the GIL,
-    so threads use every core)."""
-    params.params_id  # noqa: B018 - computed once here, not in every worker
-    return list(executor.map(lambda pair: derive(pair[0], pair[1], params), pairs))
+    keys: Iterable[str], params: StaticLookupParams, executor: Executor
+) -> list[NameMaterial]:
+    """Derive for many name keys on the executor's workers (PBKDF2 releases the GIL, so threads
+    use every core)."""
+    return list(executor.map(lambda key: derive(key, params), keys))
 
 
 def cpu_workers() -> int:
@@ -198,7 +132,7 @@ def decrypt(key: bytes, blob: str) -> bytes:
 
 
 def display_fields(record: DebtorRecord) -> dict[str, Any]:
-    """What the live lookup shows of a record, and nothing else: the encrypted plaintext."""
+    """What the live name-only lookup shows of a record, and nothing else."""
     return {
         "name": record.name,
         "kind": record.kind,
@@ -216,69 +150,99 @@ def display_fields(record: DebtorRecord) -> dict[str, Any]:
     }
 
 
+def entry_plaintext(record: DebtorRecord, index: int, count: int) -> bytes:
+    """An entry before padding: the record, its place among the name's listed records (newest
+    first) and how many the name has."""
+    value = {"index": index, "count": count, "record": display_fields(record)}
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def pad(plaintext: bytes, size: int) -> bytes:
+    """The plaintext followed by spaces up to `size` bytes (JSON ignores them)."""
+    if len(plaintext) > size:
+        raise ValueError("the entry is longer than the padded size")
+    return plaintext + b" " * (size - len(plaintext))
+
+
 # -- Shards ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ShardReport:
-    """What `write_shards` wrote, and how many listed records it had to leave out."""
+    """What `write_shards` wrote (`stale` stays for the freeze's report: it is always 0, as
+    nothing needs deriving at import any more)."""
 
     records: int
     stale: int
     shards: int
     prefix_hex_digits: int
+    names: int = 0
+    entry_bytes: int = 0
 
     def summary(self) -> str:
-        """One line (two when records were left out) for the CLI."""
-        line = (
-            f"static debtor check: {self.records} listed records in {self.shards} shards "
-            f"(tag prefix of {self.prefix_hex_digits} hex digits)"
+        """One line for the CLI."""
+        return (
+            f"static debtor check: {self.records} listed records of {self.names} names in "
+            f"{self.shards} shards (tag prefix of {self.prefix_hex_digits} hex digits, "
+            f"entries of {self.entry_bytes} bytes)"
         )
-        if self.stale:
-            line += (
-                f"\n  {self.stale} listed records have no lookup material under the current "
-                "salt and iteration count and are NOT in the static check: re-import their "
-                "source file (portal import-debtors FILE) and freeze again"
-            )
-        return line
 
 
 def prefix_digits(count: int) -> int:
     """The shortest tag prefix (at least one hex digit) that keeps shards to about
-    MAX_SHARD_RECORDS records each."""
-    return max(1, math.ceil(math.log(max(count, 1) / MAX_SHARD_RECORDS, 16)))
+    MAX_SHARD_ENTRIES entries each."""
+    return max(1, math.ceil(math.log(max(count, 1) / MAX_SHARD_ENTRIES, 16)))
+
+
+def _names(session: Session, today: dt.date) -> Iterator[tuple[str, list[DebtorRecord]]]:
+    """Each listed name key with its listed records, newest first (the live order), at most
+    NAME_ONLY_LIMIT + 1 of them (the live answer's limit, and one to tell it was reached)."""
+    listed = (
+        select(DebtorRecord)
+        .where(listed_on(today))
+        .order_by(DebtorRecord.name_key, DebtorRecord.published_on.desc(), DebtorRecord.record_id)
+        .execution_options(yield_per=2000)
+    )
+    for key, group in itertools.groupby(session.scalars(listed), lambda r: r.name_key):
+        yield key, list(itertools.islice(group, NAME_ONLY_LIMIT + 1))
 
 
 def write_shards(
     session: Session,
     out_dir: Path,
     today: dt.date,
-    params: StaticLookupParams | None = None,
+    params: StaticLookupParams,
 ) -> ShardReport:
-    """Write OUT/static-lookup/: manifest.json, t2s.json and shards/<prefix>.json holding every
-    record listed on `today` whose material was derived under `params` (by default the current
-    Flask app's configuration, else the defaults)."""
-    params = params or _app_params()
+    """Write OUT/static-lookup/: manifest.json, names.json and shards/<prefix>.json holding every
+    record listed on `today`, one padded entry each, under tags derived from its name."""
     root = out_dir / LOOKUP_DIR
     shard_dir = root / "shards"
     shard_dir.mkdir(parents=True, exist_ok=True)
-    listed = select(DebtorRecord).where(listed_on(today)).order_by(DebtorRecord.id)
-    current = listed.where(DebtorRecord.static_params == params.params_id)
-    count = session.scalar(select(func.count()).select_from(listed.subquery())) or 0
-    usable = session.scalar(select(func.count()).select_from(current.subquery())) or 0
-    digits = prefix_digits(usable)
-    shards: dict[str, dict[str, list[str]]] = {
-        f"{prefix:0{digits}x}": {} for prefix in range(16**digits)
-    }
-    for record in session.scalars(current.execution_options(yield_per=2000)):
-        plaintext = json.dumps(display_fields(record), ensure_ascii=False).encode()
-        blob = encrypt(bytes.fromhex(record.static_key), plaintext)
-        shards[record.static_tag[:digits]].setdefault(record.static_tag, []).append(blob)
+    # Plaintexts first (the records of one copy fit in memory, as the shards do), so that every
+    # entry can be padded to the longest.
+    pending: list[tuple[str, list[bytes]]] = []
+    for key, records in _names(session, today):
+        count = len(records)  # NAME_ONLY_LIMIT + 1 means "more than the limit"
+        shown = records[:NAME_ONLY_LIMIT]
+        pending.append((key, [entry_plaintext(record, i, count) for i, record in enumerate(shown)]))
+    longest = max((len(p) for _, plains in pending for p in plains), default=1)
+    size = math.ceil(longest / PAD_BLOCK) * PAD_BLOCK
+    entries = sum(len(plains) for _, plains in pending)
+    digits = prefix_digits(entries)
+    shards: dict[str, dict[str, str]] = {f"{p:0{digits}x}": {} for p in range(16**digits)}
+    with ThreadPoolExecutor(cpu_workers(), thread_name_prefix="derive") as executor:
+        materials = derive_many((key for key, _ in pending), params, executor)
+    for (_, plains), material in zip(pending, materials, strict=True):
+        record_key = material.key
+        for index, plaintext in enumerate(plains):
+            tag = material.tag(index)
+            shards[tag[:digits]][tag] = encrypt(record_key, pad(plaintext, size))
+    _fill_with_random_entries(shards, size)
     for old in shard_dir.glob("*.json"):
         if old.stem not in shards:
             old.unlink()  # from an earlier freeze with another prefix length
-    for prefix, entries in shards.items():
-        _write_json(shard_dir / f"{prefix}.json", dict(sorted(entries.items())))
+    for prefix, shard in shards.items():
+        _write_json(shard_dir / f"{prefix}.json", shard)
     state = list_state(session)
     _write_json(
         root / "manifest.json",
@@ -287,27 +251,34 @@ def write_shards(
             "salt": params.salt,
             "iterations": params.iterations,
             "prefix_hex_digits": digits,
-            "records": usable,
+            "limit": NAME_ONLY_LIMIT,
             "as_of": state.as_of.isoformat() if state else None,
             "demo": bool(state and state.demo),
         },
     )
-    _write_json(root / "t2s.json", t2s_table())
+    (root / NAME_RULE_FILE).write_text(name_rule().to_json(), "utf-8")
+    (root / "t2s.json").unlink(missing_ok=True)  # the character table of format version 1
     return ShardReport(
-        records=usable, stale=count - usable, shards=len(shards), prefix_hex_digits=digits
+        records=entries,
+        stale=0,
+        shards=len(shards),
+        prefix_hex_digits=digits,
+        names=len(pending),
+        entry_bytes=NONCE_BYTES + size + GCM_TAG_BYTES,
     )
+
+
+def _fill_with_random_entries(shards: dict[str, dict[str, str]], size: int) -> None:
+    """Random tags and bytes, as long as real entries, until every shard holds as many entries
+    as the fullest: a shard's count then tells nothing but the total."""
+    target = max(len(shard) for shard in shards.values())
+    for prefix, shard in shards.items():
+        while len(shard) < target:
+            tag = prefix + secrets.token_hex(32)[len(prefix) :]
+            raw = secrets.token_bytes(NONCE_BYTES + size + GCM_TAG_BYTES)
+            shard[tag] = base64.b64encode(raw).decode("ascii")
 
 
 def _write_json(path: Path, value: Any) -> None:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     path.write_text(text, "utf-8")
-
-
-def _app_params() -> StaticLookupParams:
-    # The one place this module looks at Flask: the freeze runs in the app's context, and its
-    # configuration holds the site's salt and iteration count.
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        return StaticLookupParams.from_config(current_app.config)
-    return StaticLookupParams()

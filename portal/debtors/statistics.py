@@ -4,10 +4,11 @@ record of any person or organisation ever leaves through here."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import String, Text, cast, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from portal.db.models import DebtorRecord
@@ -29,17 +30,42 @@ class AggregateRow:
     listed_records: int
 
 
+def has_listed_records(session: Session) -> bool:
+    """Whether any record is listed today."""
+    return bool(session.scalar(select(exists().where(listed_on(court_today())))))
+
+
+def _grouped_counts(session: Session) -> list[tuple[str, str, int]]:
+    """(group, value as text, records) of the listed records by court, by kind, by their list
+    of circumstances and by day of publication: counted by the database in one statement, so a
+    large register sends back a few hundred rows, not every record."""
+    listed = listed_on(court_today())
+    groups = {
+        "court": DebtorRecord.court,
+        "kind": DebtorRecord.kind,
+        "circumstances": cast(DebtorRecord.circumstances, Text),
+        "day": cast(DebtorRecord.published_on, String),
+    }
+    parts = [
+        select(literal(name).label("name"), cast(value, Text), func.count())
+        .where(listed)
+        .group_by(value)
+        for name, value in groups.items()
+    ]
+    return [(name, value, count) for name, value, count in session.execute(union_all(*parts))]
+
+
 def register_aggregates(session: Session) -> list[AggregateRow]:
     """The live aggregates of the listed records, under the same rule as the lookup."""
-    query = select(
-        DebtorRecord.court, DebtorRecord.kind, DebtorRecord.circumstances, DebtorRecord.published_on
-    ).where(listed_on(court_today()))
     counts: dict[str, Counter[str]] = {dimension: Counter() for dimension in DIMENSIONS}
-    for court, kind, circumstances, published_on in session.execute(query):
-        counts["court"][court] += 1
-        counts["kind"][kind] += 1
-        counts["circumstance"].update(circumstances)
-        counts["month"][published_on.strftime("%Y-%m")] += 1
+    for group, value, count in _grouped_counts(session):
+        if group == "circumstances":
+            for circumstance in json.loads(value):
+                counts["circumstance"][circumstance] += count
+        elif group == "day":
+            counts["month"][value[:7]] += count  # YYYY-MM-DD
+        else:
+            counts[group][value] += count
     names = {"kind": KIND_NAMES, "circumstance": CIRCUMSTANCE_NAMES}
     rows = []
     for dimension in DIMENSIONS:

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from portal.content.facets import CASE_FACETS
+from portal.content.files import FIRST_YEAR, LAST_YEAR
 from portal.opendata.datasets import (
     CASES,
     CHANGES,
@@ -26,10 +28,7 @@ from portal.text.languages import LANGUAGE_CODES
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 VOCABULARY_PARAMETERS = {
-    "court": "courts",
-    "cause": "causes",
-    "category": "categories",
-    "measure": "measures",
+    name: facet.vocabulary for name, facet in CASE_FACETS.items() if facet.vocabulary is not None
 }
 
 
@@ -127,7 +126,9 @@ def parse_since(name: str, raw: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-YEAR = Param("year", "Only items of this year.", type="integer", minimum=1949, maximum=2100)
+YEAR = Param(
+    "year", "Only items of this year.", type="integer", minimum=FIRST_YEAR, maximum=LAST_YEAR
+)
 LANGUAGE = Param("language", "Only items published in this language.", enum=LANGUAGE_CODES)
 # Bounded, so that no page number overflows a database integer when turned into an offset.
 MAX_PAGE = 100_000
@@ -273,7 +274,7 @@ SEARCH_PARAMS: tuple[Param, ...] = (
               vocabulary=kind)
         for name, kind in VOCABULARY_PARAMETERS.items()
     ),
-    Param("year", "Only items of this year.", type="integer", minimum=1949, maximum=2100),
+    YEAR,
 )  # fmt: skip
 SEARCH_RESULTS_SCHEMA: dict[str, Any] = {
     "type": "object",

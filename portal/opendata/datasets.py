@@ -461,13 +461,13 @@ def dataset_modified(session: Any, key: str) -> dt.datetime | None:
 
 def published_datasets(session: Any) -> list[Dataset]:
     """The datasets of the catalogue; the register's only once it has records to count."""
-    from portal.debtors.statistics import register_aggregates
+    from portal.debtors.statistics import has_listed_records
 
     return [
         dataset
         for dataset in DATASETS.values()
         if dataset.in_catalogue
-        and (dataset is not REGISTER_STATISTICS or register_aggregates(session))
+        and (dataset is not REGISTER_STATISTICS or has_listed_records(session))
     ]
 
 

@@ -13,20 +13,13 @@ from typing import Any
 from markupsafe import Markup
 from whoosh.query import And, Every, NullQuery, Or, Phrase, Query, Term
 
+from portal.content.facets import SEARCH_FACETS
 from portal.search.analysis import CHINESE_WORDS, ENGLISH
 from portal.text.chinese import has_han
 
 MAX_QUERY_CHARS = 200
 # Facets by their public name (in URLs and the API), with the index field behind each.
-FACETS = {
-    "kind": "kind",
-    "language": "lang",
-    "court": "court",
-    "cause": "cause",
-    "category": "category",
-    "year": "year",
-    "measure": "measure",
-}
+FACETS = {name: facet.index_field for name, facet in SEARCH_FACETS.items()}
 SORTS = ("relevance", "date")
 LANGUAGES = ("en", "zh")
 # Fields searched for each language of query text, with the analyzer that makes their terms and

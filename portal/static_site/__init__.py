@@ -1,1 +1,2 @@
-"""The static copy: the freeze, its link check, Pagefind and the debtor shards (CLI only)."""
+"""The static copy: Frozen-Flask renders and writes it; the link check, Pagefind and the debtor
+shards follow (CLI only)."""

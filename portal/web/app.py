@@ -16,8 +16,9 @@ from portal.config import (
     default_settings,
     project_root,
     settings_from_environment,
+    typed_settings,
 )
-from portal.web import blueprints, errors, page_cache, ratelimit, security
+from portal.web import blueprints, errors, ratelimit, responses, security
 from portal.web import db as flask_db
 from portal.web import i18n as web_i18n
 from portal.web.blueprints.search import init_search
@@ -29,14 +30,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask("portal", instance_relative_config=True)
     app.config.update(default_settings(Path(app.instance_path), project_root()))
     app.config.update(settings_from_environment(os.environ))
-    app.config.update(overrides or {})
+    app.config.update(typed_settings(overrides or {}))
     check_production_settings(app.config)
     if app.config["SECRET_KEY"] == DEV_SECRET_KEY:
         app.logger.warning(
             "PORTAL_SECRET_KEY is not set: using the development key. "
             "Never run a public portal like this."
         )
-    proxies = int(app.config["TRUSTED_PROXIES"])
+    proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         # Behind a load balancer: trust its X-Forwarded-* headers for scheme, host and client.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
@@ -44,7 +45,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     flask_db.init_database(app)
     web_i18n.init_i18n(app)
     security.init_security(app)
-    page_cache.init_page_cache(app)
+    responses.init_http_caching(app)
     errors.register_error_pages(app)
     app.jinja_env.filters.update(
         long_date=long_date, file_size=file_size, figure_value=figure_value

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db.engine import make_engine, make_session_factory, reading_engine
 
+ENGINE_KEY = "portal_db_engine"
 EXTENSION_KEY = "portal_db"
 REQUESTS_KEY = "portal_db_requests"
 
@@ -15,6 +17,7 @@ def init_database(app: Flask) -> None:
     """Create the app's engine and session factories from DATABASE_URL: one for the CLI and
     tests, one for requests, which only read."""
     engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions[ENGINE_KEY] = engine
     app.extensions[EXTENSION_KEY] = make_session_factory(engine)
     app.extensions[REQUESTS_KEY] = make_session_factory(reading_engine(engine))
 
@@ -23,6 +26,12 @@ def init_database(app: Flask) -> None:
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+def database_engine(app: Flask | None = None) -> Engine:
+    """The engine of `app` (default: the current app): what migrations run on and what is
+    disposed of; the requests' autocommit engine shares its connection pool."""
+    return (app or current_app).extensions[ENGINE_KEY]
 
 
 def session_factory(app: Flask | None = None) -> sessionmaker[Session]:

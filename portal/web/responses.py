@@ -1,5 +1,6 @@
-"""Serving data over HTTP: JSON, CSV and XML responses with validators (ETag, Last-Modified,
-304), CORS for reading from other sites, and RFC 9457 problem details for errors."""
+"""Serving over HTTP: which answers shared caches may keep (Cache-Control and ETag on public
+pages, 304 to a client that has the page already), JSON, CSV and XML responses with validators,
+CORS for reading from other sites, and RFC 9457 problem details for errors."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import hashlib
 import json
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Flask, Response, current_app, request
 from werkzeug.http import HTTP_STATUS_CODES
 
 from portal.db.queries import last_change
@@ -24,6 +25,50 @@ CORS_HEADERS = {
 }
 PROBLEM_TYPE = "application/problem+json"
 
+# How long a browser or a shared cache (nginx, a CDN) may reuse a public page before asking
+# again with its ETag. Content changes only with `portal load`: at most a minute late.
+PUBLIC_MAX_AGE = 60
+# Pages that show the debtor register's figures change with every import and delisting.
+REGISTER_MAX_AGE = 10
+# The areas whose answers are the same for everyone who asks for the same URL.
+PUBLIC_BLUEPRINTS = frozenset(
+    {"site", "press", "cases", "search", "feeds", "sitemap", "data", "statistics", "api"}
+)
+# Personal answers (the debtor lookup): never kept by anyone, whatever else they say.
+PRIVATE_ENDPOINTS = frozenset({"debtors.index", "api.debtor_lookup"})
+REGISTER_ENDPOINTS = frozenset(
+    {"statistics.index", "data.index", "data.download", "data.catalogue"}
+)
+
+
+def cache_public_pages(response: Response) -> Response:
+    """Let browsers and shared caches keep a successful answer to a GET of a public page for a
+    short while, with an ETag of its body to revalidate it by (304 when it still matches).
+    Private answers are `no-store`; a view's own Cache-Control (static files) is kept."""
+    endpoint = request.endpoint or ""
+    if endpoint in PRIVATE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if (
+        request.method not in ("GET", "HEAD")
+        or response.status_code != 200
+        or "Cache-Control" in response.headers
+        or "Set-Cookie" in response.headers
+        or endpoint.split(".", 1)[0] not in PUBLIC_BLUEPRINTS
+    ):
+        return response
+    max_age = REGISTER_MAX_AGE if endpoint in REGISTER_ENDPOINTS else PUBLIC_MAX_AGE
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    if not response.direct_passthrough:  # a file sent by its own rules carries its validators
+        response.add_etag(overwrite=False)
+    return response.make_conditional(request)
+
+
+def init_http_caching(app: Flask) -> None:
+    """Mark every answer of `app` as cacheable or not, by `cache_public_pages`."""
+    app.after_request(cache_public_pages)
+
 
 def data_response(body: str, mimetype: str, *, cors: bool = True, **headers: str) -> Response:
     """A response whose body is data: with a strong ETag (a hash of the body), the data's last
@@ -34,7 +79,7 @@ def data_response(body: str, mimetype: str, *, cors: bool = True, **headers: str
     response.headers.update(headers)
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     # A frozen copy's files carry no headers of ours, so the freeze skips the lookup.
-    changed = None if current_app.config["FREEZING"] else last_change(db_session())
+    changed = None if current_app.config["STATIC_SITE"] else last_change(db_session())
     if changed is not None:
         response.last_modified = changed.replace(microsecond=0)
     if cors:

@@ -181,3 +181,15 @@ def test_a_case_edited_around_its_measures_keeps_them_in_order(
     with Session(engine) as session:
         (case,) = session.scalars(select(Case)).all()
         assert (case.title, case.measures) == ("Edited again", ["detention"])
+
+
+def test_a_new_renderer_version_renders_every_file_again(
+    engine: Engine, site: SiteBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import portal.content.files
+
+    load(engine, site.standard())
+    monkeypatch.setattr(portal.content.files, "RENDERER_VERSION", "next")
+    report = load(engine, site)
+    assert nonzero(report.updated) == {"press releases": 3, "pages": 4}
+    assert not load(engine, site).changed

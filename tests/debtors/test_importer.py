@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db.engine import bulk_write_cache, make_session_factory, upgrade_schema
@@ -32,9 +32,14 @@ OBLIGATIONS = 'Pay 1,000 yuan\n"in full"\nby 1 May'
 
 
 @pytest.fixture
-def factory(engine_for, database_url: str) -> sessionmaker[Session]:
-    engine = engine_for(database_url)
-    upgrade_schema(engine)
+def engine(engine_for, database_url: str) -> Engine:
+    made = engine_for(database_url)
+    upgrade_schema(made)
+    return made
+
+
+@pytest.fixture
+def factory(engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(engine)
 
 
@@ -188,10 +193,10 @@ def test_broken_csv_is_reported_at_the_same_row_however_it_is_read(
 
 
 def test_a_first_import_and_a_failed_one_leave_the_lookup_indexes_as_they_were(
-    factory, tmp_path: Path
+    factory, engine: Engine, tmp_path: Path
 ) -> None:
     def indexes() -> list[tuple[str, list]]:
-        found = inspect(factory.kw["bind"]).get_indexes("debtor_records")
+        found = inspect(engine).get_indexes("debtor_records")
         return sorted((index["name"], index["column_names"]) for index in found)
 
     before = indexes()
@@ -329,12 +334,11 @@ def test_delist_removes_one_record_at_once(factory, tmp_path: Path) -> None:
 
 
 def test_no_column_of_any_table_holds_a_plain_person_number(
-    factory, tmp_path: Path, database_url: str
+    factory, engine: Engine, tmp_path: Path, database_url: str
 ) -> None:
     numbers = [resident_id(sequence=f"{n:03d}") for n in range(1, 4)]
     rows = [person(f"R{n}", id_number=number) for n, number in enumerate(numbers)]
     import_debtors(factory, write_csv(tmp_path / "a.csv", rows), KEYS)
-    engine = factory.kw["bind"]
     dumped = []
     with engine.connect() as connection:
         for table in inspect(engine).get_table_names():
@@ -344,7 +348,8 @@ def test_no_column_of_any_table_holds_a_plain_person_number(
     for number in numbers:
         assert number not in everything
         assert number[:17] not in everything  # not even without its check character
-    assert f"{numbers[0][:6]}********{numbers[0][-4:]}" in everything  # the masked form is
+        assert number[6:] not in everything  # nor its birth date, sequence and check character
+    assert f"{numbers[0][:6]}{'*' * 12}" in everything  # the masked form is
 
 
 def test_an_organisation_code_is_stored_in_full(factory, tmp_path: Path) -> None:
@@ -384,7 +389,7 @@ def test_lookup_by_name_and_number_finds_only_that_record(factory, tmp_path: Pat
     import_debtors(factory, write_csv(tmp_path / "a.csv", rows), KEYS)
     found = find(factory, "張 偉", resident_id().lower())
     assert [r.record_id for r in found.records] == ["R1"]
-    assert found.records[0].id_display == resident_id()[:6] + "********" + resident_id()[-4:]
+    assert found.records[0].id_display == resident_id()[:6] + "*" * 12
     assert [r.record_id for r in find(factory, "上海某某貿易有限公司", credit_code()).records] == [
         "O1"
     ]

@@ -1,24 +1,27 @@
-"""The static debtor check in Python: normalisation, derivation vectors, encryption, material
-stored at import (only where needed, on SQLite and PostgreSQL), and the shards the freeze writes:
-found with only a name, a number and the manifest; removed and expired records and numbers never
-in them; stale material left out."""
+"""The static debtor check in Python: derivation vectors from the name alone, encryption, and
+the shards the freeze writes: a name's listed records found with only the files and the name, the
+same answer whatever number is typed, entries of one length in shards of one count; removed and
+expired records, numbers and anything a guessed number reproduces never in the files or the
+database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db.engine import make_session_factory, upgrade_schema
 from portal.db.models import DebtorRecord
 from portal.debtors.identity import IdentityKeys
-from portal.debtors.importer import DebtorImportError, delist, import_debtors
+from portal.debtors.importer import delist, import_debtors
+from portal.debtors.lookup import NAME_ONLY_LIMIT
 from portal.debtors.static_lookup import (
     LOOKUP_DIR,
     StaticLookupParams,
@@ -26,15 +29,16 @@ from portal.debtors.static_lookup import (
     derive,
     encrypt,
     prefix_digits,
-    static_name_key,
-    static_number_key,
-    t2s_table,
     write_shards,
 )
-from portal.web.db import session_factory
+from portal.search.service import rebuild_search_index
+from portal.static_site.freeze import freeze
+from portal.web.db import database_engine, session_factory
 from tests.support.debtorfiles import (
     TEST_SECRET,
+    files_holding,
     find_in_files,
+    number_traces,
     organisation,
     person,
     resident_id,
@@ -43,9 +47,11 @@ from tests.support.debtorfiles import (
 from tests.support.pagecheck import fetch
 
 KEYS = IdentityKeys.from_secret(TEST_SECRET)
-FAST = StaticLookupParams(salt="test court", iterations=1000)  # the defaults cost ms a record
+FAST = StaticLookupParams(salt="test court", iterations=1000)  # the defaults cost ms a name
 TODAY = dt.date(2025, 6, 1)
 NUMBER = resident_id()  # 310101198001011234-like, with its real check character
+# Another valid number that shows the same mask: same region, another birth date and sequence.
+SAME_MASK = resident_id(birth="19750612", sequence="555")
 
 
 @pytest.fixture
@@ -60,69 +66,40 @@ def stored(factory) -> dict[str, DebtorRecord]:
         return {r.record_id: r for r in session.scalars(select(DebtorRecord))}
 
 
-def load(factory, tmp_path: Path, rows: list[dict], params=FAST, name: str = "list.csv"):
-    return import_debtors(factory, write_csv(tmp_path / name, rows), KEYS, static=params)
+def load(factory, tmp_path: Path, rows: list[dict], name: str = "list.csv"):
+    return import_debtors(factory, write_csv(tmp_path / name, rows), KEYS)
 
 
-# -- Normalisation and derivation -----------------------------------------------------------
+def shard_entries(out: Path) -> list[dict[str, str]]:
+    return [
+        json.loads(path.read_text("utf-8"))
+        for path in sorted((out / LOOKUP_DIR / "shards").glob("*.json"))
+    ]
 
 
-@pytest.mark.parametrize(
-    ("variant", "expected"),
-    [
-        ("张伟", "张伟"),
-        ("張偉", "张伟"),  # traditional, character by character
-        ("张 伟", "张伟"),  # an ordinary space
-        ("张\u3000伟", "张伟"),  # an ideographic space
-        ("张\u200b伟\u00a0", "张伟"),  # a zero-width space (Cf) and a no-break space
-        (" 張\t偉\n", "张伟"),
-        ("ＺＨＡＮＧ Ｗｅｉ", "zhangwei"),  # full-width letters
-        ("Zhang WEI", "zhangwei"),
-        ("上海某某貿易有限公司", "上海某某贸易有限公司"),
-        ("Ｏ’Brien-Lee", "o’brien-lee"),  # hyphens and apostrophes are part of a name
-    ],
-)
-def test_static_name_key_folds_the_variants_of_a_name(variant: str, expected: str) -> None:
-    assert static_name_key(variant) == expected
-
-
-@pytest.mark.parametrize("variant", ["31010119800101123x", "３１０１０１１９８００１０１１２３Ｘ",
-                                     "310101 19800101 123X", "310101-19800101-123X"])  # fmt: skip
-def test_static_number_key_folds_the_variants_of_a_number(variant: str) -> None:
-    assert static_number_key(variant) == "31010119800101123X"
-
-
-def test_the_character_table_comes_from_opencc_one_character_to_one() -> None:
-    table = t2s_table()
-    assert table["張"] == "张"
-    assert table["偉"] == "伟"
-    assert table["貿"] == "贸"
-    assert len(table) > 2500
-    assert all(len(key) == 1 and len(value) == 1 for key, value in table.items())
+# -- Derivation and encryption --------------------------------------------------------------
 
 
 def test_derivation_vectors() -> None:
     # Fixed inputs give fixed outputs: the browser's derivation is checked against these too.
-    material = derive("张伟", "31010119800101123X", StaticLookupParams(salt="s", iterations=1000))
-    assert material.tag == "ba75d99d5140b1102d74ba81e22afbd09cbbf5566251e02b7839d33a0d9afea7"
+    material = derive("张伟", StaticLookupParams(salt="s", iterations=1000))
     assert material.key.hex() == (
-        "9e31111a1525956affb69f9f735bfc7d09ff4b830650babaebfb2a94f844f956"
+        "71f3b45ac16713f24ba560efb8b58b091822e1cffa27e67b2cd7a96156395ec5"
     )
-    assert derive("張 偉", "310101-19800101-123x", StaticLookupParams(salt="s", iterations=1000)) \
-        == material  # fmt: skip
+    assert material.tag(0) == "ea834a290d283781670bc9a21417433cd8362f52bda82b155b60d44f6fe38183"
+    assert material.tag(1) == "941797a34bd6473b5a8d6f60dcbb43ed60701ff77ae1d339d7ec67c0b843951f"
 
 
 def test_the_salt_and_the_iteration_count_change_everything() -> None:
-    base = derive("张伟", NUMBER, FAST)
-    other_salt = derive("张伟", NUMBER, StaticLookupParams(salt="other", iterations=1000))
-    other_count = derive("张伟", NUMBER, StaticLookupParams(salt="test court", iterations=1001))
-    assert len({base.tag, other_salt.tag, other_count.tag}) == 3
-    assert len({base.params_id, other_salt.params_id, other_count.params_id}) == 3
-    assert base.tag != base.key.hex()
+    base = derive("张伟", FAST)
+    other_salt = derive("张伟", StaticLookupParams(salt="other", iterations=1000))
+    other_count = derive("张伟", StaticLookupParams(salt="test court", iterations=1001))
+    assert len({base.tag(0), other_salt.tag(0), other_count.tag(0)}) == 3
+    assert len({base.tag(0), base.tag(1), base.key.hex()}) == 3
 
 
 def test_encryption_round_trip_and_a_wrong_key_fails() -> None:
-    key, other = derive("张伟", NUMBER, FAST).key, derive("李强", NUMBER, FAST).key
+    key, other = derive("张伟", FAST).key, derive("李强", FAST).key
     blob = encrypt(key, "记录".encode())
     assert decrypt(key, blob).decode() == "记录"
     assert len(base64.b64decode(blob)) == 12 + len("记录".encode()) + 16
@@ -131,65 +108,10 @@ def test_encryption_round_trip_and_a_wrong_key_fails() -> None:
         decrypt(other, blob)
 
 
-def test_prefix_length_keeps_shards_to_a_few_hundred_records() -> None:
+def test_prefix_length_keeps_shards_to_a_few_hundred_entries() -> None:
     assert prefix_digits(0) == prefix_digits(1000) == 1
-    assert prefix_digits(100_000) == 2  # 256 shards, about 390 records each
+    assert prefix_digits(100_000) == 2  # 256 shards, about 390 entries each
     assert prefix_digits(1_000_000) == 3
-
-
-# -- Material stored at import --------------------------------------------------------------
-
-
-def test_import_stores_material_and_never_the_number(factory, tmp_path: Path) -> None:
-    report = load(factory, tmp_path, [person("R1"), organisation("O1")])
-    assert report.derived == 2
-    record = stored(factory)["R1"]
-    expected = derive("张伟", NUMBER, FAST)
-    assert record.static_tag == expected.tag
-    assert record.static_key == expected.key.hex()
-    assert record.static_params == FAST.params_id
-    with factory() as session:
-        dump = json.dumps([list(row) for row in session.execute(text(
-            "SELECT * FROM debtor_records"))], default=str)  # fmt: skip
-    assert NUMBER not in dump
-    assert NUMBER[6:14] not in dump
-
-
-def test_import_derives_only_for_new_and_changed_identities(factory, tmp_path: Path) -> None:
-    load(factory, tmp_path, [person("R1"), person("R2", id_number=resident_id(sequence="456"))])
-    before = stored(factory)
-    status_change = person("R1", performance="partially_performed")
-    renamed = person("R2", name="李强", id_number=resident_id(sequence="456"))
-    report = load(factory, tmp_path, [status_change, renamed, person("R3", name="王芳")], name="b")
-    assert (report.updated, report.added, report.derived) == (2, 1, 2)  # R2 renamed, R3 new
-    after = stored(factory)
-    assert after["R1"].static_tag == before["R1"].static_tag
-    assert after["R2"].static_tag == derive("李强", resident_id(sequence="456"), FAST).tag
-    again = load(factory, tmp_path, [status_change, renamed], name="c")
-    assert (again.unchanged, again.derived) == (2, 0)
-
-
-def test_reimport_gives_material_to_records_without_it_or_with_stale(factory, tmp_path) -> None:
-    path = write_csv(tmp_path / "a.csv", [person("R1"), person("R2", name="李强")])
-    import_debtors(factory, path, KEYS)  # as before this existed: no material
-    assert stored(factory)["R1"].static_tag is None
-    report = import_debtors(factory, path, KEYS, static=FAST)
-    assert (report.unchanged, report.updated, report.derived) == (2, 0, 2)
-    assert stored(factory)["R1"].static_params == FAST.params_id
-    other = StaticLookupParams(salt="test court", iterations=1200)
-    report = import_debtors(factory, path, KEYS, static=other)
-    assert report.derived == 2
-    assert stored(factory)["R2"].static_params == other.params_id
-    # Without parameters an unchanged record keeps its material; a renamed one loses it.
-    import_debtors(factory, write_csv(tmp_path / "b.csv", [person("R1", name="新名")]), KEYS)
-    assert stored(factory)["R1"].static_tag is None
-    assert stored(factory)["R2"].static_params == other.params_id
-
-
-def test_a_refused_import_stores_no_material(factory, tmp_path: Path) -> None:
-    with pytest.raises(DebtorImportError):
-        load(factory, tmp_path, [person("R1"), person("R2", kind="nobody")])
-    assert stored(factory) == {}
 
 
 # -- Shards ---------------------------------------------------------------------------------
@@ -199,6 +121,7 @@ def standard_rows() -> list[dict]:
     return [
         person("R1", published_on="2024-03-01"),
         person("R1B", published_on="2024-05-01", case_number="（2024）沪0101执9号"),  # same person
+        person("NAMESAKE", id_number=resident_id(region="440305", sequence="777")),
         person("R2", name="李强", id_number=resident_id(sequence="456")),
         person("GONE", name="王芳", id_number=resident_id(sequence="789"),
                removed_on="2024-05-01", removal_reason="paid"),
@@ -210,35 +133,84 @@ def standard_rows() -> list[dict]:
     ]  # fmt: skip
 
 
-def test_a_listed_record_is_found_with_only_the_files_a_name_and_a_number(
+def freeze_shards(factory, tmp_path: Path, rows: list[dict] | None = None) -> Path:
+    load(factory, tmp_path, standard_rows() if rows is None else rows)
+    out = tmp_path / "site"
+    with factory() as session:
+        write_shards(session, out, TODAY, FAST)
+    return out
+
+
+def test_a_name_finds_its_listed_records_as_the_live_name_only_answer(
     factory, tmp_path: Path
 ) -> None:
     load(factory, tmp_path, standard_rows())
     out = tmp_path / "site"
     with factory() as session:
         report = write_shards(session, out, TODAY, FAST)
-    assert (report.records, report.stale, report.shards, report.prefix_hex_digits) == (4, 0, 16, 1)
-    found = find_in_files(out, "張 偉", NUMBER)
-    assert sorted(r["case_number"] for r in found) == [
-        "（2023）沪0101执123号",
-        "（2024）沪0101执9号",
+    assert (report.records, report.names, report.stale) == (5, 3, 0)
+    found = find_in_files(out, "張 偉")
+    # Newest first, namesakes included, told apart by the region the mask shows.
+    assert [r["case_number"] for r in found] == ["（2024）沪0101执9号", "（2023）沪0101执123号",
+                                                 "（2023）沪0101执123号"]  # fmt: skip
+    assert sorted(r["id_display"] for r in found) == [
+        "310101************",
+        "310101************",
+        "440305************",
     ]
-    record = found[0]
-    assert record["id_display"] == NUMBER[:6] + "********" + NUMBER[-4:]
-    assert set(record) == {
+    assert set(found[0]) == {
         "name", "kind", "id_display", "legal_representative", "court", "case_number",
         "basis_document", "basis_issuer", "obligations", "performance", "circumstances",
         "published_on", "demo",
     }  # fmt: skip
-    company = find_in_files(out, "上海某某貿易有限公司", organisation()["id_number"])
+    company = find_in_files(out, "上海某某貿易有限公司")
     assert company[0]["legal_representative"] == "李强"
-    assert find_in_files(out, "张伟", resident_id(sequence="456")) == []  # another's number
+    assert company[0]["id_display"] == organisation()["id_number"]  # a public code, in full
+    assert find_in_files(out, "张伟 某") == []
     manifest = json.loads((out / LOOKUP_DIR / "manifest.json").read_text("utf-8"))
     assert manifest | {"as_of": None} == {
-        "version": 1, "salt": "test court", "iterations": 1000, "prefix_hex_digits": 1,
-        "records": 4, "as_of": None, "demo": False,
+        "version": 3, "salt": "test court", "iterations": 1000, "prefix_hex_digits": 1,
+        "limit": NAME_ONLY_LIMIT, "as_of": None, "demo": False,
     }  # fmt: skip
-    assert json.loads((out / LOOKUP_DIR / "t2s.json").read_text("utf-8"))["張"] == "张"
+    rule = json.loads((out / LOOKUP_DIR / "names.json").read_text("utf-8"))
+    assert (rule["fold"]["張"], rule["fold"]["ß"]) == ("张", "ss")
+
+
+def test_the_answer_is_the_same_for_the_full_number_and_another_of_the_same_mask(
+    factory, tmp_path: Path
+) -> None:
+    out = freeze_shards(factory, tmp_path)
+    assert SAME_MASK[:6] == NUMBER[:6]
+    assert SAME_MASK != NUMBER
+    with_number = find_in_files(out, "张伟", NUMBER)
+    assert with_number == find_in_files(out, "张伟", SAME_MASK) == find_in_files(out, "张伟")
+    assert len(with_number) == 3
+
+
+def test_every_entry_has_one_length_and_every_shard_one_count(factory, tmp_path) -> None:
+    # A person and an organisation, short and long fields: the lengths once told them apart.
+    rows = [*standard_rows(), person("LONG", name="欧阳娜娜", obligations="支付" * 300)]
+    out = freeze_shards(factory, tmp_path, rows)
+    shards = shard_entries(out)
+    assert len(shards) == 16
+    assert len({len(shard) for shard in shards}) == 1  # random entries fill the others up
+    assert len({len(blob) for shard in shards for blob in shard.values()}) == 1
+    assert len({tag for shard in shards for tag in shard}) == 16 * len(shards[0])
+
+
+def test_more_namesakes_than_the_live_limit_give_the_limit(factory, tmp_path) -> None:
+    rows = [
+        person(
+            f"N{i:02}",
+            id_number=resident_id(sequence=f"{i:03}"),
+            published_on=f"2024-01-{i + 1:02}",
+        )
+        for i in range(NAME_ONLY_LIMIT + 2)
+    ]
+    out = freeze_shards(factory, tmp_path, rows)
+    found = find_in_files(out, "张伟")
+    assert len(found) == NAME_ONLY_LIMIT
+    assert found[0]["published_on"] == f"2024-01-{NAME_ONLY_LIMIT + 2:02}"  # the newest first
 
 
 def test_removed_expired_and_unpublished_records_are_never_written(factory, tmp_path) -> None:
@@ -246,33 +218,36 @@ def test_removed_expired_and_unpublished_records_are_never_written(factory, tmp_
     delist(factory, "R2", "paid in full", today=TODAY)
     out = tmp_path / "site"
     with factory() as session:
-        write_shards(session, out, TODAY, FAST)
-    assert find_in_files(out, "李强", resident_id(sequence="456")) == []
-    assert find_in_files(out, "王芳", resident_id(sequence="789")) == []
-    assert find_in_files(out, "赵敏", resident_id(sequence="321")) == []
-    assert find_in_files(out, "周杰", resident_id(sequence="654")) == []
-    entries = sum(
-        len(blobs)
-        for shard in (out / LOOKUP_DIR / "shards").glob("*.json")
-        for blobs in json.loads(shard.read_text("utf-8")).values()
-    )
-    assert entries == 3  # R1, R1B and O1
+        report = write_shards(session, out, TODAY, FAST)
+    for name in ("李强", "王芳", "赵敏", "周杰"):
+        assert find_in_files(out, name) == []
+    assert report.records == 4  # R1, R1B, NAMESAKE and O1
 
 
-def test_the_files_hold_no_number_no_name_and_every_shard(factory, tmp_path: Path) -> None:
+def test_no_file_and_no_database_holds_a_number_or_what_a_guess_reproduces(
+    factory, tmp_path: Path, database_url: str
+) -> None:
     rows = standard_rows()
-    load(factory, tmp_path, rows)
-    out = tmp_path / "site"
+    out = freeze_shards(factory, tmp_path, rows)
+    assert sorted(p.name for p in (out / LOOKUP_DIR / "shards").iterdir()) == [
+        f"{prefix:x}.json" for prefix in range(16)
+    ]
+    traces = [
+        trace
+        for row in rows
+        for trace in number_traces(row["name"], row["id_number"], FAST.salt, FAST.iterations)
+        if row["kind"] == "person"
+    ]
+    everything = [row["name"].encode() for row in rows] + [rows[0]["court"].encode()]
+    assert files_holding(out / LOOKUP_DIR, traces + everything) == {}
     with factory() as session:
-        write_shards(session, out, TODAY, FAST)
-    shard_files = sorted(p.name for p in (out / LOOKUP_DIR / "shards").iterdir())
-    assert shard_files == [f"{prefix:x}.json" for prefix in range(16)]  # empty ones too
-    everything = "".join(
-        path.read_text("utf-8") for path in (out / LOOKUP_DIR / "shards").glob("*.json")
-    ) + (out / LOOKUP_DIR / "manifest.json").read_text("utf-8")
-    for row in rows:
-        for secret in (row["id_number"], row["id_number"][6:14], row["name"], row["court"]):
-            assert secret not in everything
+        dump = json.dumps([list(row) for row in session.execute(text(
+            "SELECT * FROM debtor_records"))], default=str).encode()  # fmt: skip
+    assert [trace for trace in traces if trace in dump] == []
+    if database_url.startswith("sqlite"):
+        database = Path(database_url.removeprefix("sqlite:///"))
+        for path in database.parent.glob(database.name + "*"):  # the file and its WAL
+            assert files_holding(path, traces) == {}
 
 
 def test_a_second_freeze_with_a_shorter_prefix_removes_the_old_shards(factory, tmp_path) -> None:
@@ -286,56 +261,43 @@ def test_a_second_freeze_with_a_shorter_prefix_removes_the_old_shards(factory, t
     assert not stale.exists()
 
 
-def test_material_from_other_parameters_is_left_out_and_reported(factory, tmp_path) -> None:
+def test_other_parameters_make_other_files(factory, tmp_path) -> None:
     load(factory, tmp_path, standard_rows())
-    changed = StaticLookupParams(salt="test court", iterations=2000)
     out = tmp_path / "site"
     with factory() as session:
-        report = write_shards(session, out, TODAY, changed)
-    assert (report.records, report.stale) == (0, 4)
-    assert "re-import their source file" in report.summary()
-    assert find_in_files(out, "张伟", NUMBER) == []
-
-
-def test_write_shards_takes_the_parameters_from_the_app(make_app, site, sqlite_url, tmp_path):
-    site.standard()
-    app = make_app(sqlite_url, STATIC_LOOKUP_SALT="app salt", STATIC_LOOKUP_ITERATIONS="1500")
-    params = StaticLookupParams(salt="app salt", iterations=1500)
-    factory = session_factory(app)
-    load(factory, tmp_path, [person("R1")], params=params)
-    with app.app_context(), factory() as session:
-        report = write_shards(session, tmp_path / "site", TODAY)
-    assert report.records == 1
-    assert find_in_files(tmp_path / "site", "张伟", NUMBER)[0]["name"] == "张伟"
+        write_shards(session, out, TODAY, StaticLookupParams(salt="test court", iterations=2000))
+    assert len(find_in_files(out, "张伟")) == 3  # derived at the freeze: nothing goes stale
 
 
 # -- The frozen page ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_frozen_page_asks_for_name_and_number_and_loads_the_script(
+def test_the_frozen_page_asks_for_a_name_and_sends_numbers_to_the_live_lookup(
     make_app, site, sqlite_url: str, lang: str
 ) -> None:
     site.standard()
-    app = make_app(sqlite_url, FREEZING=True, LIVE_URL="https://live.example.test/")
+    app = make_app(sqlite_url, STATIC_SITE=True, LIVE_URL="https://live.example.test/")
     page = fetch(app.test_client(), f"/{lang}/debtors/")
     form = page.html.select_one("form[data-static-lookup]")
     assert form.get("method") is None
     assert form.get("action") is None  # nothing is ever sent
     assert form.select_one("#debtor-name").has_attr("required")
-    assert form.select_one("#debtor-number").has_attr("required")
+    assert not form.select_one("#debtor-number").has_attr("required")
     assert form["data-lookup-root"] == "../../static-lookup/"  # relative: works from a sub-path
     texts = json.loads(form["data-texts"])
-    assert set(texts) >= {"on_list", "not_on_list", "no_match", "matches_one", "number_required"}
+    assert set(texts) >= {"on_list", "not_on_list", "no_match", "matches_one", "number_live"}
     assert "{count}" in texts["matches_one"]
     assert json.loads(form["data-labels"])["performance_names"]["unperformed"]
     scripts = page.html.select("script")
     assert all(script.get("src") for script in scripts)  # no inline script
     assert any(s["src"].endswith("js/static-lookup.js") for s in scripts)
     needs_js = page.html.select_one("[data-static-needs-js]")
-    assert needs_js.select_one("a")["href"] == "https://live.example.test/"
-    name_only = page.text_of(".static-check-name-only")
-    assert ("live portal" if lang == "en" else "在线门户网站") in name_only
+    live_page = f"https://live.example.test/{lang}/debtors/"
+    assert needs_js.select_one("a")["href"] == live_page
+    confirm = page.html.select_one(".static-check-confirm-live")
+    assert confirm.select_one("a")["href"] == live_page
+    assert ("full number" if lang == "en" else "完整号码") in confirm.get_text()
     assert page.html.select_one("[data-static-status]")["aria-live"] == "polite"
 
 
@@ -343,3 +305,78 @@ def test_the_live_page_is_unchanged_when_not_freezing(client) -> None:
     page = fetch(client, "/en/debtors/")
     assert page.html.select_one("form.debtor-form")["method"] == "post"
     assert page.html.select_one("form[data-static-lookup]") is None
+
+
+# -- The migration --------------------------------------------------------------------------
+
+
+def test_the_migration_drops_the_material_and_masks_to_the_region(
+    engine_for, database_url: str, tmp_path: Path
+) -> None:
+    engine = engine_for(database_url)
+    upgrade_schema(engine, "0009_updated_at_indexes")
+    factory = make_session_factory(engine)
+    load(factory, tmp_path, [person("R1"), organisation("O1")])
+    # As an import before this change stored them: the old mask and the format-2 material.
+    old_display = NUMBER[:6] + "********" + NUMBER[-4:]
+    old_tag = number_traces("张伟", NUMBER, FAST.salt, FAST.iterations)[-2].decode()
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE debtor_records SET id_display = :display, static_tag = :tag,"
+                " static_key = :tag, static_params = 'p' WHERE record_id = 'R1'"
+            ),
+            {"display": old_display, "tag": old_tag},
+        )
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        rows = dict(
+            connection.execute(text("SELECT record_id, id_display FROM debtor_records")).all()
+        )
+    assert rows == {"R1": "310101************", "O1": organisation()["id_number"]}
+    columns = {column["name"] for column in inspect(engine).get_columns("debtor_records")}
+    assert not {"static_tag", "static_key", "static_params"} & columns
+    engine.dispose()  # SQLite checkpoints its WAL into the file
+    if database_url.startswith("sqlite"):
+        database = Path(database_url.removeprefix("sqlite:///"))
+        for path in database.parent.glob(database.name + "*"):
+            assert files_holding(path, [old_display.encode(), old_tag.encode()]) == {}
+
+
+def test_a_frozen_site_its_database_index_state_and_log_hold_no_number(
+    make_app, site, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The whole path of a number: import, live lookups by name and number, a freeze.
+    caplog.set_level(logging.DEBUG)
+    site.standard()
+    work = tmp_path / "instance"
+    work.mkdir()
+    database = work / "portal.sqlite3"
+    app = make_app(
+        f"sqlite:///{database}", SECRET_KEY=TEST_SECRET, RATELIMIT_ENABLED=False,
+        STATIC_LOOKUP_SALT=FAST.salt,
+        STATIC_LOOKUP_ITERATIONS=FAST.iterations,
+    )  # fmt: skip
+    rows = standard_rows()
+    source = write_csv(tmp_path / "list.csv", rows)
+    import_debtors(session_factory(app), source, KEYS)
+    source.unlink()  # the one file that is meant to hold the numbers
+    client = app.test_client()
+    for row in rows:
+        answer = client.post("/api/v1/debtors/lookup",
+                             json={"name": row["name"], "id_number": row["id_number"]})  # fmt: skip
+        assert answer.status_code == 200
+    index = Path(app.config["INDEX_DIR"])
+    rebuild_search_index(session_factory(app), index)  # as `portal load` does
+    freeze(app, work / "out", pagefind=False)
+    database_engine(app).dispose()
+    traces = [
+        trace
+        for row in rows
+        if row["kind"] == "person"
+        for trace in number_traces(row["name"], row["id_number"], FAST.salt, FAST.iterations)
+    ]
+    assert files_holding(work, traces) == {}  # database, WAL, freeze state, frozen copy
+    assert any(index.iterdir())
+    assert files_holding(index, traces) == {}
+    assert not [trace for trace in traces if trace.decode() in caplog.text]

@@ -11,6 +11,7 @@ from portal.db.engine import make_session_factory, upgrade_schema
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
 from portal.debtors.statistics import register_aggregates
+from portal.web.db import database_engine
 from tests.support.debtorfiles import TEST_SECRET, organisation, person, resident_id, write_csv
 from tests.support.pagecheck import fetch
 
@@ -59,7 +60,7 @@ def test_the_statistics_page_and_download_show_counts_and_no_record(
 ) -> None:
     site.standard()
     app = make_app(sqlite_url, SECRET_KEY=TEST_SECRET)
-    import_rows(sessionmaker(app.extensions["portal_db"].kw["bind"]), tmp_path)
+    import_rows(sessionmaker(database_engine(app)), tmp_path)
     client = app.test_client()
     register = fetch(client, "/en/statistics/").html.select_one(".register-statistics")
     assert register is not None

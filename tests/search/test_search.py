@@ -24,7 +24,7 @@ from portal.search.index import (
 from portal.search.query import MAX_QUERY_CHARS, SearchRequest, parse_query
 from portal.search.searcher import SearchIndex
 from portal.search.service import rebuild_search_index, update_search_index
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 from tests.support.pagecheck import fetch
 from tests.support.site import SiteBuilder, build_bundled_site
 
@@ -66,7 +66,7 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("bundled")
     app = build_bundled_site(f"sqlite:///{folder / 'portal.sqlite3'}")
     rebuild_search_index(session_factory(app), folder / "index")
-    session_factory(app).kw["bind"].dispose()
+    database_engine(app).dispose()
     return folder / "index"
 
 

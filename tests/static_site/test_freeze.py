@@ -1,20 +1,25 @@
-"""Freezing: every page kind in both languages, nothing broken, nothing stale, only what changed
-rendered again, and a copy that works from a sub-path."""
+"""Freezing: every page kind in both languages, each page's interface in its own language however
+many processes render, nothing broken, nothing stale, only changed files rewritten, and a copy
+that works from a sub-path."""
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 
+from portal.cli import cli
 from portal.db.load import load_content
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import delist, import_debtors
-from portal.debtors.static_lookup import StaticLookupParams
-from portal.static_site.freeze import FreezeError, _batches, check_links, freeze
+from portal.static_site.freeze import FreezeError, freeze
+from portal.static_site.links import check_links
 from portal.web.db import session_factory
 from tests.support.debtorfiles import find_in_files, person, resident_id, write_csv
 from tests.support.site import SiteBuilder
@@ -67,7 +72,7 @@ def test_every_page_kind_in_both_languages(frozen_app: Flask, tmp_path: Path) ->
         if not (out / name).is_file()
     ]  # fmt: skip
     assert missing == []
-    assert report.rendered == report.urls
+    assert report.written == report.urls
     assert "页面不存在" not in (out / "404.html").read_text(encoding="utf-8")
     assert "Page not found" in (out / "404.html").read_text(encoding="utf-8")
 
@@ -100,8 +105,9 @@ def test_a_broken_link_fails_the_freeze_naming_page_and_link(
         freeze(frozen_app, tmp_path / "out", pagefind=False)
 
 
+@pytest.mark.parametrize("processes", [1, 2])
 def test_a_page_that_answers_an_error_fails_the_freeze_naming_it(
-    frozen_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    frozen_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
 ) -> None:
     import portal.static_site.freeze
 
@@ -111,8 +117,8 @@ def test_a_page_that_answers_an_error_fails_the_freeze_naming_it(
         "freeze_urls",
         lambda app, s: [*original(app, s), "/en/press/1999/gone/"],
     )
-    with pytest.raises(FreezeError, match=r"/en/press/1999/gone/ answered 404"):
-        freeze(frozen_app, tmp_path / "out", pagefind=False)
+    with pytest.raises(FreezeError, match=r"/en/press/1999/gone/ could not be frozen: .*404"):
+        freeze(frozen_app, tmp_path / "out", pagefind=False, processes=processes)
 
 
 def test_the_output_is_the_same_however_many_processes_render_it(
@@ -120,11 +126,12 @@ def test_the_output_is_the_same_however_many_processes_render_it(
 ) -> None:
     site.standard().standard_cases()
     outputs = {}
+    app = make_app(sqlite_url)
     for processes in (1, 2):
-        app = make_app(sqlite_url, FREEZE_PROCESSES=processes, PAGE_CACHE_SIZE=0)
         out = tmp_path / f"out-{processes}"
-        report = freeze(app, out, pagefind=False)
-        assert report.rendered == report.urls > 40  # enough pages to share between processes
+        report = freeze(app, out, pagefind=False, processes=processes)
+        assert report.processes == processes
+        assert report.written == report.urls > 50  # enough pages to share between processes
         outputs[processes] = {
             p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
         }
@@ -133,29 +140,15 @@ def test_the_output_is_the_same_however_many_processes_render_it(
     assert differing == []
 
 
-def test_a_failing_page_in_a_render_process_fails_the_freeze(
-    make_app, site: SiteBuilder, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import portal.static_site.freeze
-
-    site.standard().standard_cases()
-    app = make_app(sqlite_url, FREEZE_PROCESSES=2)
-    original = portal.static_site.freeze.freeze_urls
-    monkeypatch.setattr(
-        portal.static_site.freeze,
-        "freeze_urls",
-        lambda app, s: [*original(app, s), "/en/press/1999/gone/"],
-    )
-    with pytest.raises(FreezeError, match=r"/en/press/1999/gone/ answered 404"):
-        freeze(app, tmp_path / "out", pagefind=False)
-
-
 def test_stale_files_are_removed(frozen_app: Flask, site: SiteBuilder, tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "en/old-page").mkdir(parents=True)
     (out / "en/old-page/index.html").write_text("<p>old</p>")
+    (out / "pagefind").mkdir()
+    (out / "pagefind/pagefind.js").write_text("// the last index")
     freeze(frozen_app, out, pagefind=False)
     assert not (out / "en/old-page").exists()
+    assert (out / "pagefind/pagefind.js").is_file()  # Pagefind's own, rewritten by Pagefind
     (site.content / "press/2020/older-news.en.md").unlink()
     reload(frozen_app, site)
     report = freeze(frozen_app, out, pagefind=False)
@@ -164,47 +157,32 @@ def test_stale_files_are_removed(frozen_app: Flask, site: SiteBuilder, tmp_path:
     assert "older-news" not in (out / "sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_a_second_freeze_renders_only_what_changed(
+def test_a_second_freeze_rewrites_only_the_files_that_changed(
     frozen_app: Flask, site: SiteBuilder, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    first = freeze(frozen_app, out, pagefind=False)
+    freeze(frozen_app, out, pagefind=False)
+    # The debtor shards are encrypted anew (fresh nonces) by every freeze: the pages' files.
+    files = [p for p in out.rglob("*") if p.is_file() and "static-lookup" not in p.parts]
+    before = {path: path.stat().st_mtime_ns for path in files}
     unchanged = freeze(frozen_app, out, pagefind=False)
-    assert (unchanged.rendered, unchanged.written) == (0, 0)
-    zhang = out / "en/cases/2020-difficult/01-zhang/index.html"
-    wang = out / "en/cases/2021-discipline/01-wang/index.html"
-    about = out / "en/about/index.html"
-    before = {path: path.stat().st_mtime_ns for path in (zhang, wang, about)}
+    assert (unchanged.written, unchanged.removed) == (0, 0)
+    assert [path for path in files if path.stat().st_mtime_ns != before[path]] == []
     site.case(
         "2020-difficult", "01-zhang", "en", title="Zhang, retitled", measures=["fine", "detention"]
     )
     reload(frozen_app, site)
     second = freeze(frozen_app, out, pagefind=False)
-    assert "Zhang, retitled" in zhang.read_text(encoding="utf-8")
-    assert zhang.stat().st_mtime_ns != before[zhang]
-    assert wang.stat().st_mtime_ns == before[wang]  # not rendered, not rewritten
-    # Here, where listings are most of the site, the case, its collection and the listings
-    # that show it are still under a third of the pages; no release or other page is rendered.
-    assert 0 < second.rendered < first.rendered / 3
-    assert second.written < first.written / 4
-    assert about.stat().st_mtime_ns == before[about]
-    # The other case of the same collection names its neighbour, so it is rendered again.
-    li = (out / "en/cases/2020-difficult/02-li/index.html").read_text(encoding="utf-8")
-    assert "Zhang, retitled" in li
-    # Both formats of the cases download, which one process reads the cases once for.
-    assert "Zhang, retitled" in (out / "data/cases.csv").read_text(encoding="utf-8-sig")
-    assert "Zhang, retitled" in (out / "data/cases.json").read_text(encoding="utf-8")
-
-
-def test_the_formats_of_one_download_are_rendered_together() -> None:
-    urls = ["/data/cases.json", "/en/a/", "/en/b/feed.atom", "/data/cases.csv", "/en/b/"]
-    batches = _batches([(url, url) for url in urls], 1)
-    assert [[url for url, _ in batch] for batch in batches] == [
-        ["/data/cases.json", "/data/cases.csv"],
-        ["/en/a/"],
-        ["/en/b/feed.atom"],
-        ["/en/b/"],
-    ]
+    rewritten = {path.relative_to(out).as_posix() for path in files
+                 if path.stat().st_mtime_ns != before[path]}  # fmt: skip
+    zhang = "en/cases/2020-difficult/01-zhang/index.html"
+    assert "Zhang, retitled" in (out / zhang).read_text(encoding="utf-8")
+    # The case, its neighbour that names it, the listings and downloads that show it.
+    assert {zhang, "en/cases/2020-difficult/02-li/index.html", "data/cases.csv"} <= rewritten
+    assert "en/cases/2021-discipline/01-wang/index.html" not in rewritten
+    assert "en/about/index.html" not in rewritten
+    assert "zh/cases/2020-difficult/01-zhang/index.html" not in rewritten
+    assert second.written == len(rewritten) < len(files) / 3
 
 
 def test_a_new_release_appears_in_the_listings(
@@ -255,7 +233,6 @@ def app_with_debtors(frozen_app: Flask, tmp_path: Path) -> Flask:
     import_debtors(
         session_factory(frozen_app), write_csv(tmp_path / "list.csv", rows),
         IdentityKeys.from_secret(frozen_app.config["SECRET_KEY"]),
-        static=StaticLookupParams(salt="test court", iterations=1000),
         now=dt.datetime(2025, 6, 1, tzinfo=dt.UTC),
     )  # fmt: skip
     return frozen_app
@@ -290,16 +267,41 @@ def test_a_delisted_debtor_is_gone_from_every_file_after_a_re_freeze(
     assert find_in_files(out, "张伟", resident_id()) != []
 
 
-def test_what_a_freeze_remembers_is_kept_apart_and_a_damaged_record_means_a_full_freeze(
+def test_a_file_that_cannot_be_written_fails_the_freeze_naming_it(
     frozen_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(frozen_app.config, "FREEZE_STATE_DIR", str(tmp_path / "state"))
     out = tmp_path / "out"
-    first = freeze(frozen_app, out, pagefind=False)
-    state = list((tmp_path / "state").glob("*-freeze-manifest.json"))
-    assert len(state) == 1
-    assert not [path for path in out.rglob("*manifest*") if "static-lookup" not in path.parts]
-    state[0].write_text('{"code": "truncated', encoding="utf-8")
-    again = freeze(frozen_app, out, pagefind=False)
-    assert (again.rendered, again.skipped, again.written) == (first.rendered, 0, 0)
-    assert freeze(frozen_app, out, pagefind=False).rendered == 0  # the record is whole again
+    write_bytes = Path.write_bytes
+
+    def full_disk(path: Path, data: bytes) -> int:
+        if path.name == "index.html" and path.parent.name == "about":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    target = out.resolve() / "en/about/index.html"
+    with pytest.raises(FreezeError, match=rf"{target} could not be written: No space left"):
+        freeze(frozen_app, out, pagefind=False, processes=1)
+
+
+def test_portal_freeze_exits_non_zero_naming_the_failing_page(
+    frozen_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import portal.static_site.freeze
+
+    original = portal.static_site.freeze.freeze_urls
+    monkeypatch.setattr(
+        portal.static_site.freeze,
+        "freeze_urls",
+        lambda app, s: [*original(app, s), "/en/press/1999/gone/"],
+    )
+    config = frozen_app.config
+    environment = {
+        "PORTAL_DATABASE_URL": config["DATABASE_URL"],
+        "PORTAL_CONTENT_DIR": config["CONTENT_DIR"],
+        "PORTAL_CASES_DIR": config["CASES_DIR"],
+        "PORTAL_INDEX_DIR": config["INDEX_DIR"],
+    }
+    result = CliRunner().invoke(cli, ["freeze", str(tmp_path / "out")], env=environment)
+    assert result.exit_code == 1
+    assert "The freeze failed: /en/press/1999/gone/ could not be frozen" in result.output

@@ -13,7 +13,7 @@ from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
 from portal.debtors.static_lookup import StaticLookupParams
 from portal.static_site.freeze import freeze
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 from tests.support.browser import check_static_lookup
 from tests.support.debtorfiles import TEST_SECRET, person, resident_id, write_csv
 from tests.support.site import SiteBuilder, serve_folder
@@ -39,12 +39,12 @@ def frozen_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "STATIC_LOOKUP_ITERATIONS": FAST.iterations,
     })  # fmt: skip
     factory = session_factory(app)
-    upgrade_schema(factory.kw["bind"])
+    upgrade_schema(database_engine(app))
     load_content(factory, site.content, site.cases)
     rows = [person("R1"), person("GONE", name="王芳", id_number=GONE_NUMBER,
                                  removed_on="2024-05-01", removal_reason="paid")]  # fmt: skip
     import_debtors(factory, write_csv(root / "list.csv", rows),
-                   IdentityKeys.from_secret(TEST_SECRET), static=FAST)  # fmt: skip
+                   IdentityKeys.from_secret(TEST_SECRET))  # fmt: skip
     out = root / "out"
     freeze(app, out)
     base_url, server = serve_folder(out)
@@ -52,7 +52,7 @@ def frozen_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base_url
     finally:
         server.shutdown()
-        factory.kw["bind"].dispose()
+        database_engine(app).dispose()
 
 
 def search(page, base_url: str, lang: str, query: str) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import hmac
 import json
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from portal.debtors.identity import (
 )
 from portal.debtors.records import FIELDS
 from portal.debtors.static_lookup import LOOKUP_DIR, StaticLookupParams, decrypt, derive
+from portal.text.names import name_key
 
 TEST_SECRET = "test-secret-key-for-debtor-hashes"
 
@@ -93,11 +96,48 @@ def write_lines(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
 TODAY = dt.date(2025, 6, 1)
 
 
-def find_in_files(root: Path, name: str, number: str) -> list[dict]:
-    """What the frozen page does, with only the files, a name and a number."""
-    manifest = json.loads((root / LOOKUP_DIR / "manifest.json").read_text("utf-8"))
+def find_in_files(root: Path, name: str, number: str | None = None) -> list[dict]:
+    """What the frozen page does, with only the files and what is typed: the name's listed
+    records, newest first. A number changes nothing (it can be confirmed only live)."""
+    del number
+    lookup = root / LOOKUP_DIR
+    manifest = json.loads((lookup / "manifest.json").read_text("utf-8"))
     params = StaticLookupParams(salt=manifest["salt"], iterations=manifest["iterations"])
-    material = derive(name, number, params)
-    prefix = material.tag[: manifest["prefix_hex_digits"]]
-    shard = json.loads((root / LOOKUP_DIR / "shards" / f"{prefix}.json").read_text("utf-8"))
-    return [json.loads(decrypt(material.key, blob)) for blob in shard.get(material.tag, [])]
+    material = derive(name_key(name), params)
+    records: list[dict] = []
+    count = 1
+    while len(records) < min(count, manifest["limit"]):
+        tag = material.tag(len(records))
+        prefix = tag[: manifest["prefix_hex_digits"]]
+        shard = json.loads((lookup / "shards" / f"{prefix}.json").read_text("utf-8"))
+        if tag not in shard:
+            break
+        entry = json.loads(decrypt(material.key, shard[tag]))
+        count = entry["count"]
+        records.append(entry["record"])
+    return records
+
+
+def number_traces(name: str, number: str, salt: str, iterations: int) -> list[bytes]:
+    """What a scan looks for: the number and its birth date, and values that public functions of
+    the name and number give (plain hashes, and the material of the static check's format 2)."""
+    traces = [number.encode(), number[6:14].encode()]
+    for algorithm in ("md5", "sha1", "sha256"):
+        traces.append(hashlib.new(algorithm, number.encode()).hexdigest().encode())
+    secret = f"{name_key(name)}\u0000{number}".encode()
+    master = hashlib.pbkdf2_hmac("sha256", secret, salt.encode(), iterations, 32)
+    for context in (b"portal lookup tag", b"portal record key"):
+        traces.append(hmac.digest(master, context, hashlib.sha256).hex().encode())
+    return traces
+
+
+def files_holding(root: Path, traces: list[bytes]) -> dict[str, list[bytes]]:
+    """Each file under `root` (or `root` itself) that holds any of the traces, with those."""
+    paths = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
+    found = {}
+    for path in paths:
+        data = path.read_bytes()
+        hits = [trace for trace in traces if trace in data]
+        if hits:
+            found[str(path)] = hits
+    return found

@@ -21,7 +21,7 @@ from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
 from portal.search.service import rebuild_search_index
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 from tests.support.debtorfiles import TEST_SECRET, organisation, person, resident_id, write_csv
 
 LANGUAGES = ("en", "zh")
@@ -142,7 +142,7 @@ def build_proof_site(root: Path, **overrides) -> Flask:
     } | overrides
     app = create_app(settings)
     factory = session_factory(app)
-    upgrade_schema(factory.kw["bind"])
+    upgrade_schema(database_engine(app))
     load_content(factory, site.content, site.cases)
     rebuild_search_index(factory, Path(settings["INDEX_DIR"]))
     rows = [

@@ -16,7 +16,7 @@ from flask import Flask
 from portal.db.engine import upgrade_schema
 from portal.db.load import load_content
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 POSTGRES_URL = os.environ.get(
@@ -255,6 +255,6 @@ def build_bundled_site(database_url: str) -> Flask:
             "CASES_DIR": str(REPO_ROOT / "cases"),
         }
     )
-    upgrade_schema(session_factory(app).kw["bind"])
+    upgrade_schema(database_engine(app))
     load_content(session_factory(app), REPO_ROOT / "content", REPO_ROOT / "cases")
     return app

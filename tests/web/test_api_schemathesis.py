@@ -19,7 +19,7 @@ from portal.db.engine import upgrade_schema
 from portal.db.load import load_content
 from portal.search.service import rebuild_search_index
 from portal.web import create_app
-from portal.web.db import session_factory
+from portal.web.db import database_engine, session_factory
 from tests.support.site import SiteBuilder
 
 _ROOT = Path(tempfile.mkdtemp(prefix="portal-schemathesis-"))
@@ -34,7 +34,7 @@ APP = create_app(
         "INDEX_DIR": str(_ROOT / "search_index"),
     }
 )
-upgrade_schema(session_factory(APP).kw["bind"])
+upgrade_schema(database_engine(APP))
 load_content(session_factory(APP), _SITE.content, _SITE.cases)
 rebuild_search_index(session_factory(APP), _ROOT / "search_index")
 
@@ -44,7 +44,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
 @pytest.fixture(scope="module", autouse=True)
 def _remove_the_site() -> Iterator[None]:
     yield
-    session_factory(APP).kw["bind"].dispose()
+    database_engine(APP).dispose()
     shutil.rmtree(_ROOT, ignore_errors=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from portal.web.filters import page_numbers
 from tests.support.pagecheck import fetch
 from tests.support.site import SiteBuilder
 
@@ -189,3 +190,45 @@ def test_the_case_list_is_paginated(make_app, site: SiteBuilder, sqlite_url: str
     assert seen == [f"/en/cases/2020-difficult/{n:02d}-case/" for n in range(1, 8)]
     facet_page_2 = fetch(client, "/en/cases/court/minhang-district/page/2/")
     assert len(facet_page_2.html.select(".case-item")) == 3
+
+
+@pytest.mark.parametrize(
+    ("page", "pages", "expected"),
+    [
+        (1, 1, [1]),
+        (1, 4, [1, 2, 3, 4]),
+        (1, 200, [1, 2, 3, None, 200]),
+        (100, 200, [1, None, 98, 99, 100, 101, 102, None, 200]),
+        (4, 200, [1, 2, 3, 4, 5, 6, None, 200]),
+        (200, 200, [1, None, 198, 199, 200]),
+    ],
+)
+def test_pagination_links_the_ends_and_the_neighbourhood(
+    page: int, pages: int, expected: list[int | None]
+) -> None:
+    assert page_numbers(page, pages) == expected
+
+
+def test_a_long_listing_links_every_page_through_its_neighbours(
+    make_app, site: SiteBuilder, sqlite_url: str
+) -> None:
+    site.standard().standard_cases()
+    for number in range(3, 10):
+        for lang in ("en", "zh"):
+            site.case("2020-difficult", f"{number:02d}-extra", lang, number=number)
+    app = make_app(sqlite_url, CASES_PAGE_SIZE=1)
+    client = app.test_client()
+    first = client.get("/en/cases/").get_data(as_text=True)
+    assert 'href="/en/cases/page/3/"' in first
+    assert 'href="/en/cases/page/5/"' not in first  # left out, with a gap...
+    assert 'href="/en/cases/page/10/"' in first  # ...before the last page
+    assert "pagination__gap" in first
+    # Following "next" from the first page reaches every page once, in order.
+    url: str | None = "/en/cases/"
+    seen: list[str] = []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        seen.append(url)
+        before_next = html.split('rel="next"')[0] if 'rel="next"' in html else None
+        url = before_next.rsplit('href="', 1)[1].split('"', 1)[0] if before_next else None
+    assert seen == ["/en/cases/"] + [f"/en/cases/page/{n}/" for n in range(2, 11)]

@@ -11,7 +11,8 @@ from babel.messages.pofile import read_po
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 CATALOGUE = PORTAL / "translations/zh/LC_MESSAGES"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "N_": None}  # fmt: skip
 
 
 def source_messages() -> set[str]:

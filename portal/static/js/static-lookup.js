@@ -1,23 +1,30 @@
-// The debtor check of a frozen copy of the portal. From the name and the full number typed, it
-// derives the lookup tag and record key exactly as portal/debtors/static_lookup.py does (PBKDF2
-// with WebCrypto, then two HMACs), fetches the one shard that the tag's prefix names, and
-// decrypts the matching records, if any. Nothing typed leaves the browser. Text goes into the
-// page with textContent only.
+// The debtor check of a frozen copy of the portal. From the name typed, it derives the record
+// key and the lookup tags exactly as portal/debtors/static_lookup.py does (PBKDF2 with
+// WebCrypto, then HMACs), fetches the shards that the tags' prefixes name, and decrypts the
+// name's listed records, if any: the live name-only answer. A number typed changes nothing (it
+// is never derived from; the page says it can be confirmed only live). Nothing typed leaves
+// the browser. Text goes into the page with textContent only. Node loads it too (require),
+// without the page, to check that its name key is the Python one.
 "use strict";
 
 const StaticLookup = (() => {
   const encoder = new TextEncoder();
-  // Unicode's separators and format characters, and the controls that are white space: the
-  // same set that static_lookup.py removes (REMOVED_CATEGORIES, REMOVED_CONTROLS).
+  // Unicode's separators and format characters, and the controls that are white space: what a
+  // typed number loses before its shape is checked.
   const REMOVED = /[\p{Zs}\p{Zl}\p{Zp}\p{Cf}\t\n\v\f\r\x85]/gu;
   const NUMBER_SHAPE = /^[0-9A-Z]{18}$/;
+  const FORMAT_VERSION = 3;
 
-  function nameKey(name, table) {
+  // The name rule of portal/text/names.py, with its names.json: NFKC, the listed characters
+  // removed, every other one replaced through the table (simplified, case-folded), NFKC again.
+  // Nothing here relies on this engine's own white space or case mapping.
+  function nameKey(name, rule) {
     let folded = "";
-    for (const character of name.normalize("NFKC").replace(REMOVED, "")) {
-      folded += table[character] ?? character;
+    for (const character of name.normalize("NFKC")) {
+      if (rule.removed.includes(character)) continue;
+      folded += Object.hasOwn(rule.fold, character) ? rule.fold[character] : character;
     }
-    return folded.toLowerCase();
+    return folded.normalize("NFKC");
   }
 
   function numberKey(number) {
@@ -30,8 +37,10 @@ const StaticLookup = (() => {
     );
   }
 
-  async function derive(name, number, manifest, table) {
-    const secret = encoder.encode(`${nameKey(name, table)}\u0000${numberKey(number)}`);
+  // A name's material, as static_lookup.derive: one PBKDF2 of the name key; the record key and
+  // each record's tag are HMACs of the master under fixed contexts.
+  async function derive(name, manifest, rule) {
+    const secret = encoder.encode(nameKey(name, rule));
     const base = await crypto.subtle.importKey("raw", secret, "PBKDF2", false, ["deriveBits"]);
     const master = await crypto.subtle.deriveBits(
       {
@@ -50,9 +59,10 @@ const StaticLookup = (() => {
       false,
       ["sign"],
     );
-    const tag = await crypto.subtle.sign("HMAC", mac, encoder.encode("portal lookup tag"));
     const key = await crypto.subtle.sign("HMAC", mac, encoder.encode("portal record key"));
-    return { tag: hex(tag), key };
+    const tag = async (index) =>
+      hex(await crypto.subtle.sign("HMAC", mac, encoder.encode(`portal lookup tag\u0000${index}`)));
+    return { key, tag };
   }
 
   async function fetchJson(url) {
@@ -61,13 +71,13 @@ const StaticLookup = (() => {
     return response.json();
   }
 
-  // The manifest and the character table, fetched once, at the first check.
+  // The manifest and the name rule, fetched once, at the first check.
   const loaded = new Map();
   function load(root) {
     if (!loaded.has(root)) {
       const both = Promise.all([
         fetchJson(new URL("manifest.json", root)),
-        fetchJson(new URL("t2s.json", root)),
+        fetchJson(new URL("names.json", root)),
       ]);
       both.catch(() => loaded.delete(root)); // a failed fetch is tried again next time
       loaded.set(root, both);
@@ -75,33 +85,43 @@ const StaticLookup = (() => {
     return loaded.get(root);
   }
 
-  // The listed records matching a name and number: [] when there are none.
-  async function find(root, name, number) {
-    const [manifest, table] = await load(root);
-    if (manifest.version !== 1) throw new Error(`unknown format version ${manifest.version}`);
-    const { tag, key } = await derive(name, number, manifest, table);
-    const prefix = tag.slice(0, manifest.prefix_hex_digits);
-    const shard = await fetchJson(new URL(`shards/${prefix}.json`, root));
-    const blobs = Object.hasOwn(shard, tag) ? shard[tag] : [];
+  // A name's listed records, newest first, as the live name-only answer gives them (at most
+  // the manifest's limit), and whether the name has more: { records: [], more: false } when
+  // it has none. Entry i of a name holds its i-th record and the name's count.
+  async function find(root, name) {
+    const [manifest, rule] = await load(root);
+    if (manifest.version !== FORMAT_VERSION) {
+      throw new Error(`unknown format version ${manifest.version}`);
+    }
+    const { key, tag } = await derive(name, manifest, rule);
     const aes = await crypto.subtle.importKey("raw", key, "AES-GCM", false, ["decrypt"]);
     const records = [];
-    for (const blob of blobs) {
-      const raw = Uint8Array.from(atob(blob), (character) => character.charCodeAt(0));
+    let count = 1; // until the first entry says how many the name has
+    while (records.length < Math.min(count, manifest.limit)) {
+      const entryTag = await tag(records.length);
+      const prefix = entryTag.slice(0, manifest.prefix_hex_digits);
+      const shard = await fetchJson(new URL(`shards/${prefix}.json`, root));
+      if (!Object.hasOwn(shard, entryTag)) break;
+      const raw = Uint8Array.from(atob(shard[entryTag]), (character) => character.charCodeAt(0));
       const plain = await crypto.subtle.decrypt(
         { name: "AES-GCM", iv: raw.slice(0, 12) },
         aes,
         raw.slice(12),
       );
-      records.push(JSON.parse(new TextDecoder().decode(plain)));
+      const entry = JSON.parse(new TextDecoder().decode(plain));
+      count = entry.count;
+      records.push(entry.record);
     }
-    // Newest first, as the live lookup orders them.
-    return records.sort((a, b) => b.published_on.localeCompare(a.published_on));
+    return { records, more: records.length > 0 && count > records.length };
   }
 
   return { nameKey, numberKey, derive, find, NUMBER_SHAPE };
 })();
 
+if (typeof module === "object" && module.exports) module.exports = StaticLookup;
+
 (() => {
+  if (typeof document === "undefined") return; // in Node: the functions only
   const form = document.querySelector("form[data-static-lookup]");
   if (!form) return;
   const texts = JSON.parse(form.dataset.texts);
@@ -151,9 +171,10 @@ const StaticLookup = (() => {
     const name = fields.name.value;
     if (!name.trim()) errors.name = texts.name_required;
     else if (name.length > 200) errors.name = texts.name_too_long;
+    // A number is optional and changes nothing here: only its shape is checked, so that a
+    // mistyped one is pointed out before the reader is sent to confirm it live.
     const number = StaticLookup.numberKey(fields.number.value);
-    if (!number) errors.number = texts.number_required;
-    else if (!StaticLookup.NUMBER_SHAPE.test(number)) errors.number = texts.number_invalid;
+    if (number && !StaticLookup.NUMBER_SHAPE.test(number)) errors.number = texts.number_invalid;
     showError("name", errors.name);
     showError("number", errors.number);
     return errors;
@@ -195,24 +216,29 @@ const StaticLookup = (() => {
     return article;
   }
 
-  function answer(records) {
+  function answer(records, more, withNumber) {
     const found = records.length > 0;
     const paragraph = element(
       "p",
       undefined,
       `debtor-answer debtor-answer--${found ? "present" : "absent"}`,
     );
-    const sentence = found
-      ? (records.length === 1 ? texts.matches_one : texts.matches_other).replace(
-          "{count}",
-          String(records.length),
-        )
-      : texts.no_match;
+    let sentence = texts.no_match;
+    if (more) sentence = texts.truncated.replaceAll("{count}", String(records.length));
+    else if (found) {
+      sentence = (records.length === 1 ? texts.matches_one : texts.matches_other).replace(
+        "{count}",
+        String(records.length),
+      );
+    }
     paragraph.append(
       element("strong", found ? texts.on_list : texts.not_on_list),
       ` ${sentence}${texts.as_of ? ` ${texts.as_of}` : ""}`,
     );
-    return paragraph;
+    const parts = [paragraph];
+    // The same answer whatever number was typed: it can be confirmed only live.
+    if (withNumber) parts.push(element("p", texts.number_live, "debtor-answer__number"));
+    return parts;
   }
 
   form.addEventListener("submit", async (event) => {
@@ -228,9 +254,10 @@ const StaticLookup = (() => {
     recordsBox.replaceChildren();
     status.replaceChildren(element("p", texts.checking));
     try {
-      const records = await StaticLookup.find(root, fields.name.value, fields.number.value);
+      const withNumber = StaticLookup.numberKey(fields.number.value) !== "";
+      const { records, more } = await StaticLookup.find(root, fields.name.value);
       fields.number.value = ""; // as on the live page, the number is not kept in the form
-      status.replaceChildren(answer(records));
+      status.replaceChildren(...answer(records, more, withNumber));
       recordsBox.replaceChildren(...records.map(recordArticle));
       result.hidden = records.length === 0;
     } catch (error) {

@@ -6,47 +6,36 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 
-from portal.content.cases import FACETS
-from portal.db.models import Case
+from portal.content.facets import CASE_FACETS
 from portal.db.queries import (
     case_versions,
+    cases_page,
     collection_case_links,
     collection_cases,
     collection_heading,
     collection_summaries,
     collection_versions,
     facet_counts,
-    listed_case_ids,
+    listed_total,
     neighbours,
-    page_of_ids,
     release_of_collection,
     vocabulary,
 )
 from portal.web.db import db_session
-from portal.web.i18n import render_page
-from portal.web.page_cache import memoized
+from portal.web.i18n import FACET_NAMES, render_page
 
 bp = Blueprint("cases", __name__, url_prefix="/<lang:lang>/cases")
-
-FACET_NAMES = {
-    "court": _l("Court"),
-    "cause": _l("Cause of action"),
-    "category": _l("Category"),
-    "year": _l("Year"),
-    "measure": _l("Enforcement measure"),
-}
 
 
 def _browsing_context(lang: str) -> dict[str, Any]:
     """What every case listing shows beside its cases: the labels and the facet counts."""
     session = db_session()
     return {
-        "labels": memoized(vocabulary, session, lang),
-        "facets": memoized(facet_counts, session, lang),
+        "labels": vocabulary(session, lang),
+        "facets": facet_counts(session, lang),
         "facet_names": FACET_NAMES,
-        "facet_kinds": {facet: kind for facet, (_column, kind) in FACETS.items()},
+        "facet_kinds": {name: facet.vocabulary for name, facet in CASE_FACETS.items()},
     }
 
 
@@ -54,16 +43,15 @@ def _listing(
     lang: str, page: int, facet: str | None = None, key: Any = None
 ) -> ResponseReturnValue:
     context = _browsing_context(lang)
-    if facet is not None:
-        kind = FACETS[facet][1]
-        if kind is not None and key not in context["labels"].get(kind, {}):
-            abort(404)
+    if facet is not None and not CASE_FACETS[facet].knows(key, context["labels"]):
+        abort(404)
     session = db_session()
-    ids = memoized(listed_case_ids, session, lang, facet, key)
-    result = page_of_ids(session, Case, ids, page, current_app.config["CASES_PAGE_SIZE"])
+    total = listed_total(context["facets"], facet, key)
+    page_size = current_app.config["CASES_PAGE_SIZE"]
+    result = cases_page(session, lang, page, page_size, facet, key, total=total)
     if page < 1 or page > result.pages or (facet is not None and result.total == 0):
         abort(404)
-    collections = {c.key: c for c in memoized(collection_summaries, session, lang)}
+    collections = {c.key: c for c in collection_summaries(session, lang)}
     return render_page(
         "cases/index.html",
         result=result,
@@ -87,12 +75,10 @@ def facet(lang: str, facet: str, key: Any, page: int) -> ResponseReturnValue:
 
 # One rule per facet with a fixed first segment, so that /cases/court/<key>/ can never be
 # mistaken for /cases/<collection>/<case>/ (collection keys may not be facet names).
-for _facet in FACETS:
-    _key = "<int:key>" if _facet == "year" else "<key>"
-    bp.add_url_rule(f"/{_facet}/{_key}/", "facet", facet, defaults={"facet": _facet, "page": 1})
-    bp.add_url_rule(
-        f"/{_facet}/{_key}/page/<int:page>/", "facet", facet, defaults={"facet": _facet}
-    )
+for _facet in CASE_FACETS.values():
+    _path = f"/{_facet.name}/{_facet.key_variable}/"
+    bp.add_url_rule(_path, "facet", facet, defaults={"facet": _facet.name, "page": 1})
+    bp.add_url_rule(f"{_path}page/<int:page>/", "facet", facet, defaults={"facet": _facet.name})
 
 
 @bp.route("/<collection>/")
@@ -108,7 +94,7 @@ def collection(lang: str, collection: str) -> ResponseReturnValue:
         collection=item,
         cases=collection_cases(session, collection, lang),
         release=release_of_collection(session, item, lang),
-        labels=memoized(vocabulary, session, lang),
+        labels=vocabulary(session, lang),
     )
 
 
@@ -117,10 +103,10 @@ def case(lang: str, collection: str, slug: str) -> ResponseReturnValue:
     session = db_session()
     versions = case_versions(session, collection, slug)
     item = versions.get(lang)
-    heading = memoized(collection_heading, session, collection, lang)
+    heading = collection_heading(session, collection, lang)
     if item is None or heading is None:
         abort(404)
-    links = memoized(collection_case_links, session, collection, lang)
+    links = collection_case_links(session, collection, lang)
     previous_case, next_case = neighbours(links, slug)
     return render_page(
         "cases/case.html",
@@ -130,5 +116,5 @@ def case(lang: str, collection: str, slug: str) -> ResponseReturnValue:
         release=heading.release,
         previous_case=previous_case,
         next_case=next_case,
-        labels=memoized(vocabulary, session, lang),
+        labels=vocabulary(session, lang),
     )

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, abort
 from flask.typing import ResponseReturnValue
-from sqlalchemy.orm import Session
 
 from portal.opendata import datasets as opendata
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url, render_page
-from portal.web.page_cache import memoized
 from portal.web.responses import data_response
 
 bp = Blueprint("data", __name__)
@@ -40,12 +37,7 @@ def download(key: str, format: str) -> ResponseReturnValue:
     dataset = next((d for d in opendata.published_datasets(session) if d.key == key), None)
     if dataset is None:
         abort(404)
-    if current_app.config["FREEZING"] and key != opendata.REGISTER_STATISTICS.key:
-        # A freeze writes each dataset in both formats, one after the other: read it once. (Only
-        # then: a live worker would hold every dataset in memory, for the occasional download.)
-        records = memoized(_content_records, session, key, current_app.config["SITE_URL"])
-    else:
-        records = opendata.dataset_records(session, key, absolute_url)
+    records = opendata.dataset_records(session, key, absolute_url)
     if format == "csv":
         return data_response(
             opendata.to_csv(dataset, records),
@@ -56,11 +48,6 @@ def download(key: str, format: str) -> ResponseReturnValue:
         records, dataset=key, licence=opendata.LICENCE_URL, fields=dataset.field_names()
     )
     return data_response(body, MEDIA_TYPES["json"])
-
-
-def _content_records(session: Session, key: str, _site_url: str) -> list[dict[str, Any]]:
-    # `_site_url` is part of the memo's key only: the records' links are built on it.
-    return opendata.dataset_records(session, key, absolute_url)
 
 
 @bp.route("/data/catalog.jsonld")

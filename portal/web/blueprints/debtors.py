@@ -42,22 +42,29 @@ def static_check_texts(as_of: str | None) -> dict[str, str]:
     page's own wording wherever the answer is the same."""
     translations = get_translations()
     matches = (
-        "%(num)s listed record matches this name and number.",
-        "%(num)s listed records match this name and number.",
+        "%(num)s listed record has this name. Compare the masked numbers; a full number can be "
+        "confirmed only on the live lookup.",
+        "%(num)s listed records have this name. Compare the masked numbers; a full number can be "
+        "confirmed only on the live lookup.",
     )
     return {
         "on_list": _("On the list."),
         "not_on_list": _("Not on the list."),
-        "no_match": _("No listed record matches this name and number."),
+        "no_match": _("No listed record has this name."),
         # {count} stands for the number of records; the plural form is chosen for 1 and for 2.
         "matches_one": translations.ungettext(*matches, 1).replace("%(num)s", "{count}"),
         "matches_other": translations.ungettext(*matches, 2).replace("%(num)s", "{count}"),
+        "truncated": _(
+            "More than %(count)s listed records have this name; the %(count)s published most "
+            "recently are shown.",
+            count="{count}",
+        ),
         "as_of": _("This answer is as of %(time)s.", time=as_of) if as_of else "",
         "name_required": str(QUERY_ERRORS["name_required"]),
         "name_too_long": str(QUERY_ERRORS["name_too_long"]),
-        "number_required": _(
-            "Enter the resident ID number or unified social credit code: in this copy of the "
-            "site the check needs both the name and the number."
+        "number_live": _(
+            "This copy of the site cannot confirm a number: the answer is by name alone, with "
+            "the numbers masked. Confirm the full number on the live lookup."
         ),
         "number_invalid": str(QUERY_ERRORS["number_invalid"]),
         "checking": _("Checking the list…"),
@@ -137,7 +144,7 @@ def index(lang: str) -> ResponseReturnValue:
         "circumstance_labels": _names(CIRCUMSTANCE_NAMES, lang),
     }
     status = 200
-    if request.method == "POST" and not current_app.config.get("FREEZING"):
+    if request.method == "POST" and not current_app.config["STATIC_SITE"]:
         name, number = request.form.get("name", ""), request.form.get("number", "")
         # The name is echoed into the form (the page is not cached); the number never is.
         context["name"] = name
@@ -149,7 +156,7 @@ def index(lang: str) -> ResponseReturnValue:
     # A lookup read the state of the list with its records; the form alone reads it here.
     state = context["result"].state if context["result"] else list_state(db_session())
     context |= {"state": state, "as_of": as_of_text(state) if state else None}
-    if current_app.config.get("FREEZING"):
+    if current_app.config["STATIC_SITE"]:
         # The frozen copy: the check runs in the browser on the shards `write_shards` writes.
         context |= {
             "freezing": True,

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
-from portal.content.cases import FACETS
+from portal.content.facets import CASE_FACETS
 from portal.db.queries import (
     ResultPage,
     as_utc,
@@ -23,11 +23,9 @@ from portal.db.queries import (
     releases_page,
     vocabulary,
 )
-from portal.web.blueprints.cases import FACET_NAMES
 from portal.web.blueprints.search import request_from_args, run_search, search_parameters
 from portal.web.db import db_session
-from portal.web.i18n import LANGUAGES, absolute_url
-from portal.web.page_cache import memoized
+from portal.web.i18n import FACET_NAMES, LANGUAGES, absolute_url
 from portal.web.responses import data_response
 
 bp = Blueprint("feeds", __name__)
@@ -102,7 +100,7 @@ def _release_entries(result: ResultPage[Any]) -> list[dict[str, Any]]:
 
 
 def _case_entries(result: ResultPage[Any], lang: str) -> list[dict[str, Any]]:
-    labels = memoized(vocabulary, db_session(), lang)
+    labels = vocabulary(db_session(), lang)
     return [_case_entry(case, labels) for case in result.items]
 
 
@@ -132,14 +130,13 @@ def cases(lang: str) -> ResponseReturnValue:
 
 def facet(lang: str, facet: str, key: Any) -> ResponseReturnValue:
     """The feed of one facet value's cases, e.g. /en/cases/court/minhang-district/feed.atom."""
-    labels = memoized(vocabulary, db_session(), lang)
-    kind = FACETS[facet][1]
-    if kind is not None and key not in labels.get(kind, {}):
+    labels = vocabulary(db_session(), lang)
+    if not CASE_FACETS[facet].knows(key, labels):
         abort(404)
     result = cases_page(db_session(), lang, 1, FEED_SIZE, facet=facet, value=key)
     if result.total == 0:
         abort(404)
-    value = labels[kind][key] if kind else str(key)
+    value = CASE_FACETS[facet].value_label(key, labels)
     return _feed(
         gettext("Typical cases – %(facet)s: %(value)s", facet=FACET_NAMES[facet], value=value),
         absolute_url("cases.facet", lang=lang, facet=facet, key=key),
@@ -149,10 +146,12 @@ def facet(lang: str, facet: str, key: Any) -> ResponseReturnValue:
     )
 
 
-for _facet in FACETS:
-    _key = "<int:key>" if _facet == "year" else "<key>"
+for _facet in CASE_FACETS.values():
     bp.add_url_rule(
-        f"/<lang:lang>/cases/{_facet}/{_key}/feed.atom", "facet", facet, defaults={"facet": _facet}
+        f"/<lang:lang>/cases/{_facet.name}/{_facet.key_variable}/feed.atom",
+        "facet",
+        facet,
+        defaults={"facet": _facet.name},
     )
 
 
@@ -163,7 +162,7 @@ def search(lang: str) -> ResponseReturnValue:
                      page_size=FEED_SIZE)  # fmt: skip
     results = run_search(wanted)
     session = db_session()
-    labels = memoized(vocabulary, session, lang)
+    labels = vocabulary(session, lang)
     entries = []
     for hit in results.hits:
         if hit.kind == "press":
@@ -203,7 +202,7 @@ def feeds_of_page(endpoint: str, values: dict[str, Any]) -> list[dict[str, str]]
     if endpoint == "site.home":
         return [press_feed(), cases_feed()]
     if endpoint == "search.index":
-        if current_app.config["FREEZING"]:
+        if current_app.config["STATIC_SITE"]:
             return []  # a static copy cannot answer a search's feed
         return [{
             "title": gettext("These search results"),

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, abort, current_app, g, request, url_for
+from flask import Blueprint, Flask, abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -13,24 +12,12 @@ from portal.db.queries import vocabulary
 from portal.search.query import FACETS, SORTS, SearchRequest, SearchResults, SearchUnavailable
 from portal.search.searcher import SearchIndex
 from portal.web.db import db_session
-from portal.web.i18n import render_page
-from portal.web.page_cache import memoized
+from portal.web.i18n import FACET_NAMES, render_page
 
 bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
 
 EXTENSION_KEY = "portal_search"
 MAX_PAGE = 1000
-FACET_NAMES = {
-    "kind": _l("Type"),
-    "language": _l("Language"),
-    "court": _l("Court"),
-    "cause": _l("Cause of action"),
-    "category": _l("Category"),
-    "year": _l("Year"),
-    "measure": _l("Enforcement measure"),
-}
-# The characters that Werkzeug leaves unescaped in a query string.
-URL_SAFE = "!$'()*,/:;?@"
 KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
 
 
@@ -76,7 +63,7 @@ def hit_url(hit: Any) -> str:
 
 @bp.route("/")
 def index(lang: str) -> ResponseReturnValue:
-    if current_app.config["FREEZING"]:
+    if current_app.config["STATIC_SITE"]:
         # The static copy searches in the browser, with the Pagefind index the freeze builds.
         return render_page("search/index.html", static_search=True, facet_names=FACET_NAMES)
     search = request_from_args(request.args, lang)
@@ -87,7 +74,7 @@ def index(lang: str) -> ResponseReturnValue:
         results=results,
         facet_names=FACET_NAMES,
         kind_names=KIND_NAMES,
-        labels=memoized(vocabulary, db_session(), lang),
+        labels=vocabulary(db_session(), lang),
         hit_url=hit_url,
         search_url=_search_url,
         params=search_parameters(),
@@ -108,9 +95,4 @@ def _search_url(**changes: str | None) -> str:
             params.pop(name, None)
         else:
             params[name] = value
-    # The page links every facet value (dozens of links): the path is built once per request,
-    # the query string as Werkzeug's url_for would encode it.
-    if "search_path" not in g:
-        g.search_path = url_for("search.index", lang=request.view_args["lang"])
-    query = urlencode(params, safe=URL_SAFE)
-    return f"{g.search_path}?{query}" if query else g.search_path
+    return url_for("search.index", lang=request.view_args["lang"], **params)

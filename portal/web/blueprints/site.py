@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -14,7 +23,6 @@ from portal.db.models import Attachment
 from portal.db.queries import collection_summaries, latest_releases, page_versions
 from portal.web.db import db_session
 from portal.web.i18n import current_language, preferred_language, render_page
-from portal.web.page_cache import memoized
 
 bp = Blueprint("site", __name__)
 
@@ -56,6 +64,9 @@ def navigation_context() -> dict[str, Any]:
 
 @bp.route("/")
 def root() -> ResponseReturnValue:
+    if current_app.config["STATIC_SITE"]:
+        # A static host cannot read Accept-Language: a page that offers both languages.
+        return render_template("root_redirect.html", home=url_for("site.home", lang="en"))
     response = redirect(url_for("site.home", lang=preferred_language()))
     response.vary.add("Accept-Language")
     return response
@@ -67,7 +78,7 @@ def home(lang: str) -> ResponseReturnValue:
     return render_page(
         "home.html",
         releases=latest_releases(session, lang, LATEST_ON_HOME),
-        collections=memoized(collection_summaries, session, lang)[:FEATURED_COLLECTIONS],
+        collections=collection_summaries(session, lang)[:FEATURED_COLLECTIONS],
     )
 
 

@@ -1,0 +1,137 @@
+"""Rendering the static copy's pages with Frozen-Flask, in one process or several.
+
+Each render process builds its own static-site app and runs a `flask_frozen.Freezer` over its
+share of the URLs, taking them in small batches from one list the parent decided, so processes
+that drew quick pages take more. Frozen-Flask writes a file only when its bytes changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask_frozen import Freezer, MissingURLGeneratorWarning
+from sqlalchemy.engine import make_url
+
+from portal.static_site.app import dispose, static_site_app
+from portal.static_site.urls import base_path
+
+# A batch: enough URLs that taking it costs little, few enough that the processes end together.
+MAX_BATCH = 25
+
+
+class RenderError(RuntimeError):
+    """A page answered an error or failed, or its file could not be written."""
+
+
+def render_processes(settings: Mapping[str, Any]) -> int:
+    """How many processes render: FREEZE_PROCESSES, or one per core (0)."""
+    return int(settings.get("FREEZE_PROCESSES") or 0) or os.cpu_count() or 1
+
+
+def check_database(settings: Mapping[str, Any]) -> None:
+    """Refuse an in-memory SQLite database: the static-site app opens its own connections."""
+    url = make_url(str(settings["DATABASE_URL"]))
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        raise RenderError("the static copy cannot be rendered from an in-memory database")
+
+
+def freezer_for(app: Any, urls: Callable[[], Iterator[str]]) -> Freezer:
+    """A Frozen-Flask freezer of `app` over exactly `urls` (no URLs of its own finding)."""
+    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
+    freezer.register_generator(urls)
+    return freezer
+
+
+def run_freezer(freezer: Freezer) -> int:
+    """Run `freezer`; returns how many URLs it froze."""
+    with warnings.catch_warnings():
+        # The API and the live search's feeds stay on the live server: no URL of theirs.
+        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+        return sum(1 for _page in freezer.freeze_yield())
+
+
+def render_share(settings: Mapping[str, Any], out: Path, take: Callable[[], list[str]]) -> int:
+    """Render the URLs `take` hands out (a batch at a time, until it hands out none) with a
+    Freezer of a new static-site app; returns how many pages it rendered."""
+    app = static_site_app(settings, out)
+    current = [""]
+
+    def share() -> Iterator[str]:
+        while batch := take():
+            for url in batch:
+                current[0] = url  # Frozen-Flask renders each URL as soon as it is yielded
+                yield url
+
+    freezer = freezer_for(app, share)
+    try:
+        return run_freezer(freezer)
+    except OSError as error:
+        target = Path(out) / freezer.urlpath_to_filepath(current[0])
+        raise RenderError(f"{target} could not be written: {error.strerror or error}") from error
+    except Exception as error:
+        raise RenderError(f"{base_path(app)}{current[0]} could not be frozen: {error}") from error
+    finally:
+        dispose(app)
+
+
+@dataclass
+class _Shared:
+    """What forked render processes inherit: the settings, the URLs and where the next batch
+    starts (shared memory)."""
+
+    settings: Mapping[str, Any]
+    out: Path
+    urls: list[str]
+    batch: int
+    next_index: Any  # a multiprocessing Value
+
+
+_shared: _Shared | None = None
+
+
+def _take_batch() -> list[str]:
+    assert _shared is not None
+    with _shared.next_index.get_lock():
+        start = _shared.next_index.value
+        _shared.next_index.value = start + _shared.batch
+    return _shared.urls[start : start + _shared.batch]
+
+
+def _render_forked_share() -> int:
+    assert _shared is not None
+    try:
+        return render_share(_shared.settings, _shared.out, _take_batch)
+    except BaseException:
+        with _shared.next_index.get_lock():  # the others stop at their next batch
+            _shared.next_index.value = len(_shared.urls)
+        raise
+
+
+def render_all(settings: Mapping[str, Any], out: Path, urls: list[str], processes: int) -> int:
+    """Render `urls` into `out` in up to `processes` processes (fewer for a small site); returns
+    how many processes rendered."""
+    global _shared
+    processes = max(1, min(processes, len(urls) // MAX_BATCH))
+    batch = max(1, min(MAX_BATCH, len(urls) // (processes * 8)))
+    if processes == 1:
+        remaining = iter(urls)
+        render_share(settings, out, lambda: list(itertools.islice(remaining, batch)))
+        return 1
+    context = multiprocessing.get_context("fork")
+    _shared = _Shared(settings, out, urls, batch, context.Value("l", 0))
+    try:
+        with ProcessPoolExecutor(processes, context) as pool:
+            shares = [pool.submit(_render_forked_share) for _ in range(processes)]
+            for share in shares:
+                share.result()  # the first failure, if any
+        return processes
+    finally:
+        _shared = None
