@@ -47,7 +47,7 @@ SHARED_CASE_FACTS = ("number", "court", "cause", "category", "year", "measures",
 
 
 @dataclass(frozen=True)
-class Term:
+class VocabularyTerm:
     """One vocabulary entry: a court, cause of action, category or measure, in one language."""
 
     kind: str
@@ -101,7 +101,7 @@ class CaseFile:
 class CaseSet:
     """Everything in a cases folder, validated."""
 
-    terms: list[Term] = field(default_factory=list)
+    terms: list[VocabularyTerm] = field(default_factory=list)
     collections: list[CollectionFile] = field(default_factory=list)
     cases: list[CaseFile] = field(default_factory=list)
 
@@ -132,7 +132,7 @@ CASE_FIELDS: Schema = {
 }
 
 
-def _read_vocabulary(cases_dir: Path, problems: list[ContentProblem]) -> list[Term]:
+def _read_vocabulary(cases_dir: Path, problems: list[ContentProblem]) -> list[VocabularyTerm]:
     path = cases_dir / VOCABULARY_FILE
     report = FileReport(VOCABULARY_FILE, problems)
     if not path.is_file():
@@ -148,7 +148,7 @@ def _read_vocabulary(cases_dir: Path, problems: list[ContentProblem]) -> list[Te
         return []
     for kind in sorted(set(data) - set(VOCABULARY_KINDS), key=str):
         report.add(str(kind), f"is not a vocabulary kind; allowed: {', '.join(VOCABULARY_KINDS)}")
-    terms: list[Term] = []
+    terms: list[VocabularyTerm] = []
     for kind in VOCABULARY_KINDS:
         entries = data.get(kind)
         if not isinstance(entries, dict) or not entries:
@@ -168,14 +168,14 @@ def _read_vocabulary(cases_dir: Path, problems: list[ContentProblem]) -> list[Te
                 except Invalid as error:
                     report.add(f"{where}.{lang}", str(error))
                     continue
-                terms.append(Term(kind, key, lang, label, position))
+                terms.append(VocabularyTerm(kind, key, lang, label, position))
     return terms
 
 
 class _Vocabulary:
     """The keys of each vocabulary kind, to check the keys a file uses."""
 
-    def __init__(self, terms: list[Term]) -> None:
+    def __init__(self, terms: list[VocabularyTerm]) -> None:
         self.keys: dict[str, list[str]] = defaultdict(list)
         for term in terms:
             if term.lang == LANGUAGE_CODES[0]:

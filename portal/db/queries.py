@@ -1,4 +1,4 @@
-"""Read queries the views use; plain SQLAlchemy, no Flask."""
+"""Read queries the views use."""
 
 from __future__ import annotations
 

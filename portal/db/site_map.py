@@ -1,5 +1,5 @@
 """Every public page of the portal, with its languages and when it last changed: what the
-sitemap lists (and what a freeze writes). Plain SQLAlchemy, no Flask."""
+sitemap lists (and what a freeze writes)."""
 
 from __future__ import annotations
 

@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from portal.content.cases import CaseFile, CaseSet, CollectionFile
-from portal.content.cases import Term as TermSource
+from portal.content.cases import CaseFile, CaseSet, CollectionFile, VocabularyTerm
 from portal.content.press import ContentSet, PageFile, PressReleaseFile
 from portal.content.statistics import FIGURE_FIELDS, GROUP_FIELDS
 from portal.db.models import (
@@ -132,12 +131,12 @@ def _apply_page(row: Page, source: PageFile) -> None:
     row.source_path, row.source_hash = source.source_path, source.source_hash
 
 
-def _apply_term(row: Term, source: TermSource) -> None:
+def _apply_term(row: Term, source: VocabularyTerm) -> None:
     row.kind, row.key, row.lang = source.kind, source.key, source.lang
     row.label, row.position = source.label, source.position
 
 
-def _term_differs(row: Term, source: TermSource) -> bool:
+def _term_differs(row: Term, source: VocabularyTerm) -> bool:
     return (row.label, row.position) != (source.label, source.position)
 
 

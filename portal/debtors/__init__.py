@@ -1,2 +1,2 @@
 """The list of dishonest persons subject to enforcement: identities, the import file, the import,
-the lookup and fictional demonstration data. Plain modules, no Flask."""
+the lookup and fictional demonstration data."""

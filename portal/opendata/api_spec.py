@@ -1,6 +1,5 @@
 """The JSON API's contract in one place: the query parameters of each listing, how they are
-checked, and the OpenAPI 3.1 document built from them and from the datasets' fields.
-No Flask here."""
+checked, and the OpenAPI 3.1 document built from them and from the datasets' fields."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The open datasets: one serialiser per dataset, used by the JSON API, the CSV and JSON
-downloads, the catalogue's data dictionary and the OpenAPI schemas. No Flask here.
+downloads, the catalogue's data dictionary and the OpenAPI schemas.
 
 A record carries both languages in its fields (`title_en`, `title_zh`); the register of dishonest
 debtors appears only as aggregate counts, never record by record.

@@ -1,4 +1,4 @@
-"""The portal's languages: URL codes, HTML language tags and names. No Flask here."""
+"""The portal's languages: URL codes, HTML language tags and names."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Bar charts as accessible SVG, drawn on the server: no script, no style attribute (so the
 strict CSP holds), a title and a description for assistive technology. Pages put a table of the
-same data next to each chart. No Flask here."""
+same data next to each chart."""
 
 from __future__ import annotations
 
