@@ -117,19 +117,10 @@ def release_years(session: Session) -> list[tuple[int, int]]:
     return [(year, count) for year, count in session.execute(query)]
 
 
-# Queries that read named items (not a listing) say so, so that an incremental freeze knows a
-# page that ran them depends on those rows alone, not on everything in their table.
-BY_KEY = {"by_key": True}
-# Queries that read when rows last changed say so too: such a page changes with any edit.
-VERSIONS = {"versions": True}
-
-
-_RELEASE_VERSIONS = (
-    select(PressRelease)
-    .where(PressRelease.year == bindparam("year"), PressRelease.slug == bindparam("slug"))
-    .execution_options(**BY_KEY)
+_RELEASE_VERSIONS = select(PressRelease).where(
+    PressRelease.year == bindparam("year"), PressRelease.slug == bindparam("slug")
 )
-_PAGE_VERSIONS = select(Page).where(Page.slug == bindparam("slug")).execution_options(**BY_KEY)
+_PAGE_VERSIONS = select(Page).where(Page.slug == bindparam("slug"))
 
 
 def release_versions(session: Session, year: int, slug: str) -> dict[str, PressRelease]:
@@ -262,12 +253,10 @@ _LISTED_COLLECTIONS = _one_version_each(Collection, lambda other: other.key == C
 _COLLECTION_SUMMARIES = _LISTED_COLLECTIONS.with_only_columns(
     Collection.key, Collection.lang, Collection.title, Collection.summary, Collection.year
 ).order_by(Collection.year.desc(), Collection.key)
-_COLLECTION_VERSIONS = (
-    select(Collection).where(Collection.key == bindparam("key")).execution_options(**BY_KEY)
-)
+_COLLECTION_VERSIONS = select(Collection).where(Collection.key == bindparam("key"))
 _COLLECTIONS_BY_KEY = _LISTED_COLLECTIONS.where(
     Collection.key.in_(bindparam("keys", expanding=True))
-).execution_options(**BY_KEY)
+)
 
 
 def collection_summaries(session: Session, lang: str) -> tuple[CollectionSummary, ...]:
@@ -291,14 +280,9 @@ def collections_by_key(session: Session, keys: Iterable[str], lang: str) -> dict
 _COLLECTION_CASES = _LISTED_CASES.where(Case.collection == bindparam("key")).order_by(Case.number)
 
 
-def _one_collection(key: str) -> dict[str, Any]:
-    # Only this collection's cases matter to a page that lists them.
-    return {"partition": ("cases", "collection", key)}
-
-
 def collection_cases(session: Session, key: str, lang: str) -> list[Case]:
     """The cases of one collection in order, one version each."""
-    query = _COLLECTION_CASES.execution_options(**_one_collection(key))
+    query = _COLLECTION_CASES
     return list(session.scalars(query, {"key": key, "lang": lang}))
 
 
@@ -319,7 +303,7 @@ _COLLECTION_CASE_LINKS = _COLLECTION_CASES.with_only_columns(
 
 def collection_case_links(session: Session, key: str, lang: str) -> tuple[CaseLink, ...]:
     """The cases of one collection in order, one version each, as links."""
-    query = _COLLECTION_CASE_LINKS.execution_options(**_one_collection(key))
+    query = _COLLECTION_CASE_LINKS
     return tuple(CaseLink(*row) for row in session.execute(query, {"key": key, "lang": lang}))
 
 
@@ -338,7 +322,6 @@ _CASE_VERSIONS = (
     select(Case)
     .where(Case.collection == bindparam("collection"), Case.slug == bindparam("slug"))
     .options(joinedload(Case.measure_rows))
-    .execution_options(**BY_KEY)
 )
 
 
@@ -514,7 +497,7 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 
 def _latest(session: Session, times: list[Any]) -> dt.datetime | None:
     """The latest of these times (scalar subqueries), read in one statement."""
-    row = session.execute(select(*times).execution_options(**VERSIONS)).one()
+    row = session.execute(select(*times)).one()
     known = [as_utc(time) for time in row if time is not None]
     return max(known) if known else None
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.db.models import Case, Collection, Page, PressRelease, StatisticFigure
-from portal.db.queries import VERSIONS, as_utc, facet_counts, last_change, modified, release_years
+from portal.db.queries import as_utc, facet_counts, last_change, modified, release_years
 from portal.text.languages import LANGUAGE_CODES
 
 
@@ -36,7 +36,6 @@ def _versions(
 ) -> Iterator[tuple[tuple, tuple, Any]]:
     """(key, languages, last change) of each item of `model`."""
     query = select(*key_columns, model.lang, model.updated_at).order_by(*key_columns, model.lang)
-    query = query.execution_options(**VERSIONS)
     items: dict[tuple, tuple[list[str], list[dt.datetime]]] = {}
     for *key, lang, updated in session.execute(query):
         langs, times = items.setdefault(tuple(key), ([], []))
