@@ -23,6 +23,8 @@ CSV_ROW_LIMIT = 10_000
 UTF8_BOM = "\ufeff"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_NAME = "CC BY 4.0"
+# Who publishes the data, as catalogues and search engines name it.
+PUBLISHER = {"en": "Shanghai High People's Court", "zh": "上海市高级人民法院"}
 
 # page_url(endpoint, **values) -> the absolute URL of a page or API resource; given by the web app.
 PageUrl = Callable[..., str]
@@ -514,7 +516,7 @@ def dcat_catalogue(
         ),
         "dct:publisher": {
             "@type": "foaf:Organization",
-            "foaf:name": _texts("Shanghai High People's Court", "上海市高级人民法院"),
+            "foaf:name": _texts(PUBLISHER["en"], PUBLISHER["zh"]),
         },
         "dct:license": licence,
         "foaf:homepage": {"@id": landing},
