@@ -69,6 +69,7 @@ def datasets(
             "description": getattr(dataset, f"description_{lang}"),
             "url": f"{landing}#dataset-{dataset.key}",
             "identifier": dataset.key,
+            "keywords": [pair[0 if lang == "en" else 1] for pair in dataset.keywords],
             "inLanguage": [language.html_lang for language in LANGUAGES.values()],
             "license": LICENCE_URL,
             "isAccessibleForFree": True,
