@@ -90,6 +90,7 @@ def public_pages(session: Session, press_page_size: int, cases_page_size: int) -
         if slug in ("about", "licence"):
             pages.append(PublicPage(f"site.{slug}", {}, langs, lastmod))
     pages.append(PublicPage("data.index", lastmod=everything))
+    pages.append(PublicPage("data.api_reference", lastmod=everything))
     pages.append(
         PublicPage("statistics.index", lastmod=modified(session, StatisticFigure, "statistic"))
     )

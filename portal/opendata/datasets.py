@@ -23,6 +23,12 @@ CSV_ROW_LIMIT = 10_000
 UTF8_BOM = "\ufeff"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENCE_NAME = "CC BY 4.0"
+# The controlled vocabularies DCAT-AP asks for: media types, file types and data themes.
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+EU_FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
+EU_DATA_THEMES = "http://publications.europa.eu/resource/authority/data-theme/"  # JUST: justice
+# Who publishes the data, as catalogues and search engines name it.
+PUBLISHER = {"en": "Shanghai High People's Court", "zh": "上海市高级人民法院"}
 
 # page_url(endpoint, **values) -> the absolute URL of a page or API resource; given by the web app.
 PageUrl = Callable[..., str]
@@ -76,6 +82,8 @@ class Dataset:
     description_zh: str
     fields: tuple[Field, ...]
     in_catalogue: bool = True
+    # Words a catalogue's search finds it by, as (English, Chinese) pairs.
+    keywords: tuple[tuple[str, str], ...] = ()
 
     def field_names(self) -> list[str]:
         return [field.name for field in self.fields]
@@ -120,6 +128,7 @@ def _per_language(versions: Mapping[str, Any], name: str, attribute: str) -> dic
 
 PRESS_RELEASES = Dataset(
     key="press-releases",
+    keywords=(("press releases", "新闻发布"), ("court enforcement", "法院执行")),
     title_en="Press releases",
     title_zh="新闻发布",
     description_en="The court's press releases on its enforcement work, one record per release "
@@ -194,6 +203,7 @@ def press_release_record(versions: Mapping[str, Any], page_url: PageUrl) -> dict
 
 CASES = Dataset(
     key="cases",
+    keywords=(("typical cases", "典型案例"), ("enforcement measures", "执行措施"), ("court enforcement", "法院执行")),
     title_en="Typical cases",
     title_zh="典型案例",
     description_en="Typical enforcement cases released by the court, one record per case with "
@@ -256,6 +266,7 @@ VOCABULARY_KIND_NAMES = ("courts", "causes", "categories", "measures")
 
 VOCABULARIES = Dataset(
     key="vocabularies",
+    keywords=(("courts", "法院"), ("causes of action", "案由"), ("controlled vocabulary", "词表")),
     title_en="Vocabularies",
     title_zh="词表",
     description_en="The courts, causes of action, categories and enforcement measures that "
@@ -289,6 +300,7 @@ def vocabulary_records(terms: Iterable[Any]) -> list[dict[str, Any]]:
 
 STATISTICS = Dataset(
     key="statistics",
+    keywords=(("statistics", "统计"), ("court enforcement", "法院执行"), ("annual report", "年度通报")),
     title_en="Enforcement statistics",
     title_zh="执行工作统计",
     description_en="The figures of the court's annual enforcement report, each with the sentence "
@@ -345,6 +357,7 @@ def statistic_record(figure: Any, page_url: PageUrl) -> dict[str, Any]:
 
 REGISTER_STATISTICS = Dataset(
     key="register-statistics",
+    keywords=(("dishonest persons subject to enforcement", "失信被执行人"), ("statistics", "统计")),
     title_en="List of dishonest persons subject to enforcement: aggregate statistics",
     title_zh="失信被执行人名单汇总统计",
     description_en="How many records are listed, by court, kind of debtor, circumstance and month "
@@ -489,9 +502,15 @@ def dcat_catalogue(
             "dct:title": f"{dataset.title_en} ({format_.upper()})",
             "dcat:downloadURL": {"@id": url},
             "dcat:accessURL": {"@id": url},
-            "dcat:mediaType": media_type,
-            "dct:format": format_.upper(),
+            "dcat:mediaType": {"@id": IANA_MEDIA_TYPES + media_type},
+            "dct:format": {"@id": EU_FILE_TYPES + format_.upper()},
             "dct:license": licence,
+            # A CSV download's columns and types are its resource in the data package.
+            **(
+                {"dct:conformsTo": {"@id": page_url("data.datapackage")}}
+                if format_ == "csv"
+                else {}
+            ),
         }
 
     landing = page_url("data.index", lang="en")
@@ -514,7 +533,7 @@ def dcat_catalogue(
         ),
         "dct:publisher": {
             "@type": "foaf:Organization",
-            "foaf:name": _texts("Shanghai High People's Court", "上海市高级人民法院"),
+            "foaf:name": _texts(PUBLISHER["en"], PUBLISHER["zh"]),
         },
         "dct:license": licence,
         "foaf:homepage": {"@id": landing},
@@ -533,6 +552,8 @@ def dcat_catalogue(
                 "dct:title": _texts(dataset.title_en, dataset.title_zh),
                 "dct:description": _texts(dataset.description_en, dataset.description_zh),
                 "dct:license": licence,
+                "dcat:keyword": [text for en, zh in dataset.keywords for text in _texts(en, zh)],
+                "dcat:theme": {"@id": EU_DATA_THEMES + "JUST"},
                 "dct:language": [
                     {"@id": "http://id.loc.gov/vocabulary/iso639-1/" + c} for c in LANGUAGE_CODES
                 ],

@@ -195,6 +195,10 @@ class SearchIndex:
         self._local.opened = (directory, searcher, prepared)
         return searcher, prepared
 
+    def document_count(self) -> int:
+        """How many documents the live index holds; SearchUnavailable if it cannot be read."""
+        return self._open()[0].doc_count()
+
     def search(self, request: SearchRequest) -> SearchResults:
         """Run a search; SearchUnavailable if the index cannot be used."""
         parsed = parse_query(request.text)

@@ -18,7 +18,13 @@ from portal.static_site.app import NOT_FOUND_PAGE
 from portal.text.languages import LANGUAGE_CODES
 
 # Pages listed for each language besides those the site map names, when the app has them.
-LANGUAGE_PAGES = ("search.index", "debtors.index", "feeds.press", "feeds.cases")
+LANGUAGE_PAGES = (
+    "search.index",
+    "search.opensearch",
+    "debtors.index",
+    "feeds.press",
+    "feeds.cases",
+)
 
 
 def base_path(app: Flask) -> str:
@@ -52,7 +58,15 @@ def freeze_urls(app: Flask, session: Session) -> list[str]:
             downloads += [
                 url_for("data.download", key=dataset.key, format=f) for f in ("csv", "json")
             ]
-        urls += [url_for("data.catalogue"), url_for("sitemap.sitemap"), url_for("sitemap.robots")]
+        urls += [
+            url_for(endpoint)
+            for endpoint in (
+                "data.catalogue",
+                "data.datapackage",
+                "sitemap.sitemap",
+                "sitemap.robots",
+            )
+        ]
         paths = session.scalars(
             select(Attachment.path).where(Attachment.path.is_not(None)).distinct()
         )

@@ -37,7 +37,7 @@ PUBLIC_BLUEPRINTS = frozenset(
 # Personal answers (the debtor lookup): never kept by anyone, whatever else they say.
 PRIVATE_ENDPOINTS = frozenset({"debtors.index", "api.debtor_lookup"})
 REGISTER_ENDPOINTS = frozenset(
-    {"statistics.index", "data.index", "data.download", "data.catalogue"}
+    {"statistics.index", "data.index", "data.download", "data.catalogue", "data.datapackage"}
 )
 
 

@@ -10,6 +10,7 @@ import os
 import re
 from pathlib import Path
 
+import frictionless
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -26,6 +27,7 @@ from tests.support.site import SiteBuilder
 
 EXPECTED_FILES = [
     "index.html", "404.html", "robots.txt", "sitemap.xml", "data/catalog.jsonld",
+    "data/datapackage.json", "en/search/opensearch.xml", "zh/search/opensearch.xml",
     "static/css/portal.css", "static/js/static-search.js",
     "files/press/2021/attachments/cases.pdf",
     "pagefind/pagefind.js",
@@ -34,7 +36,7 @@ EXPECTED_PAGES = [
     "", "press/", "press/2021/", "press/2021/annual-report/", "cases/",
     "cases/court/minhang-district/", "cases/measure/fine/", "cases/year/2020/",
     "cases/2020-difficult/", "cases/2020-difficult/01-zhang/", "search/", "debtors/",
-    "data/", "statistics/", "about/", "licence/",
+    "data/", "data/api/", "statistics/", "about/", "licence/",
 ]  # fmt: skip
 
 
@@ -75,6 +77,14 @@ def test_every_page_kind_in_both_languages(frozen_app: Flask, tmp_path: Path) ->
     assert report.written == report.urls
     assert "页面不存在" not in (out / "404.html").read_text(encoding="utf-8")
     assert "Page not found" in (out / "404.html").read_text(encoding="utf-8")
+
+
+def test_the_frozen_data_package_validates_beside_its_files(frozen_app: Flask, tmp_path) -> None:
+    out = tmp_path / "out"
+    freeze(frozen_app, out, pagefind=False)
+    report = frictionless.validate(str(out / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert len(report.tasks) == 4  # every CSV download of the catalogue
 
 
 def test_the_static_search_page_uses_the_in_browser_index(frozen_app: Flask, tmp_path) -> None:

@@ -91,6 +91,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     ),
     PageKind("statistics", "/{lang}/statistics/"),
     PageKind("data", "/{lang}/data/"),
+    PageKind("api-reference", "/{lang}/data/api/"),
     PageKind("not-found", "/{lang}/no-such-page/", status=404, frozen=False),
 )
 

@@ -130,9 +130,15 @@ def test_the_dcat_catalogue(od: FlaskClient) -> None:
     datasets = {d["dct:identifier"]: d for d in catalogue["dcat:dataset"]}
     assert set(datasets) == {"press-releases", "cases", "vocabularies", "statistics"}
     cases = datasets["cases"]
-    assert {d["dcat:mediaType"] for d in cases["dcat:distribution"]} == {
-        "text/csv", "application/json",
-    }  # fmt: skip
+    assert {d["dcat:mediaType"]["@id"] for d in cases["dcat:distribution"]} == {
+        "http://www.iana.org/assignments/media-types/text/csv",
+        "http://www.iana.org/assignments/media-types/application/json",
+    }
+    csv_download = cases["dcat:distribution"][0]
+    assert csv_download["dct:format"]["@id"].endswith("/file-type/CSV")
+    assert csv_download["dct:conformsTo"]["@id"] == f"{BASE}/data/datapackage.json"
+    assert {"@value": "典型案例", "@language": "zh-Hans"} in cases["dcat:keyword"]
+    assert cases["dcat:theme"]["@id"].endswith("/data-theme/JUST")
     assert cases["dcat:distribution"][0]["dcat:downloadURL"]["@id"] == f"{BASE}/data/cases.csv"
     assert cases["dct:license"]["@id"] == "https://creativecommons.org/licenses/by/4.0/"
     assert "dct:modified" in cases

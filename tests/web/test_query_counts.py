@@ -32,6 +32,7 @@ MOST_STATEMENTS = {
     "lookup-invalid": 1,
     "statistics": 3,
     "data": 6,
+    "api-reference": 1,  # the vocabularies' keys, for the filters' allowed values
     "not-found": 0,
 }
 

@@ -11,6 +11,7 @@ def all_blueprints() -> list[Blueprint]:
         data,
         debtors,
         feeds,
+        health,
         press,
         search,
         site,
@@ -29,6 +30,7 @@ def all_blueprints() -> list[Blueprint]:
         feeds.bp,
         sitemap.bp,
         api.bp,
+        health.bp,
     ]
 
 

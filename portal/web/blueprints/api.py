@@ -48,7 +48,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 EVERYTHING = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _vocabulary_keys() -> dict[str, list[str]]:
+def vocabulary_keys() -> dict[str, list[str]]:
+    """The keys each vocabulary filter accepts, as the OpenAPI document lists them."""
     return {kind: list(keys) for kind, keys in vocabulary(db_session(), "en").items()}
 
 
@@ -69,7 +70,7 @@ def _listing(
 ) -> ResponseReturnValue:
     """Answer a listing: parse its parameters, fetch one page (or, as CSV, everything up to the
     row limit) as records, and link the pages."""
-    args = listing.parse(request.args, _vocabulary_keys())
+    args = listing.parse(request.args, vocabulary_keys())
     if args["format"] == "csv":
         result = fetch(args, 1, opendata.CSV_ROW_LIMIT)
         return opendata_csv(listing, result)
@@ -146,10 +147,14 @@ def index() -> ResponseReturnValue:
     )
 
 
+def api_document() -> dict[str, Any]:
+    """The OpenAPI document of this portal's API, on PORTAL_SITE_URL."""
+    return openapi_document(absolute_url("api.index").rstrip("/"), vocabulary_keys())
+
+
 @bp.route("/openapi.json")
 def openapi() -> ResponseReturnValue:
-    server = absolute_url("api.index").rstrip("/")
-    return json_response(openapi_document(server, _vocabulary_keys()))
+    return json_response(api_document())
 
 
 @bp.route("/press-releases")
@@ -227,7 +232,7 @@ def changes() -> ResponseReturnValue:
 
 @bp.route("/search")
 def search() -> ResponseReturnValue:
-    args = parse_params(SEARCH_PARAMS, request.args, _vocabulary_keys())
+    args = parse_params(SEARCH_PARAMS, request.args, vocabulary_keys())
     filters = {
         name: str(args[name])
         for name in ("kind", "language", *VOCABULARY_PARAMETERS, "year")

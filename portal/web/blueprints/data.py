@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app, url_for
 from flask.typing import ResponseReturnValue
 
 from portal.opendata import datasets as opendata
+from portal.opendata import schema_org
+from portal.opendata.api_reference import operations
+from portal.opendata.datapackage import data_package
+from portal.web.blueprints.api import api_document
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url, render_page
 from portal.web.responses import data_response
@@ -17,16 +22,43 @@ bp = Blueprint("data", __name__)
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 
 
+def _catalogued() -> list[tuple[opendata.Dataset, dt.datetime | None]]:
+    """The published datasets, each with when it last changed."""
+    session = db_session()
+    return [
+        (d, opendata.dataset_modified(session, d.key)) for d in opendata.published_datasets(session)
+    ]
+
+
 @bp.route("/<lang:lang>/data/")
 def index(lang: str) -> ResponseReturnValue:
-    session = db_session()
-    datasets = opendata.published_datasets(session)
+    datasets = _catalogued()
     return render_page(
         "data/index.html",
-        datasets=[(d, opendata.dataset_modified(session, d.key)) for d in datasets],
+        datasets=datasets,
+        structured_data=schema_org.datasets(datasets, absolute_url, lang),
         licence_url=opendata.LICENCE_URL,
         licence_name=opendata.LICENCE_NAME,
         row_limit=opendata.CSV_ROW_LIMIT,
+    )
+
+
+@bp.route("/<lang:lang>/data/api/")
+def api_reference(lang: str) -> ResponseReturnValue:
+    """The API's reference, read from its OpenAPI document. The static copy serves no API: its
+    reference points to the live portal's (PORTAL_LIVE_URL), or shows the paths alone."""
+    document = api_document()
+    server, openapi_url = document["servers"][0]["url"], url_for("api.openapi")
+    if current_app.config["STATIC_SITE"]:
+        live = current_app.config["LIVE_URL"].rstrip("/")
+        server = f"{live}/api/v1" if live else "/api/v1"
+        openapi_url = f"{server}/openapi.json" if live else None
+    return render_page(
+        "data/api.html",
+        info=document["info"],
+        server=server,
+        openapi_url=openapi_url,
+        operations=operations(document),
     )
 
 
@@ -52,9 +84,12 @@ def download(key: str, format: str) -> ResponseReturnValue:
 
 @bp.route("/data/catalog.jsonld")
 def catalogue() -> ResponseReturnValue:
-    session = db_session()
-    datasets = [
-        (d, opendata.dataset_modified(session, d.key)) for d in opendata.published_datasets(session)
-    ]
-    body = json.dumps(opendata.dcat_catalogue(datasets, absolute_url), ensure_ascii=False)
+    body = json.dumps(opendata.dcat_catalogue(_catalogued(), absolute_url), ensure_ascii=False)
     return data_response(body, "application/ld+json")
+
+
+@bp.route("/data/datapackage.json")
+def datapackage() -> ResponseReturnValue:
+    """The CSV downloads described as a Frictionless Data Package."""
+    body = json.dumps(data_package(_catalogued(), absolute_url), ensure_ascii=False, indent=1)
+    return data_response(body, "application/json")

@@ -8,8 +8,9 @@ from flask import Blueprint, abort, current_app
 from flask.typing import ResponseReturnValue
 
 from portal.db.queries import collections_by_key, release_versions, release_years, releases_page
+from portal.opendata import schema_org
 from portal.web.db import db_session
-from portal.web.i18n import render_page
+from portal.web.i18n import absolute_url, render_page
 
 bp = Blueprint("press", __name__, url_prefix="/<lang:lang>/press")
 
@@ -54,4 +55,9 @@ def release(lang: str, year: int, slug: str) -> ResponseReturnValue:
         available=tuple(versions),
         release=item,
         collections=collections_by_key(db_session(), item.collections, lang),
+        structured_data=[
+            schema_org.news_article(
+                item, absolute_url("press.release", lang=lang, year=year, slug=slug)
+            )
+        ],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
@@ -12,7 +12,7 @@ from portal.db.queries import vocabulary
 from portal.search.query import FACETS, SORTS, SearchRequest, SearchResults, SearchUnavailable
 from portal.search.searcher import SearchIndex
 from portal.web.db import db_session
-from portal.web.i18n import FACET_NAMES, render_page
+from portal.web.i18n import FACET_NAMES, absolute_url, render_page
 
 bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
 
@@ -96,3 +96,15 @@ def _search_url(**changes: str | None) -> str:
         else:
             params[name] = value
     return url_for("search.index", lang=request.view_args["lang"], **params)
+
+
+@bp.route("/opensearch.xml")
+def opensearch(lang: str) -> ResponseReturnValue:
+    """The OpenSearch description, so a browser can offer the portal's search as a search engine."""
+    body = render_template(
+        "search/opensearch.xml",
+        search_url=absolute_url("search.index", lang=lang),
+        self_url=absolute_url("search.opensearch", lang=lang),
+        icon_url=absolute_url("static", filename="favicon.svg"),
+    )
+    return Response(body, mimetype="application/opensearchdescription+xml")

@@ -21,8 +21,9 @@ from sqlalchemy import select
 
 from portal.db.models import Attachment
 from portal.db.queries import collection_summaries, latest_releases, page_versions
+from portal.opendata import schema_org
 from portal.web.db import db_session
-from portal.web.i18n import current_language, preferred_language, render_page
+from portal.web.i18n import absolute_url, current_language, preferred_language, render_page
 
 bp = Blueprint("site", __name__)
 
@@ -75,10 +76,17 @@ def root() -> ResponseReturnValue:
 @bp.route("/<lang:lang>/")
 def home(lang: str) -> ResponseReturnValue:
     session = db_session()
+    site = schema_org.website(
+        str(_l("Enforcement Transparency Portal")),
+        absolute_url("site.home", lang=lang),
+        absolute_url("search.index", lang=lang) + "?q=",
+        lang,
+    )
     return render_page(
         "home.html",
         releases=latest_releases(session, lang, LATEST_ON_HOME),
         collections=collection_summaries(session, lang)[:FEATURED_COLLECTIONS],
+        structured_data=[site],
     )
 
 
