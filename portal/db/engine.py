@@ -13,15 +13,19 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a SQLite writer waits for another to finish. Requests only read, and in WAL mode
+# reads never wait; but a delisting must outwait an import's write (seconds at a million new
+# records, docs/benchmarks.md) rather than fail.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
 # Page cache for one bulk write (KiB): big enough to hold the indexes of a million-row table,
 # whose random inserts otherwise go to the file (SQLite's default cache is 2 MiB).
 SQLITE_BULK_CACHE_KIB = 256 * 1024
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers go on while `portal load` writes; the busy timeout makes a second
-    # writer wait instead of failing at once; SQLite enforces foreign keys only when asked.
+    # WAL lets readers go on while `portal load` or an import writes; the busy timeout makes
+    # a second writer wait instead of failing at once; SQLite enforces foreign keys only when
+    # asked.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

@@ -159,6 +159,7 @@ class ImportStage(StrEnum):
     """Where a running import is, for `on_stage`."""
 
     STAGED = "staged"  # another batch of rows validated and compared (no write lock held)
+    WRITING = "writing"  # the write transaction begun (on SQLite, the write lock taken)
     WRITTEN = "written"  # the difference applied in the write transaction, not yet committed
 
 
@@ -539,8 +540,9 @@ def _write(
     the database takes to copy the staged rows."""
     connection = staging.connection
     begin_writing(connection)  # a delisting under way finishes first
+    notify(ImportStage.WRITING)
     now = now or utc_now()
-    with bulk_write_cache(connection), _lookup_indexes_built_last(connection):
+    with bulk_write_cache(connection), _lookup_indexes_built_last(connection, report.added):
         connection.execute(_ADD_NEW, {"now": now})
         connection.execute(_APPLY_CHANGES, {"now": now, "today": court_today(now)})
     connection.execute(
@@ -570,7 +572,7 @@ def _changes_applied() -> UpdateBase:
     record after it was compared (a delisting while the import ran)."""
     live, staged = RECORDS.c, STAGED_CHANGED.c
     ended = live.listed_until < bindparam("today", type_=Date())
-    values: dict[str, Any] = {name: staged[name] for name in STORED_COLUMNS}
+    values: dict[str, Any] = {name: staged[name] for name in STORED_COLUMNS if name != "record_id"}
     values["removed_on"] = func.coalesce(live.removed_on, staged.removed_on)
     values["removal_reason"] = case(
         (live.removed_on.is_(None), staged.removal_reason), else_=live.removal_reason
@@ -584,14 +586,14 @@ _APPLY_CHANGES = _changes_applied()
 
 
 @contextlib.contextmanager
-def _lookup_indexes_built_last(connection: Connection) -> Iterator[None]:
-    """Into an empty SQLite register, the lookup indexes are built once from the imported rows
-    instead of updated row by row (a first load of a million rows spent most of its time
-    there); inside the write transaction, so that a rollback restores them as they were."""
+def _lookup_indexes_built_last(connection: Connection, new_records: int) -> Iterator[None]:
+    """When an import at least doubles a SQLite register (a first load, say), the lookup
+    indexes are built once from all the rows instead of updated row by row: a million new
+    rows spent most of the write there, and a delisting waits for the write. Inside the write
+    transaction, so that a rollback restores them as they were."""
     rebuilt = []
-    if (
-        connection.dialect.name == "sqlite"
-        and connection.scalar(select(RECORDS.c.id).limit(1)) is None
+    if connection.dialect.name == "sqlite" and new_records >= (
+        connection.scalar(select(func.count()).select_from(RECORDS)) or 0
     ):
         rebuilt = connection.exec_driver_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"

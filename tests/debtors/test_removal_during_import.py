@@ -72,6 +72,7 @@ def test_a_delisting_during_a_running_import_succeeds_and_holds_after_it_commits
     def on_stage(stage: ImportStage) -> None:
         if stage is ImportStage.STAGED:
             staged.set()
+        if stage is not ImportStage.WRITTEN:
             return
         written.set()  # the difference is written, the transaction still open
         delisting.wait(PATIENCE_SECONDS)
