@@ -78,7 +78,10 @@ def main() -> None:
         stage = {"now": "validating"}
         writing = threading.Event()
 
+        moments: dict[ImportStage, float] = {}
+
         def on_stage(reached: ImportStage) -> None:
+            moments[reached] = time.perf_counter() - started
             if reached is ImportStage.WRITING:
                 stage["now"] = "holding its write"
                 writing.set()
@@ -112,6 +115,11 @@ def main() -> None:
         print(f"import: {report.summary()}")
         print(f"import: {args.count / elapsed:,.0f} rows/s ({elapsed:.1f} s wall, {cpu:.1f} s CPU "
               "in the importing process)")  # fmt: skip
+        begun, written = moments[ImportStage.WRITING], moments[ImportStage.WRITTEN]
+        print(f"the write: {elapsed - begun:.1f} s from its lock to its commit "
+              f"({written - begun:.1f} s applying the difference, {elapsed - written:.1f} s "
+              "committing); before it, validating and staging "
+              f"{begun:.1f} s")  # fmt: skip
         for at, during, latency in samples:
             print(f"delist at {at:6.1f} s, the import {during}: {latency:.3f} s to commit")
         latencies = [latency for *_, latency in samples]

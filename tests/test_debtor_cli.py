@@ -20,8 +20,8 @@ from portal.db.models import DebtorImport, DebtorRecord
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.lookup import court_today, lookup, parse_query
 from tests.support.debtorfiles import TEST_SECRET, large_demo_files, person, write_csv
+from tests.support.site import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 # Rows of the file an import is stopped in: over the size validated in several processes.
 LARGE = 40_000
 # However slow the machine, a process still there after this long is left behind.
@@ -136,7 +136,7 @@ def test_demo_data_is_never_imported_in_production(
 def portal_process(*args: str) -> subprocess.Popen:
     """`portal ARGS` in its own process, with the environment `run` set up."""
     command = [sys.executable, "-c", "from portal.cli import cli; cli()", *args]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

@@ -114,7 +114,7 @@ def import_debtors(
     on_stage: Callable[[ImportStage], None] | None = None,
 ) -> ImportReport:
     """Import a CSV or JSON file; DebtorImportError (and no change) if any row is bad, and
-    ImportInterrupted (no change either) on SIGINT or SIGTERM before the write. Rows are
+    ImportInterrupted (no change either) on SIGINT or SIGTERM before its commit. Rows are
     validated in `processes` processes (default: one per core for a large file). `now` is the
     time the import is recorded at (default: its write); `on_stage` hears each stage reached."""
     try:
@@ -139,12 +139,11 @@ def import_debtors(
             if pool is None:
                 parsed = _parsed_here(path, summary.format, keys, demo)
             else:
-                parsed = _parsed_elsewhere(path, keys, demo, pool, processes)
-            _stage_rows(parsed, staging, report, problems, notify)
+                parsed = _parsed_elsewhere(path, keys, demo, pool, processes, signals.check)
+            _stage_rows(parsed, staging, report, problems, notify, signals.check)
             if problems:
                 raise DebtorImportError(problems, report.rows)
-            with signals.deferred():
-                _write(staging, summary, report, demo, now, notify, signals.check)
+            _write(staging, summary, report, demo, now, notify, signals)
     except DebtorFileError as error:
         problems.append(error.problem)
         _record_refusal(factory, now, summary.sha256, summary.format, report.rows, problems, demo)
@@ -209,10 +208,15 @@ def _parsed_here(path: Path, file_format: str, keys: IdentityKeys, demo: bool) -
 
 
 def _parsed_elsewhere(
-    path: Path, keys: IdentityKeys, demo: bool, pool: Executor, processes: int
+    path: Path,
+    keys: IdentityKeys,
+    demo: bool,
+    pool: Executor,
+    processes: int,
+    check_signals: Callable[[], None],
 ) -> Iterator[_Parsed]:
     """Each row of a CSV file, read and validated by the pool's processes a few pieces ahead
-    of the writing, in file order."""
+    of the staging, in file order."""
     columns, pieces = csv_pieces(path, PIECE_BYTES)
     parse = functools.partial(_parse_csv_piece, columns=columns, keys=keys, demo=demo)
 
@@ -221,9 +225,9 @@ def _parsed_elsewhere(
         for piece in pieces:
             pending.append(pool.submit(parse, piece))
             if len(pending) > 2 * processes:
-                yield pending.popleft().result()
+                yield _result(pending.popleft(), check_signals)
         while pending:
-            yield pending.popleft().result()
+            yield _result(pending.popleft(), check_signals)
 
     offset = 1  # the header's row
     for parsed, count, broken in in_order():
@@ -233,6 +237,15 @@ def _parsed_elsewhere(
         if broken is not None:
             raise DebtorFileError(_in_file(broken, offset))
         offset += count
+
+
+def _result(future: Future[Any], check_signals: Callable[[], None]) -> Any:
+    """The future's result, checking for a signal every tenth of a second meanwhile."""
+    while True:
+        try:
+            return future.result(timeout=0.1)
+        except TimeoutError:
+            check_signals()
 
 
 def _in_file(problem: RowProblem, offset: int) -> RowProblem:
@@ -251,30 +264,22 @@ class ImportInterrupted(Exception):
 
 
 class _Signals:
-    """SIGINT and SIGTERM during an import: until the write they raise ImportInterrupted at
-    once; during the write they are noted, and the write is rolled back instead of committed;
-    after the commit they are too late to undo anything and are ignored."""
+    """SIGINT and SIGTERM during an import are noted, and the import stops at its next check:
+    between rows, while it waits for the validating processes, and before its commit (the write
+    is then rolled back). After the commit they are too late to undo anything and are ignored.
+    The handler itself never raises: a signal comes anywhere, in a statement or in a fork,
+    where an exception would be wrapped or swallowed."""
 
     def __init__(self) -> None:
-        self.state = "reading"
+        self.committed = False
         self.received: int | None = None
 
     def handle(self, number: int, _frame: object) -> None:
-        if self.state == "reading":
-            raise ImportInterrupted(number)
-        if self.state == "writing" and self.received is None:
+        if not self.committed and self.received is None:
             self.received = number
 
-    @contextlib.contextmanager
-    def deferred(self) -> Iterator[None]:
-        self.state = "writing"
-        try:
-            yield
-        finally:
-            self.state = "written"
-
     def check(self) -> None:
-        """Raise ImportInterrupted if a signal came during the write (before its commit)."""
+        """Raise ImportInterrupted if a signal has come."""
         if self.received is not None:
             raise ImportInterrupted(self.received)
 
@@ -329,14 +334,18 @@ def _parsing_pool(processes: int) -> Iterator[Executor | None]:
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
     # The executor has no public way to stop a process in the middle of a task (Python 3.14
-    # adds terminate_workers); its table of processes is the one place that lists them.
-    workers = list(pool._processes.values())
+    # adds terminate_workers); its table of processes and its thread are read here.
+    workers = list((pool._processes or {}).values())
+    manager = pool._executor_manager_thread
     pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         worker.terminate()
     for worker in workers:
         worker.join()
-    pool.shutdown(wait=True)
+    # Its thread closes its pipe as it ends; left running, it races the executor's own exit
+    # handler, which then prints an error as the command exits.
+    if manager is not None:
+        manager.join()
 
 
 def _validating_process_started(importer_pid: int) -> None:
@@ -360,12 +369,14 @@ def _stage_rows(
     report: ImportReport,
     problems: list[RowProblem],
     notify: Callable[[ImportStage], None],
+    check_signals: Callable[[], None],
 ) -> None:
     """Check every row, and stage the difference of the good ones with the register; after the
     first problem nothing more is staged, but every row is still checked for the report."""
     first_row_of: dict[str, int] = {}
     batch: list[tuple[Any, ...]] = []
     for row_number, claimed, values, row_problems in parsed:
+        check_signals()
         report.rows += 1
         problems.extend(row_problems)
         if claimed is not None:
@@ -533,7 +544,7 @@ def _write(
     demo: bool,
     now: dt.datetime | None,
     notify: Callable[[ImportStage], None],
-    check_signals: Callable[[], None],
+    signals: _Signals,
 ) -> None:
     """The import's one write transaction: the staged difference applied, in two statements,
     and the import recorded. Nothing in it is validated or derived, so it lasts as long as
@@ -554,8 +565,9 @@ def _write(
         )
     )  # fmt: skip
     notify(ImportStage.WRITTEN)
-    check_signals()
+    signals.check()  # a signal that came during the write: rolled back, not committed
     connection.commit()
+    signals.committed = True
 
 
 _NOW = bindparam("now", type_=RECORDS.c.updated_at.type)
