@@ -23,7 +23,13 @@ from portal.db.engine import alembic_config, upgrade_schema
 from portal.db.load import load_content
 from portal.debtors.demo import write_demo_file
 from portal.debtors.identity import IdentityKeys
-from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
+from portal.debtors.importer import (
+    DebtorImportError,
+    ImportInterrupted,
+    UnknownRecord,
+    delist,
+    import_debtors,
+)
 from portal.debtors.lookup import court_today
 from portal.search.index import IndexCheckFailed, IndexLocked
 from portal.search.service import rebuild_search_index, update_search_index
@@ -179,6 +185,9 @@ def import_debtors_command(file: Path, demo: bool) -> None:
         for problem in error.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
+    except ImportInterrupted as error:
+        click.echo(f"Import stopped by {error.signal_name}: nothing was imported.", err=True)
+        sys.exit(128 + error.signal_number)  # as a shell reports a process ended by the signal
     click.echo(report.summary())
 
 

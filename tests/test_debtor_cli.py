@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,10 +16,16 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from portal.cli import cli
-from portal.db.models import DebtorRecord
+from portal.db.models import DebtorImport, DebtorRecord
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.lookup import court_today, lookup, parse_query
-from tests.support.debtorfiles import TEST_SECRET, person, write_csv
+from tests.support.debtorfiles import TEST_SECRET, large_demo_files, person, write_csv
+from tests.support.site import REPO_ROOT
+
+# Rows of the file an import is stopped in: over the size validated in several processes.
+LARGE = 40_000
+# However slow the machine, a process still there after this long is left behind.
+PATIENCE_SECONDS = 60
 
 
 @pytest.fixture
@@ -117,3 +128,106 @@ def test_demo_data_is_never_imported_in_production(
     result = CliRunner().invoke(cli, ["import-debtors", "--demo", str(out)])
     assert result.exit_code == 2
     assert "never imported into a production portal" in result.output
+
+
+# -- Stopping an import ---------------------------------------------------------------------
+
+
+def portal_process(*args: str) -> subprocess.Popen:
+    """`portal ARGS` in its own process, with the environment `run` set up."""
+    command = [sys.executable, "-c", "from portal.cli import cli; cli()", *args]
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def process_state(pid: int) -> str | None:
+    """The state letter of a process (Z: a zombie, finished), None if there is none."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        if stat and int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def wait_for(condition, seconds: float = PATIENCE_SECONDS) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def running(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if process_state(pid) not in (None, "Z")}
+
+
+def validating(run, tmp_path: Path):
+    """An import of a large file under way, its validating processes started, after a first
+    import of one of the file's records (which the large file changes). Returns the import's
+    process, its validating processes, that record's id and a snapshot of the database."""
+    before, large, (changed,) = large_demo_files(tmp_path, LARGE, changed=1)
+    assert run("import-debtors", "--demo", str(before)).exit_code == 0
+    process = portal_process("import-debtors", "--demo", str(large))
+    workers = os.cpu_count() or 1
+    assert wait_for(lambda: len(children_of(process.pid)) >= workers), "no validating processes"
+    return process, children_of(process.pid), changed["record_id"]
+
+
+def snapshot(database_url: str) -> tuple:
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            records = session.scalars(select(DebtorRecord)).all()
+            imports = session.scalars(select(DebtorImport.id)).all()
+            return [(r.record_id, r.obligations, r.updated_at) for r in records], imports
+    finally:
+        engine.dispose()
+
+
+needs_two_cores = pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2, reason="a large file is validated in this process on one core"
+)
+
+
+@needs_two_cores
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_import_says_so_in_one_line_and_changes_nothing(
+    run, tmp_path: Path, database_url: str, signal_number: int
+) -> None:
+    process, workers, record_id = validating(run, tmp_path)
+    state = snapshot(database_url)
+    process.send_signal(signal_number)
+    _, stderr = process.communicate(timeout=PATIENCE_SECONDS)
+    name = signal.Signals(signal_number).name
+    assert process.returncode == 128 + signal_number
+    assert stderr.decode().splitlines() == [f"Import stopped by {name}: nothing was imported."]
+    assert snapshot(database_url) == state
+    assert [record_id] == [r for r, *_ in state[0]]
+    assert running(workers) == set()  # joined by the import: not even zombies are left
+    assert all(process_state(pid) is None for pid in workers)
+
+
+@needs_two_cores
+def test_a_killed_import_leaves_no_validating_process_and_changes_nothing(
+    run, tmp_path: Path, database_url: str
+) -> None:
+    process, workers, _ = validating(run, tmp_path)
+    state = snapshot(database_url)
+    process.kill()
+    process.wait(PATIENCE_SECONDS)
+    assert workers
+    assert wait_for(lambda: running(workers) == set()), "validating processes left running"
+    assert snapshot(database_url) == state

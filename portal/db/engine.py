@@ -9,19 +9,23 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a SQLite writer waits for another to finish. Requests only read, and in WAL mode
+# reads never wait; but a delisting must outwait an import's write (seconds at a million new
+# records, docs/benchmarks.md) rather than fail.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
 # Page cache for one bulk write (KiB): big enough to hold the indexes of a million-row table,
 # whose random inserts otherwise go to the file (SQLite's default cache is 2 MiB).
 SQLITE_BULK_CACHE_KIB = 256 * 1024
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers go on while `portal load` writes; the busy timeout makes a second
-    # writer wait instead of failing at once; SQLite enforces foreign keys only when asked.
+    # WAL lets readers go on while `portal load` or an import writes; the busy timeout makes
+    # a second writer wait instead of failing at once; SQLite enforces foreign keys only when
+    # asked.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -33,10 +37,11 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 @contextmanager
-def bulk_write_cache(session: Session) -> Iterator[None]:
-    """A large SQLite page cache on the session's connection for one bulk write, then the
-    default again (the connection goes back to the pool); nothing on other databases."""
-    connection = session.connection()
+def bulk_write_cache(session: Session | Connection) -> Iterator[None]:
+    """A large SQLite page cache on the session's connection (or this connection) for one bulk
+    write, then the default again (the connection goes back to the pool); nothing on other
+    databases."""
+    connection = session.connection() if isinstance(session, Session) else session
     if connection.dialect.name != "sqlite":
         yield
         return
@@ -46,6 +51,17 @@ def bulk_write_cache(session: Session) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(previous)}")
+
+
+def begin_writing(connection: Connection) -> None:
+    """Begin the connection's transaction as a writer. On SQLite that takes the write lock
+    first, waiting for another writer up to the busy timeout: a transaction that reads before
+    it writes is refused the lock at once, without waiting, if another writer commits between
+    its read and its write (a WAL snapshot cannot become a writer). PostgreSQL locks rows."""
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

@@ -1,11 +1,13 @@
 """Importing a debtor file into the database, all or nothing, and delisting one record.
 
-The file is streamed: rows are validated and written in batches inside one transaction, so a
-million-row export needs neither a second pass nor the whole file in memory. A large file is
-validated in other processes (one per core), a few chunks ahead of the writing, which stays
-here. After the first bad row nothing more is written, every later row is still validated so
-that the report is complete, and the transaction is rolled back: a file with any bad row
-changes nothing.
+The file is streamed: rows are validated in batches, compared with the register and the
+difference staged in temporary tables of the import's own connection, so a million-row export
+needs neither a second pass nor the whole file in memory, and no write lock is held meanwhile.
+A large file is validated in other processes (one per core), a few chunks ahead of the staging,
+which stays here. After the first bad row nothing more is staged, every later row is still
+validated so that the report is complete, and nothing is written. Only a good file reaches the
+write: one short transaction that applies the staged difference, during which a delisting
+waits at most that long and after which it still holds (docs/debtors.md, "Removal at once").
 """
 
 from __future__ import annotations
@@ -14,24 +16,44 @@ import contextlib
 import datetime as dt
 import functools
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    bindparam,
+    case,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import UpdateBase
 
-from portal.db.engine import bulk_write_cache
+from portal.db.engine import begin_writing, bulk_write_cache
 from portal.db.models import DebtorImport, DebtorRecord, utc_now
 from portal.debtors.identity import IdentityKeys
+from portal.debtors.lookup import court_today
 from portal.debtors.records import (
     RAGGED,
     DebtorFileError,
     DebtorRow,
+    FileSummary,
     RowProblem,
     csv_pieces,
     inspect_file,
@@ -89,10 +111,12 @@ def import_debtors(
     demo: bool = False,
     now: dt.datetime | None = None,
     processes: int | None = None,
+    on_stage: Callable[[ImportStage], None] | None = None,
 ) -> ImportReport:
-    """Import a CSV or JSON file; DebtorImportError (and no change) if any row is bad. Rows are
-    validated in `processes` processes (default: one per core for a large file)."""
-    now = now or utc_now()
+    """Import a CSV or JSON file; DebtorImportError (and no change) if any row is bad, and
+    ImportInterrupted (no change either) on SIGINT or SIGTERM before its commit. Rows are
+    validated in `processes` processes (default: one per core for a large file). `now` is the
+    time the import is recorded at (default: its write); `on_stage` hears each stage reached."""
     try:
         summary = inspect_file(path)
     except DebtorFileError as error:
@@ -105,29 +129,21 @@ def import_debtors(
         processes = cpu_workers() if large else 1
     if summary.format != "csv":
         processes = 1  # JSON is read whole at once anyway; large lists come as CSV
+    notify = on_stage or (lambda stage: None)
     try:
         with (
+            _stopped_by_signals() as signals,
             _parsing_pool(processes) as pool,
-            factory.begin() as session,
-            bulk_write_cache(session),
-            _lookup_indexes_built_last(session) as register_was_empty,
+            _Staging(_engine_of(factory)) as staging,
         ):
-            batch = _Batch(session, now, report, register_was_empty)
             if pool is None:
                 parsed = _parsed_here(path, summary.format, keys, demo)
             else:
-                parsed = _parsed_elsewhere(path, keys, demo, pool, processes)
-            _import_rows(parsed, batch, problems)
+                parsed = _parsed_elsewhere(path, keys, demo, pool, processes, signals.check)
+            _stage_rows(parsed, staging, report, problems, notify, signals.check)
             if problems:
                 raise DebtorImportError(problems, report.rows)
-            session.add(
-                DebtorImport(
-                    happened_at=now, action="import", file_sha256=summary.sha256,
-                    file_format=summary.format, rows=report.rows, added=report.added,
-                    updated=report.updated, removed=report.removed, unchanged=report.unchanged,
-                    demo=demo,
-                )
-            )  # fmt: skip
+            _write(staging, summary, report, demo, now, notify, signals)
     except DebtorFileError as error:
         problems.append(error.problem)
         _record_refusal(factory, now, summary.sha256, summary.format, report.rows, problems, demo)
@@ -138,33 +154,19 @@ def import_debtors(
     return report
 
 
-@dataclass
-class _Batch:
-    """Rows waiting to be written (their stored values: the full number is not among them)."""
+class ImportStage(StrEnum):
+    """Where a running import is, for `on_stage`."""
 
-    session: Session
-    now: dt.datetime
-    report: ImportReport
-    register_was_empty: bool  # then every record is new: duplicates in the file are refused
+    STAGED = "staged"  # another batch of rows validated and compared (no write lock held)
+    WRITING = "writing"  # the write transaction begun (on SQLite, the write lock taken)
+    WRITTEN = "written"  # the difference applied in the write transaction, not yet committed
 
-    def __post_init__(self) -> None:
-        self.rows: list[tuple[Any, ...]] = []
-        self._statements: _Statements | None = None
 
-    def statements(self) -> _Statements:
-        """The import's insert and update statements, compiled at the first batch."""
-        if self._statements is None:
-            self._statements = _Statements(self.session.connection())
-        return self._statements
-
-    def append(self, values: tuple[Any, ...]) -> None:
-        self.rows.append(values)
-
-    def clear(self) -> None:
-        self.rows.clear()
-
-    def __len__(self) -> int:
-        return len(self.rows)
+def _engine_of(factory: sessionmaker[Session]) -> Engine:
+    engine = factory.kw.get("bind")
+    if not isinstance(engine, Engine):
+        raise TypeError("the session factory must be bound to an engine")
+    return engine
 
 
 # A row as validated: its row number in the file, the record id it claims (to find repeats),
@@ -206,10 +208,15 @@ def _parsed_here(path: Path, file_format: str, keys: IdentityKeys, demo: bool) -
 
 
 def _parsed_elsewhere(
-    path: Path, keys: IdentityKeys, demo: bool, pool: Executor, processes: int
+    path: Path,
+    keys: IdentityKeys,
+    demo: bool,
+    pool: Executor,
+    processes: int,
+    check_signals: Callable[[], None],
 ) -> Iterator[_Parsed]:
     """Each row of a CSV file, read and validated by the pool's processes a few pieces ahead
-    of the writing, in file order."""
+    of the staging, in file order."""
     columns, pieces = csv_pieces(path, PIECE_BYTES)
     parse = functools.partial(_parse_csv_piece, columns=columns, keys=keys, demo=demo)
 
@@ -218,9 +225,9 @@ def _parsed_elsewhere(
         for piece in pieces:
             pending.append(pool.submit(parse, piece))
             if len(pending) > 2 * processes:
-                yield pending.popleft().result()
+                yield _result(pending.popleft(), check_signals)
         while pending:
-            yield pending.popleft().result()
+            yield _result(pending.popleft(), check_signals)
 
     offset = 1  # the header's row
     for parsed, count, broken in in_order():
@@ -232,55 +239,144 @@ def _parsed_elsewhere(
         offset += count
 
 
+def _result(future: Future[Any], check_signals: Callable[[], None]) -> Any:
+    """The future's result, checking for a signal every tenth of a second meanwhile."""
+    while True:
+        try:
+            return future.result(timeout=0.1)
+        except TimeoutError:
+            check_signals()
+
+
 def _in_file(problem: RowProblem, offset: int) -> RowProblem:
     """A problem found in a piece of the file, numbered as a row of the file."""
     row = None if problem.row is None else problem.row + offset
     return RowProblem(row, problem.field, problem.message)
 
 
+class ImportInterrupted(Exception):
+    """SIGINT or SIGTERM stopped the import before it committed; nothing was changed."""
+
+    def __init__(self, signal_number: int) -> None:
+        self.signal_number = signal_number
+        self.signal_name = signal.Signals(signal_number).name
+        super().__init__(f"interrupted by {self.signal_name}")
+
+
+class _Signals:
+    """SIGINT and SIGTERM during an import are noted, and the import stops at its next check:
+    between rows, while it waits for the validating processes, and before its commit (the write
+    is then rolled back). After the commit they are too late to undo anything and are ignored.
+    The handler itself never raises: a signal comes anywhere, in a statement or in a fork,
+    where an exception would be wrapped or swallowed."""
+
+    def __init__(self) -> None:
+        self.committed = False
+        self.received: int | None = None
+
+    def handle(self, number: int, _frame: object) -> None:
+        if not self.committed and self.received is None:
+            self.received = number
+
+    def check(self) -> None:
+        """Raise ImportInterrupted if a signal has come."""
+        if self.received is not None:
+            raise ImportInterrupted(self.received)
+
+
+STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 @contextlib.contextmanager
-def _lookup_indexes_built_last(session: Session) -> Iterator[bool]:
-    """Whether the register is empty as the import starts. Into an empty SQLite register, the
-    lookup indexes are built once from the imported rows instead of updated row by row (a
-    first load of a million rows spent most of its time there); a failed import's rollback
-    restores them as they were."""
-    register_was_empty = session.scalar(select(RECORDS.c.id).limit(1)) is None
-    connection = session.connection()
-    rebuilt = []
-    if register_was_empty and connection.dialect.name == "sqlite":
-        if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-            # The driver opens a transaction only before its first insert or update; the
-            # indexes must be dropped inside it, so that a rollback brings them back.
-            connection.exec_driver_sql("BEGIN")
-        rebuilt = connection.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            " AND tbl_name = ?",
-            (RECORDS.name,),
-        ).all()
-        for name, _ in rebuilt:
-            connection.exec_driver_sql(f'DROP INDEX "{name}"')
-    yield register_was_empty
-    for _, sql in rebuilt:
-        connection.exec_driver_sql(sql)
+def _stopped_by_signals() -> Iterator[_Signals]:
+    """SIGINT and SIGTERM handled as `_Signals` says while the import runs, then as before.
+    Only the main thread can handle signals: an import run in another thread leaves them be."""
+    signals = _Signals()
+    if threading.current_thread() is not threading.main_thread():
+        yield signals
+        return
+    previous = {number: signal.getsignal(number) for number in STOPPING_SIGNALS}
+    for number, handler in previous.items():
+        if handler is not signal.SIG_IGN:  # a background job started with SIGINT ignored
+            signal.signal(number, signals.handle)
+    try:
+        yield signals
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+# How often a validating process checks that the import that started it is still there.
+ORPHAN_CHECK_SECONDS = 0.5
 
 
 @contextlib.contextmanager
 def _parsing_pool(processes: int) -> Iterator[Executor | None]:
+    """The validating processes, all started at once (before the import connects to the
+    database) and stopped on every way out: joined after a good run, killed after anything
+    else (a bad file, an error, SIGINT or SIGTERM), and gone on their own if the import is
+    killed outright."""
     if processes <= 1:
         yield None
         return
-    # Forked before the transaction opens; the processes only validate, never touch the database.
-    pool = ProcessPoolExecutor(processes, multiprocessing.get_context("fork"))
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        processes, context, initializer=_validating_process_started, initargs=(os.getpid(),)
+    )
     try:
+        pool.submit(int).result()  # with fork, the first task starts every process
         yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        _kill_workers(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
-def _import_rows(parsed: Iterable[_Parsed], batch: _Batch, problems: list[RowProblem]) -> None:
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    # The executor has no public way to stop a process in the middle of a task (Python 3.14
+    # adds terminate_workers); its table of processes and its thread are read here.
+    workers = list((pool._processes or {}).values())
+    manager = pool._executor_manager_thread
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join()
+    # Its thread closes its pipe as it ends; left running, it races the executor's own exit
+    # handler, which then prints an error as the command exits.
+    if manager is not None:
+        manager.join()
+
+
+def _validating_process_started(importer_pid: int) -> None:
+    """In each validating process: SIGINT is the importer's to handle (it then stops this
+    process), SIGTERM ends it (the handler forked from the importer is undone), and it exits
+    once the importer is gone, killed with SIGKILL say, when it is given to another parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def exit_when_orphaned() -> None:
+        while os.getppid() == importer_pid:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=exit_when_orphaned, daemon=True).start()
+
+
+def _stage_rows(
+    parsed: Iterable[_Parsed],
+    staging: _Staging,
+    report: ImportReport,
+    problems: list[RowProblem],
+    notify: Callable[[ImportStage], None],
+    check_signals: Callable[[], None],
+) -> None:
+    """Check every row, and stage the difference of the good ones with the register; after the
+    first problem nothing more is staged, but every row is still checked for the report."""
     first_row_of: dict[str, int] = {}
-    report = batch.report
+    batch: list[tuple[Any, ...]] = []
     for row_number, claimed, values, row_problems in parsed:
+        check_signals()
         report.rows += 1
         problems.extend(row_problems)
         if claimed is not None:
@@ -290,14 +386,16 @@ def _import_rows(parsed: Iterable[_Parsed], batch: _Batch, problems: list[RowPro
                     RowProblem(row_number, "record_id", f"repeats the record id of row {first}")
                 )
         if values is None or problems:
-            batch.clear()  # nothing more is written once any row is bad
+            batch.clear()
             continue
         batch.append(values)
         if len(batch) >= BATCH_SIZE:
-            _write_batch(batch)
+            staging.stage(batch, report)
             batch.clear()
+            notify(ImportStage.STAGED)
     if batch and not problems:
-        _write_batch(batch)
+        staging.stage(batch, report)
+        notify(ImportStage.STAGED)
 
 
 # What an import writes of a record, in the table's order: each row of a batch is a tuple of these.
@@ -307,12 +405,28 @@ STORED_COLUMNS = (
     "circumstances", "published_on", "listed_until", "removed_on", "removal_reason", "demo",
     "row_hash",
 )  # fmt: skip
-INSERT_COLUMNS = (*STORED_COLUMNS, "created_at", "updated_at")
-UPDATE_COLUMNS = (*STORED_COLUMNS, "updated_at", "record_pk")
+CHANGED_COLUMNS = (*STORED_COLUMNS, "record_pk")
 RECORD_ID = STORED_COLUMNS.index("record_id")
 REMOVED_ON = STORED_COLUMNS.index("removed_on")
-REMOVAL_REASON = STORED_COLUMNS.index("removal_reason")
 ROW_HASH = STORED_COLUMNS.index("row_hash")
+
+# The staging area: temporary tables, private to the import's connection and gone with it,
+# outside the live table (on SQLite, outside the database file), so that filling them takes no
+# lock that a delisting would wait for. New records, and the new values of changed ones.
+_STAGING = MetaData()
+STAGED_NEW = Table(
+    "staged_debtor_records",
+    _STAGING,
+    *(Column(name, RECORDS.c[name].type) for name in STORED_COLUMNS),
+    prefixes=["TEMPORARY"],
+)
+STAGED_CHANGED = Table(
+    "staged_debtor_changes",
+    _STAGING,
+    *(Column(name, RECORDS.c[name].type) for name in STORED_COLUMNS),
+    Column("record_pk", Integer),
+    prefixes=["TEMPORARY"],
+)
 
 
 def _stored_values(row: DebtorRow) -> tuple[Any, ...]:
@@ -325,17 +439,15 @@ def _stored_values(row: DebtorRow) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-class _DriverStatement:
-    """A Core statement compiled once for the connection's dialect and run with the driver's
+class _DriverInsert:
+    """An insert compiled once for the connection's dialect and run with the driver's
     executemany: SQLAlchemy's handling of each row's parameters cost more than the database's
     insert. The column types' bind conversions are applied here instead, once for each distinct
     value of a column (a batch has a few dates, circumstances and timestamps among many rows)."""
 
-    def __init__(self, connection: Connection, statement: UpdateBase, names: tuple[str, ...]):
+    def __init__(self, connection: Connection, table: Table, names: tuple[str, ...]):
         dialect = connection.dialect
-        compiled = statement.compile(
-            dialect=dialect, column_keys=[name for name in names if name in RECORDS.c]
-        )
+        compiled = table.insert().compile(dialect=dialect, column_keys=list(names))
         if set(compiled.binds) != set(names):  # a row's values must be the statement's, exactly
             raise ValueError(f"the statement takes {sorted(compiled.binds)}, not {names}")
         self.connection, self.sql = connection, compiled.string
@@ -349,8 +461,7 @@ class _DriverStatement:
         ]
 
     def executemany(self, rows: list[tuple[Any, ...]]) -> None:
-        """Run the statement once for each row: a tuple of hashable values in the order of
-        `names`."""
+        """Insert the rows: tuples of hashable values in the order of `names`."""
         if not rows:
             return
         columns: list[Any] = list(zip(*rows, strict=True))
@@ -368,71 +479,162 @@ class _DriverStatement:
 
 # What a batch needs to know of the records it may change: one statement, whatever the batch.
 EXISTING_RECORDS = select(
-    RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removed_on,
-    RECORDS.c.removal_reason,
-).where(RECORDS.c.record_id.in_(bindparam("record_ids", expanding=True)))  # fmt: skip
+    RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removed_on
+).where(RECORDS.c.record_id.in_(bindparam("record_ids", expanding=True)))
 
 
-class _Statements:
-    """The two writes of an import: new records and changed records."""
+class _Staging:
+    """The import's own connection and its staging tables. Each batch is compared with the
+    register and staged in a short transaction of its own, which reads the live table and
+    writes only the staging tables; `_write` then applies them in one transaction. The
+    connection is discarded at the end, and the staging with it."""
 
-    def __init__(self, connection: Connection) -> None:
-        by_pk = RECORDS.update().where(RECORDS.c.id == bindparam("record_pk"))
-        self.insert = _DriverStatement(connection, RECORDS.insert(), INSERT_COLUMNS)
-        self.update = _DriverStatement(connection, by_pk, UPDATE_COLUMNS)
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> _Staging:
+        self.connection = self.engine.connect()
+        try:
+            _STAGING.create_all(self.connection)
+            self.register_was_empty = self.connection.scalar(select(RECORDS.c.id).limit(1)) is None
+            self.connection.commit()
+            self.new = _DriverInsert(self.connection, STAGED_NEW, STORED_COLUMNS)
+            self.changed = _DriverInsert(self.connection, STAGED_CHANGED, CHANGED_COLUMNS)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        # Never back to the pool: its next user would find the staging tables.
+        self.connection.invalidate()
+        self.connection.close()
+
+    def stage(self, rows: list[tuple[Any, ...]], report: ImportReport) -> None:
+        """Compare a batch with the register and stage what is new or changed."""
+        existing: dict[str, Any] = {}
+        if not self.register_was_empty:  # then every record is new (repeats are refused)
+            record_ids = [values[RECORD_ID] for values in rows]
+            existing = {
+                found.record_id: found
+                for found in self.connection.execute(EXISTING_RECORDS, {"record_ids": record_ids})
+            }
+        new, changed = [], []
+        for values in rows:
+            current = existing.get(values[RECORD_ID])
+            if current is None:
+                new.append(values)
+                report.added += 1
+            elif current.row_hash == values[ROW_HASH]:
+                report.unchanged += 1
+            else:
+                if current.removed_on is None and values[REMOVED_ON] is not None:
+                    report.removed += 1
+                changed.append((*values, current.id))
+                report.updated += 1
+        self.new.executemany(new)
+        self.changed.executemany(changed)
+        self.connection.commit()
 
 
-def _write_batch(batch: _Batch) -> None:
-    session, now, report = batch.session, batch.now, batch.report
-    existing: dict[str, Any] = {}
-    if not batch.register_was_empty:
-        record_ids = [values[RECORD_ID] for values in batch.rows]
-        existing = {
-            found.record_id: found
-            for found in session.execute(EXISTING_RECORDS, {"record_ids": record_ids})
-        }
-    inserts, updates = [], []
-    for values in batch.rows:
-        current = existing.get(values[RECORD_ID])
-        if current is None:
-            inserts.append((*values, now, now))
-            report.added += 1
-        elif current.row_hash == values[ROW_HASH]:
-            report.unchanged += 1
-        else:
-            if current.removed_on is not None and values[REMOVED_ON] is None:
-                # Removal is final: an import never re-lists a record (a new listing gets a new
-                # record id), so a record delisted at once stays delisted.
-                changed = list(values)
-                changed[REMOVED_ON], changed[REMOVAL_REASON] = (
-                    current.removed_on, current.removal_reason,
-                )  # fmt: skip
-                values = tuple(changed)
-            elif current.removed_on is None and values[REMOVED_ON] is not None:
-                report.removed += 1
-            updates.append((*values, now, current.id))
-            report.updated += 1
-    statements = batch.statements()
-    statements.insert.executemany(inserts)
-    statements.update.executemany(updates)
+def _write(
+    staging: _Staging,
+    summary: FileSummary,
+    report: ImportReport,
+    demo: bool,
+    now: dt.datetime | None,
+    notify: Callable[[ImportStage], None],
+    signals: _Signals,
+) -> None:
+    """The import's one write transaction: the staged difference applied, in two statements,
+    and the import recorded. Nothing in it is validated or derived, so it lasts as long as
+    the database takes to copy the staged rows."""
+    connection = staging.connection
+    begin_writing(connection)  # a delisting under way finishes first
+    notify(ImportStage.WRITING)
+    now = now or utc_now()
+    with bulk_write_cache(connection), _lookup_indexes_built_last(connection, report.added):
+        connection.execute(_ADD_NEW, {"now": now})
+        connection.execute(_APPLY_CHANGES, {"now": now, "today": court_today(now)})
+    connection.execute(
+        insert(DebtorImport).values(
+            happened_at=now, action="import", file_sha256=summary.sha256,
+            file_format=summary.format, rows=report.rows, added=report.added,
+            updated=report.updated, removed=report.removed, unchanged=report.unchanged,
+            demo=demo,
+        )
+    )  # fmt: skip
+    notify(ImportStage.WRITTEN)
+    signals.check()  # a signal that came during the write: rolled back, not committed
+    connection.commit()
+    signals.committed = True
+
+
+_NOW = bindparam("now", type_=RECORDS.c.updated_at.type)
+_ADD_NEW = RECORDS.insert().from_select(
+    [*STORED_COLUMNS, "created_at", "updated_at"],
+    select(*(STAGED_NEW.c[name] for name in STORED_COLUMNS), _NOW, _NOW),
+)
+
+
+def _changes_applied() -> UpdateBase:
+    """The staged changes, applied so that no import brings a record back: a removal stays
+    (with its reason), and so does the end of a listing period that has passed on the courts'
+    day of the write, however the file and the register differ, and whatever happened to the
+    record after it was compared (a delisting while the import ran)."""
+    live, staged = RECORDS.c, STAGED_CHANGED.c
+    ended = live.listed_until < bindparam("today", type_=Date())
+    values: dict[str, Any] = {name: staged[name] for name in STORED_COLUMNS if name != "record_id"}
+    values["removed_on"] = func.coalesce(live.removed_on, staged.removed_on)
+    values["removal_reason"] = case(
+        (live.removed_on.is_(None), staged.removal_reason), else_=live.removal_reason
+    )
+    values["listed_until"] = case((ended, live.listed_until), else_=staged.listed_until)
+    values["updated_at"] = _NOW
+    return RECORDS.update().where(live.id == staged.record_pk).values(values)
+
+
+_APPLY_CHANGES = _changes_applied()
+
+
+@contextlib.contextmanager
+def _lookup_indexes_built_last(connection: Connection, new_records: int) -> Iterator[None]:
+    """When an import at least doubles a SQLite register (a first load, say), the lookup
+    indexes are built once from all the rows instead of updated row by row: a million new
+    rows spent most of the write there, and a delisting waits for the write. Inside the write
+    transaction, so that a rollback restores them as they were."""
+    rebuilt = []
+    if connection.dialect.name == "sqlite" and new_records >= (
+        connection.scalar(select(func.count()).select_from(RECORDS)) or 0
+    ):
+        rebuilt = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            " AND tbl_name = ?",
+            (RECORDS.name,),
+        ).all()
+        for name, _ in rebuilt:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in rebuilt:
+        connection.exec_driver_sql(sql)
 
 
 def _record_refusal(
     factory: sessionmaker[Session],
-    now: dt.datetime,
+    now: dt.datetime | None,
     sha256: str | None,
     file_format: str | None,
     rows: int,
     problems: Iterable[RowProblem],
     demo: bool,
 ) -> None:
-    """Keep a trace of a refused import, in its own transaction (the import's was rolled back)."""
+    """Keep a trace of a refused import, in its own transaction (nothing else was written)."""
     bad_rows = len({problem.row for problem in problems})
     with factory.begin() as session:
         session.add(
             DebtorImport(
-                happened_at=now, action="refused", file_sha256=sha256, file_format=file_format,
-                rows=rows, bad_rows=bad_rows, demo=demo,
+                happened_at=now or utc_now(), action="refused", file_sha256=sha256,
+                file_format=file_format, rows=rows, bad_rows=bad_rows, demo=demo,
             )
         )  # fmt: skip
 
@@ -455,6 +657,7 @@ def delist(
         raise ValueError("a reason is required")
     now = now or utc_now()
     with factory.begin() as session:
+        begin_writing(session.connection())
         record = session.scalar(select(DebtorRecord).where(DebtorRecord.record_id == record_id))
         if record is None:
             raise UnknownRecord(record_id)

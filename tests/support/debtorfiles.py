@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from portal.debtors.demo import generate
 from portal.debtors.identity import (
     credit_code_check_character,
     organisation_code_check_character,
@@ -94,6 +95,20 @@ def write_lines(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
 
 
 TODAY = dt.date(2025, 6, 1)
+
+
+def large_demo_files(
+    folder: Path, count: int, changed: int, today: dt.date = TODAY
+) -> tuple[Path, Path, list[dict[str, str]]]:
+    """`before.csv`, the first `changed` listed rows of `count` demo rows, and `large.csv`, all
+    `count` of them with those rows' obligations changed (import both with demo=True), and
+    those rows as the large file holds them."""
+    rows = [values for values, _ in generate(count, 1, today)]
+    listed = [row for row in rows if not row["removed_on"] and not row["listed_until"]][:changed]
+    before = write_csv(folder / "before.csv", listed)
+    for row in listed:
+        row["obligations"] += "，已履行一部分"
+    return before, write_csv(folder / "large.csv", rows), listed
 
 
 def find_in_files(root: Path, name: str, number: str | None = None) -> list[dict]:
