@@ -25,8 +25,10 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import UpdateBase
 
+from portal.db import register_summary
 from portal.db.engine import bulk_write_cache
 from portal.db.models import DebtorImport, DebtorRecord, utc_now
+from portal.db.register_summary import RegisterChanges, count_delisting
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.records import (
     RAGGED,
@@ -120,6 +122,7 @@ def import_debtors(
             _import_rows(parsed, batch, problems)
             if problems:
                 raise DebtorImportError(problems, report.rows)
+            batch.register_changes.apply(session)
             session.add(
                 DebtorImport(
                     happened_at=now, action="import", file_sha256=summary.sha256,
@@ -149,6 +152,7 @@ class _Batch:
 
     def __post_init__(self) -> None:
         self.rows: list[tuple[Any, ...]] = []
+        self.register_changes = RegisterChanges()  # the statistics' summary, applied at the end
         self._statements: _Statements | None = None
 
     def statements(self) -> _Statements:
@@ -313,6 +317,9 @@ RECORD_ID = STORED_COLUMNS.index("record_id")
 REMOVED_ON = STORED_COLUMNS.index("removed_on")
 REMOVAL_REASON = STORED_COLUMNS.index("removal_reason")
 ROW_HASH = STORED_COLUMNS.index("row_hash")
+# What the register's summary counts of a record, in the order RegisterChanges.count takes it.
+COUNTED_COLUMNS = tuple(column.key for column in register_summary.COUNTED)
+COUNTED = [STORED_COLUMNS.index(name) for name in COUNTED_COLUMNS]
 
 
 def _stored_values(row: DebtorRow) -> tuple[Any, ...]:
@@ -370,6 +377,7 @@ class _DriverStatement:
 EXISTING_RECORDS = select(
     RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removed_on,
     RECORDS.c.removal_reason,
+    *(RECORDS.c[name] for name in COUNTED_COLUMNS if name != "removed_on"),  # for the summary
 ).where(RECORDS.c.record_id.in_(bindparam("record_ids", expanding=True)))  # fmt: skip
 
 
@@ -412,9 +420,26 @@ def _write_batch(batch: _Batch) -> None:
                 report.removed += 1
             updates.append((*values, now, current.id))
             report.updated += 1
+    _count_changes(batch.register_changes, inserts, updates, existing)
     statements = batch.statements()
     statements.insert.executemany(inserts)
     statements.update.executemany(updates)
+
+
+def _count_changes(
+    changes: RegisterChanges,
+    inserts: list[tuple[Any, ...]],
+    updates: list[tuple[Any, ...]],
+    existing: dict[str, Any],
+) -> None:
+    """The new records, and the changed ones as they were and as they will be, for the
+    statistics' summary."""
+    for values in inserts:
+        changes.count(*(values[index] for index in COUNTED))
+    for values in updates:
+        current = existing[values[RECORD_ID]]
+        changes.count(*(getattr(current, name) for name in COUNTED_COLUMNS), sign=-1)
+        changes.count(*(values[index] for index in COUNTED))
 
 
 def _record_refusal(
@@ -460,6 +485,7 @@ def delist(
             raise UnknownRecord(record_id)
         if record.removed_on is not None:
             return False
+        count_delisting(session, record)
         record.removed_on, record.removal_reason, record.updated_at = today, reason, now
         session.add(DebtorImport(happened_at=now, action="delist", removed=1, demo=record.demo))
     return True
