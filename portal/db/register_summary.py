@@ -35,6 +35,11 @@ COUNTED = (
 FILL_BATCH = 10_000
 
 
+# A record as RegisterChanges counts it: court, kind, circumstances, published_on, listed_until,
+# removed_on (the values of COUNTED).
+Counted = Sequence[Any]
+
+
 class RegisterChanges:
     """Changes to the summary, gathered in memory while records are written and added to it at
     once by `apply`, in the same transaction as the records."""
@@ -42,32 +47,29 @@ class RegisterChanges:
     def __init__(self) -> None:
         self.starting: Counter[tuple[dt.date, str, str]] = Counter()
         self.ending: Counter[tuple[dt.date, str, str]] = Counter()
-        self._months: dict[dt.date, str] = {}
+        self._month_of: dict[dt.date, str] = {}
 
-    def count(
-        self,
-        court: str,
-        kind: str,
-        circumstances: Iterable[str],
-        published_on: dt.date,
-        listed_until: dt.date | None,
-        removed_on: dt.date | None,
-        sign: int = 1,
-    ) -> None:
-        """Count a record as it is written (sign 1) or as it was before a change (sign -1): a
-        removed record, or one whose listing ends before it starts, is never listed."""
-        if removed_on is not None or (listed_until is not None and listed_until < published_on):
-            return
-        month = self._months.get(published_on)
-        if month is None:
-            month = self._months[published_on] = f"{published_on:%Y-%m}"
-        keys = [("court", court), ("kind", kind), ("month", month)]
-        keys.extend(("circumstance", circumstance) for circumstance in circumstances)
-        starting, ending = self.starting, self.ending
-        for dimension, value in keys:
-            starting[published_on, dimension, value] += sign
+    def count(self, records: Iterable[Counted], sign: int = 1) -> None:
+        """Count records as they are written (sign 1) or as they were before a change (-1)."""
+        starting, ending, month_of = self.starting, self.ending, self._month_of
+        # One loop with everything inline: it runs for every record an import writes.
+        for court, kind, circumstances, published_on, listed_until, removed_on in records:
+            if removed_on is not None or (listed_until is not None and listed_until < published_on):
+                continue  # never listed
+            month = month_of.get(published_on)
+            if month is None:
+                month = month_of[published_on] = f"{published_on:%Y-%m}"
+            starting[published_on, "court", court] += sign
+            starting[published_on, "kind", kind] += sign
+            starting[published_on, "month", month] += sign
+            for circumstance in circumstances:
+                starting[published_on, "circumstance", circumstance] += sign
             if listed_until is not None:
-                ending[listed_until, dimension, value] += sign
+                ending[listed_until, "court", court] += sign
+                ending[listed_until, "kind", kind] += sign
+                ending[listed_until, "month", month] += sign
+                for circumstance in circumstances:
+                    ending[listed_until, "circumstance", circumstance] += sign
 
     def apply(self, session: Session) -> None:
         """Add the changes to the summary, in the session's transaction, and forget them."""
@@ -112,9 +114,13 @@ def _add_counts(
 
 
 def count_delisting(session: Session, record: DebtorRecord) -> None:
-    """Take a record that is being removed out of the summary (call before it is removed)."""
+    """Take a record just removed out of the summary, as it was counted while listed."""
+    # The record's row first, then the summary's: the order in which an import writes them, so
+    # that on PostgreSQL a delisting and an import never wait for each other in a cycle.
+    session.flush()
     changes = RegisterChanges()
-    changes.count(*(getattr(record, column.key) for column in COUNTED), sign=-1)
+    values = [getattr(record, column.key) for column in COUNTED]
+    changes.count([(*values[:-1], None)], sign=-1)  # as it was while listed
     changes.apply(session)
 
 
@@ -125,8 +131,8 @@ def fill_register_summary(session: Session) -> None:
         select(*COUNTED).where(DebtorRecord.removed_on.is_(None)),
         execution_options={"yield_per": FILL_BATCH},
     )
-    for row in rows:
-        changes.count(*row)
+    for batch in rows.partitions():
+        changes.count(batch)
     changes.apply(session)
 
 

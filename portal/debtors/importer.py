@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import functools
 import multiprocessing
+import operator
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -319,7 +320,7 @@ REMOVAL_REASON = STORED_COLUMNS.index("removal_reason")
 ROW_HASH = STORED_COLUMNS.index("row_hash")
 # What the register's summary counts of a record, in the order RegisterChanges.count takes it.
 COUNTED_COLUMNS = tuple(column.key for column in register_summary.COUNTED)
-COUNTED = [STORED_COLUMNS.index(name) for name in COUNTED_COLUMNS]
+COUNTED_VALUES = operator.itemgetter(*(STORED_COLUMNS.index(name) for name in COUNTED_COLUMNS))
 
 
 def _stored_values(row: DebtorRow) -> tuple[Any, ...]:
@@ -375,9 +376,8 @@ class _DriverStatement:
 
 # What a batch needs to know of the records it may change: one statement, whatever the batch.
 EXISTING_RECORDS = select(
-    RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removed_on,
-    RECORDS.c.removal_reason,
-    *(RECORDS.c[name] for name in COUNTED_COLUMNS if name != "removed_on"),  # for the summary
+    RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removal_reason,
+    *(RECORDS.c[name] for name in COUNTED_COLUMNS),  # last: what the summary counts
 ).where(RECORDS.c.record_id.in_(bindparam("record_ids", expanding=True)))  # fmt: skip
 
 
@@ -434,12 +434,10 @@ def _count_changes(
 ) -> None:
     """The new records, and the changed ones as they were and as they will be, for the
     statistics' summary."""
-    for values in inserts:
-        changes.count(*(values[index] for index in COUNTED))
-    for values in updates:
-        current = existing[values[RECORD_ID]]
-        changes.count(*(getattr(current, name) for name in COUNTED_COLUMNS), sign=-1)
-        changes.count(*(values[index] for index in COUNTED))
+    changes.count(map(COUNTED_VALUES, inserts))
+    changes.count(map(COUNTED_VALUES, updates))
+    counted = -len(COUNTED_COLUMNS)
+    changes.count((existing[values[RECORD_ID]][counted:] for values in updates), sign=-1)
 
 
 def _record_refusal(
@@ -485,7 +483,7 @@ def delist(
             raise UnknownRecord(record_id)
         if record.removed_on is not None:
             return False
-        count_delisting(session, record)
         record.removed_on, record.removal_reason, record.updated_at = today, reason, now
+        count_delisting(session, record)
         session.add(DebtorImport(happened_at=now, action="delist", removed=1, demo=record.demo))
     return True
