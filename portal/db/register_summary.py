@@ -113,14 +113,18 @@ def _add_counts(
     session.execute(statement, rows)
 
 
-def count_delisting(session: Session, record: DebtorRecord) -> None:
-    """Take a record just removed out of the summary, as it was counted while listed."""
-    # The record's row first, then the summary's: the order in which an import writes them, so
-    # that on PostgreSQL a delisting and an import never wait for each other in a cycle.
-    session.flush()
+def count_delisting(session: Session, record_pk: int) -> None:
+    """Take a record about to be removed out of the summary (call before removing it)."""
+    # The record's row is locked first, then the summary's, the order in which an import writes
+    # them, so that a delisting and an import never wait for each other in a cycle; and the
+    # record is read once locked, so that an import that changed it meanwhile is seen.
+    connection = session.connection()
+    dbapi_connection = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and not dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # SQLite's one write lock, now
+    locked = select(*COUNTED).where(DebtorRecord.id == record_pk).with_for_update()
     changes = RegisterChanges()
-    values = [getattr(record, column.key) for column in COUNTED]
-    changes.count([(*values[:-1], None)], sign=-1)  # as it was while listed
+    changes.count(session.execute(locked).all(), sign=-1)  # nothing if removed meanwhile
     changes.apply(session)
 
 

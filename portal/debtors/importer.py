@@ -483,7 +483,7 @@ def delist(
             raise UnknownRecord(record_id)
         if record.removed_on is not None:
             return False
+        count_delisting(session, record.id)
         record.removed_on, record.removal_reason, record.updated_at = today, reason, now
-        count_delisting(session, record)
         session.add(DebtorImport(happened_at=now, action="delist", removed=1, demo=record.demo))
     return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from alembic import command
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.db import register_summary
 from portal.db.engine import alembic_config, make_session_factory, upgrade_schema
 from portal.db.models import DebtorRecord, RegisterDayCount, RegisterMonthCount
 from portal.debtors import statistics
@@ -253,4 +255,40 @@ def test_the_upgrade_counts_an_existing_register(
     command.downgrade(alembic_config(engine), "0010_static_lookup_by_name")
     upgrade_schema(engine)  # the summary is made again from the records
     assert summary_rows(factory) == counted
+    assert_same_counts(factory)
+
+
+def test_a_delisting_during_an_import_that_changes_the_record_is_counted_once(
+    factory: sessionmaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = generated_rows(200, seed=9)
+    import_debtors(factory, write_csv(tmp_path / "first.csv", rows), KEYS, demo=True)
+    with factory() as session:
+        record_id = session.scalars(
+            select(DebtorRecord.record_id).where(listed_on(TODAY)).order_by(DebtorRecord.id)
+        ).first()
+    # The import moves the record to another court, and the delisting runs while the import's
+    # write transaction holds it: the delisting must wait, then subtract the record as the
+    # import left it.
+    moved = [{**row, "court": "上海市第三中级人民法院"} if row["record_id"] == record_id else row
+             for row in rows]  # fmt: skip
+    apply = register_summary.RegisterChanges.apply
+    delisting: list[threading.Thread] = []
+    delisted: list[bool] = []
+
+    def apply_while_delisting(changes, session) -> None:
+        if not delisting:  # the import's own apply, the delisting's comes later
+            delisting.append(threading.Thread(target=lambda: delisted.append(
+                delist(factory, record_id, "performed", today=TODAY))))  # fmt: skip
+            delisting[0].start()
+            delisting[0].join(timeout=0.5)  # it waits for the import's transaction
+            assert delisted == []
+        apply(changes, session)
+
+    monkeypatch.setattr(register_summary.RegisterChanges, "apply", apply_while_delisting)
+    import_debtors(factory, write_csv(tmp_path / "moved.csv", moved), KEYS, demo=True)
+    delisting[0].join(timeout=10)
+    assert delisted == [True]
+    with factory() as session:
+        assert ("court", "上海市第三中级人民法院") not in aggregates_on(session, TODAY)
     assert_same_counts(factory)
