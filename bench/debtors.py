@@ -1,12 +1,15 @@
-"""Benchmark of the debtor list: import N generated records into SQLite (rows/s, peak memory),
-then exact (name + number) and name-only lookups through the domain function and over HTTP
-(the Flask test client), with their p50 and p95.
+"""Benchmark of the debtor list: import N generated records (rows/s, peak memory), then exact
+(name + number) and name-only lookups through the domain function and over HTTP (the Flask test
+client), and the register statistics (the statistics page and the register-statistics
+download), with their p50 and p95. SQLite in the work folder by default; `--database-url` a
+PostgreSQL server, where the run gets a fresh schema of its own, dropped at the end.
 
 The import here is everything `portal import-debtors` does except deriving the static check's
 material (one PBKDF2 a new record, milliseconds each): bench/static_lookup.py measures that.
 
     .venv/bin/python bench/debtors.py                 # 1,000,000 records, 10,000 lookups each
     .venv/bin/python bench/debtors.py --count 100000  # a quicker run
+    .venv/bin/python bench/debtors.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 Figures, not a test: nothing here passes or fails.
 """
@@ -14,21 +17,32 @@ Figures, not a test: nothing here passes or fails.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import os
 import random
 import resource
 import statistics
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
 from portal.db.engine import upgrade_schema
+from portal.db.load import load_content
+from portal.db.models import RegisterDayCount, RegisterMonthCount
 from portal.debtors.demo import generate
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
 from portal.debtors.lookup import court_today, lookup, parse_query
 from portal.debtors.records import FIELDS
+from portal.debtors.statistics import register_aggregates
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
 
@@ -73,15 +87,64 @@ def timed(calls) -> list[float]:
     return timings
 
 
+@contextlib.contextmanager
+def fresh_database(url: str | None, work: Path) -> Iterator[str]:
+    """SQLite in the work folder, or a new schema of the PostgreSQL database at `url`, dropped
+    afterwards (as the tests' fixtures do)."""
+    if url is None:
+        yield f"sqlite:///{work / 'bench.sqlite3'}"
+        return
+    if make_url(url).get_backend_name() != "postgresql":
+        raise SystemExit("--database-url: a postgresql+psycopg:// URL (SQLite is the default)")
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def load_average() -> str:
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
+def time_register_statistics(client: FlaskClient, factory, requests: int) -> None:
+    """The statistics page and the register-statistics download, each answered in full every
+    time (the test client sends no validator, and the portal keeps no cache of its own)."""
+    with factory() as session:
+        days = session.scalar(select(func.count()).select_from(RegisterDayCount))
+        months = session.scalar(select(func.count()).select_from(RegisterMonthCount))
+        rows = register_aggregates(session)
+    listed = sum(row.listed_records for row in rows if row.dimension == "kind")
+    # The same generated file gives the same figures on either database.
+    print(f"register summary: {days:,} day rows, {months:,} month rows; {listed:,} listed "
+          f"records in {len(rows)} aggregate rows")  # fmt: skip
+    for url in ("/en/statistics/", "/data/register-statistics.csv"):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        timings = timed(lambda url=url: client.get(url) for _ in range(requests))
+        print(f"HTTP {url} ({requests:,}): {percentiles(timings)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dir", type=Path, default=None, help="work folder (default: a temp one)")
+    parser.add_argument("--database-url", default=None, help="PostgreSQL (default: SQLite)")
+    parser.add_argument("--statistics-requests", type=int, default=200)
     args = parser.parse_args()
+    print(f"load average {load_average()} (1, 5, 15 min) at the start")
 
-    with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+    with (
+        tempfile.TemporaryDirectory(dir=args.dir) as folder,
+        fresh_database(args.database_url, Path(folder)) as database_url,
+    ):
         work = Path(folder)
         csv_path = work / "debtors.csv"
         start = time.perf_counter()
@@ -92,13 +155,15 @@ def main() -> None:
 
         app = create_app(
             {
-                "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+                "DATABASE_URL": database_url,
                 "SECRET_KEY": SECRET,
                 "RATELIMIT_ENABLED": False,
             }
         )
         factory = session_factory(app)
         upgrade_schema(database_engine(app))
+        # The bundled press release and statistics, so that the statistics page is the real one.
+        load_content(factory, Path(app.config["CONTENT_DIR"]), Path(app.config["CASES_DIR"]))
         keys = IdentityKeys.from_secret(SECRET)
 
         start, cpu = time.perf_counter(), time.process_time()
@@ -138,6 +203,8 @@ def main() -> None:
         bodies = [{"name": name, "id_number": number} for name, number in exact]
         timings = timed(lambda b=b: client.post("/api/v1/debtors/lookup", json=b) for b in bodies)
         print(f"HTTP API, name + number ({len(timings):,}): {percentiles(timings)}")
+        time_register_statistics(client, factory, args.statistics_requests)
+        print(f"load average {load_average()} (1, 5, 15 min) at the end")
         print(f"peak RSS at the end {peak_rss_mib():.0f} MiB")
         database_engine(app).dispose()
     sys.stdout.flush()

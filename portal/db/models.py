@@ -331,6 +331,34 @@ class DebtorRecord(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
+class RegisterDayCount(Base):
+    """How many records not removed become listed (`starting`) and are listed for the last time
+    (`ending`) on one day, for one value of one dimension of the register statistics. The
+    records listed on day T are the sum of `starting` up to T less the sum of `ending` before
+    T, so the summary stays exact as days pass without any write (portal/debtors/statistics.py)."""
+
+    __tablename__ = "register_day_counts"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+    starting: Mapped[int]
+    ending: Mapped[int]
+
+
+class RegisterMonthCount(Base):
+    """The same counts summed over a month (`month` as YYYYMM), so that the statistics read
+    one row a month for the months before the current one, and days only within it."""
+
+    __tablename__ = "register_month_counts"
+
+    month: Mapped[int] = mapped_column(primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+    starting: Mapped[int]
+    ending: Mapped[int]
+
+
 class DebtorImport(Base):
     """The audit trail of the debtor list: each import, refused import and delisting, with the
     file's hash and the counts; never a name, a number or a reason."""

@@ -47,6 +47,7 @@ from sqlalchemy.sql.dml import UpdateBase
 
 from portal.db.engine import begin_writing, bulk_write_cache
 from portal.db.models import DebtorImport, DebtorRecord, utc_now
+from portal.db.register_summary import COUNTED, RegisterChanges, count_delisting
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.lookup import court_today
 from portal.debtors.records import (
@@ -553,9 +554,15 @@ def _write(
     begin_writing(connection)  # a delisting under way finishes first
     notify(ImportStage.WRITING)
     now = now or utc_now()
+    # The statistics' summary: the changed records out as they are, every written one in as the
+    # write leaves it (a removal kept, a passed end kept), in the same transaction.
+    counted = RegisterChanges()
+    counted.count(connection.execute(_CHANGED_RECORDS), sign=-1)
     with bulk_write_cache(connection), _lookup_indexes_built_last(connection, report.added):
         connection.execute(_ADD_NEW, {"now": now})
         connection.execute(_APPLY_CHANGES, {"now": now, "today": court_today(now)})
+    counted.count(connection.execute(_WRITTEN_RECORDS))
+    counted.apply(connection)
     connection.execute(
         insert(DebtorImport).values(
             happened_at=now, action="import", file_sha256=summary.sha256,
@@ -595,6 +602,11 @@ def _changes_applied() -> UpdateBase:
 
 
 _APPLY_CHANGES = _changes_applied()
+_CHANGED_RECORDS = select(*COUNTED).where(RECORDS.c.id.in_(select(STAGED_CHANGED.c.record_pk)))
+_WRITTEN_RECORDS = select(*COUNTED).where(
+    RECORDS.c.id.in_(select(STAGED_CHANGED.c.record_pk))
+    | RECORDS.c.record_id.in_(select(STAGED_NEW.c.record_id))
+)
 
 
 @contextlib.contextmanager
@@ -663,6 +675,7 @@ def delist(
             raise UnknownRecord(record_id)
         if record.removed_on is not None:
             return False
+        count_delisting(session, record.id)
         record.removed_on, record.removal_reason, record.updated_at = today, reason, now
         session.add(DebtorImport(happened_at=now, action="delist", removed=1, demo=record.demo))
     return True

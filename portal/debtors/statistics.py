@@ -1,18 +1,19 @@
 """Aggregates of the list of dishonest persons subject to enforcement: how many records are
 listed now, by court, kind of debtor, circumstance and month of publication. Counts only; no
-record of any person or organisation ever leaves through here."""
+record of any person or organisation ever leaves through here. They are read from the
+register's summary (portal/db/register_summary.py), never from the records.
+"""
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import String, Text, cast, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from portal.db.models import DebtorRecord
-from portal.debtors.lookup import court_today, listed_on
+from portal.db.register_summary import listed_counts
+from portal.debtors.lookup import court_today
 from portal.debtors.records import CIRCUMSTANCE_NAMES, KIND_NAMES
 
 # What the listed records are counted by, in the order the statistics page shows them.
@@ -30,42 +31,18 @@ class AggregateRow:
     listed_records: int
 
 
-def has_listed_records(session: Session) -> bool:
-    """Whether any record is listed today."""
-    return bool(session.scalar(select(exists().where(listed_on(court_today())))))
+def has_listed_records(session: Session, today: dt.date | None = None) -> bool:
+    """Whether any record is listed today (a few hundred rows of the summary, by kind)."""
+    counts = listed_counts(session, today or court_today(), "kind")
+    return any(count > 0 for count in counts.values())
 
 
-def _grouped_counts(session: Session) -> list[tuple[str, str, int]]:
-    """(group, value as text, records) of the listed records by court, by kind, by their list
-    of circumstances and by day of publication: counted by the database in one statement, so a
-    large register sends back a few hundred rows, not every record."""
-    listed = listed_on(court_today())
-    groups = {
-        "court": DebtorRecord.court,
-        "kind": DebtorRecord.kind,
-        "circumstances": cast(DebtorRecord.circumstances, Text),
-        "day": cast(DebtorRecord.published_on, String),
-    }
-    parts = [
-        select(literal(name).label("name"), cast(value, Text), func.count())
-        .where(listed)
-        .group_by(value)
-        for name, value in groups.items()
-    ]
-    return [(name, value, count) for name, value, count in session.execute(union_all(*parts))]
-
-
-def register_aggregates(session: Session) -> list[AggregateRow]:
-    """The live aggregates of the listed records, under the same rule as the lookup."""
+def register_aggregates(session: Session, today: dt.date | None = None) -> list[AggregateRow]:
+    """The aggregates of the records listed today, under the same rule as the lookup."""
     counts: dict[str, Counter[str]] = {dimension: Counter() for dimension in DIMENSIONS}
-    for group, value, count in _grouped_counts(session):
-        if group == "circumstances":
-            for circumstance in json.loads(value):
-                counts["circumstance"][circumstance] += count
-        elif group == "day":
-            counts["month"][value[:7]] += count  # YYYY-MM-DD
-        else:
-            counts[group][value] += count
+    for (dimension, value), count in listed_counts(session, today or court_today()).items():
+        if count > 0:
+            counts[dimension][value] = count
     names = {"kind": KIND_NAMES, "circumstance": CIRCUMSTANCE_NAMES}
     rows = []
     for dimension in DIMENSIONS:
