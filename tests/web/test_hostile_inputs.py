@@ -292,3 +292,65 @@ def test_no_body_causes_a_server_error(proof_app_each_database: Flask, routes) -
         for what, content_type, body in post_bodies():
             sweep.send("POST", route.sample, what, data=body, content_type=content_type)
     sweep.check()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/en/cases/2020-difficult/%00/", "/en/cases/%00/", "/api/v1/cases/2020-difficult/a%00b",
+     "/files/%00", "/en/press/2021/annual%01report/", "/en/press/page/%D9%A3/",
+     "/en/press/page/9223372036854775808/", "/en/cases/year/18446744073709551616/feed.atom",
+     "/en/cases/year/%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%90/"],
+)  # fmt: skip
+def test_a_path_segment_that_names_nothing_is_not_found(
+    proof_app_each_database: Flask, url: str
+) -> None:
+    """Control characters and numbers no page can have: 404, never another page (٣ is not 3)."""
+    assert proof_app_each_database.test_client().get(url).status_code == 404
+
+
+def test_a_parameter_holding_a_nul_is_refused_naming_it(proof_app_each_database: Flask) -> None:
+    client = proof_app_each_database.test_client()
+    page = client.get("/zh/cases/?utm_source=a%00b")
+    assert page.status_code == 400
+    assert "“utm_source”的值" in page.get_data(as_text=True)
+    form = client.post("/en/debtors/", data={"name": "张\x00伟", "number": ""})
+    assert form.status_code == 400
+    assert "“name” holds a character no text may hold" in form.get_data(as_text=True)
+    assert form.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [('{"name": "\\u0000"}', "“name” holds"), ('{"name": "x\\ud800"}', "“name” holds"),
+     ('{"name": "x", "id_number": "\\udfff"}', "“id_number” holds"),
+     ("[" * DEEP + "]" * DEEP, "nested too deeply")],
+)  # fmt: skip
+def test_the_lookup_api_refuses_unusable_json(
+    proof_app_each_database: Flask, body: str, detail: str
+) -> None:
+    response = proof_app_each_database.test_client().post(
+        "/api/v1/debtors/lookup", data=body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert detail in response.get_json()["detail"]
+
+
+@pytest.mark.parametrize("value", ["%C2%B2", "%E2%91%A0", "%D9%A3", "9" * 5000, "%2B1", "1_0"])
+def test_a_page_number_is_ascii_digits(proof_app_each_database: Flask, value: str) -> None:
+    """The API names the parameter; the search page shows its first page."""
+    client = proof_app_each_database.test_client()
+    api = client.get(f"/api/v1/cases?page={value}")
+    assert api.status_code == 400
+    assert api.get_json()["parameter"] == "page"
+    assert "expected a whole number from 1 to 100000" in api.get_json()["detail"]
+    assert len(api.get_json()["detail"]) < 200  # 5,000 digits are not echoed back
+    search = client.get(f"/en/search/?q=case&page={value}")
+    assert search.status_code == 200
+
+
+def test_a_body_over_the_limit_is_refused(proof_app_each_database: Flask) -> None:
+    response = proof_app_each_database.test_client().post(
+        "/api/v1/debtors/lookup", data=b" " * 70_000, content_type="application/json"
+    )
+    assert response.status_code == 413
