@@ -22,6 +22,7 @@ from portal.opendata.datasets import (
     VOCABULARY_KIND_NAMES,
     Dataset,
 )
+from portal.text.characters import USABLE_TEXT_PATTERN
 from portal.text.languages import LANGUAGE_CODES
 from portal.text.numbers import MAX_WHOLE_NUMBER, whole_number
 
@@ -483,8 +484,15 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
                         "schema": {
                             "type": "object",
                             "properties": {
-                                "name": {"type": "string", "maxLength": 200},
-                                "id_number": {"type": ["string", "null"]},
+                                "name": {
+                                    "type": "string",
+                                    "maxLength": 200,
+                                    "pattern": USABLE_TEXT_PATTERN,
+                                },
+                                "id_number": {
+                                    "type": ["string", "null"],
+                                    "pattern": USABLE_TEXT_PATTERN,
+                                },
                             },
                             "required": ["name"],
                         }

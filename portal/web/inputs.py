@@ -1,12 +1,11 @@
 """Input no view can use, refused in one place before any view or query sees it: a path segment
-that cannot name anything is a 404 (the URL converters), a query, form or JSON value holding a
-character no text may hold is a 400 naming the field. Integers in paths are ASCII digits within
-a database integer, by the one rule of portal/text/numbers.py."""
+that cannot name anything is a 404 (the URL converters); a query or form field, or a member of a
+JSON body that a view reads, holding a character no text may hold (portal/text/characters.py)
+is a 400 naming it. Integers in paths are ASCII digits within a database integer, by the one
+rule of portal/text/numbers.py."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, request
@@ -14,12 +13,8 @@ from flask_babel import gettext
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 
+from portal.text.characters import UNUSABLE
 from portal.text.numbers import MAX_WHOLE_NUMBER, whole_number
-
-# The characters XML 1.0 forbids: NUL and the other C0 controls but tab, line feed and carriage
-# return; unpaired surrogates; U+FFFE and U+FFFF. PostgreSQL refuses NUL in text, a surrogate
-# cannot be encoded as UTF-8, and no page, feed or record of the portal can hold any of them.
-UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class UnusableInput(BadRequest):
@@ -73,45 +68,29 @@ class TextPathConverter(PathConverter):
         return value
 
 
-def _strings(value: Any) -> Iterator[tuple[str, str]]:
-    """(member name, text) for every key and string in a JSON value, without recursion (it may
-    be nested deeply); the name of a string outside any object is "JSON"."""
-    pending: list[tuple[str, Any]] = [("JSON", value)]
-    while pending:
-        name, item = pending.pop()
-        if isinstance(item, str):
-            yield name, item
-        elif isinstance(item, dict):
-            pending.extend((key, key) for key in item)
-            pending.extend(item.items())
-        elif isinstance(item, list):
-            pending.extend((name, element) for element in item)
-
-
 def json_body() -> Any:
     """The request's JSON body (None when it is not JSON); 400 when it is nested deeper than the
-    parser goes or holds an unusable character."""
+    parser goes. The view checks the members it reads with `refuse_unusable`."""
     try:
-        body = request.get_json(silent=True)
+        return request.get_json(silent=True)
     except RecursionError:
         raise JsonTooDeep() from None
-    for name, text in _strings(body):
-        if UNUSABLE.search(text):
-            raise UnusableInput(name)
-    return body
+
+
+def refuse_unusable(name: str, value: str) -> None:
+    """400 naming the field `name` if it or its `value` holds an unusable character."""
+    if UNUSABLE.search(name) or UNUSABLE.search(value):
+        raise UnusableInput(name)
 
 
 def refuse_unusable_fields() -> None:
-    """Before a view runs: 400 for a query or form field, or a JSON body, that holds an
-    unusable character (a URL that matched no route stays a 404)."""
+    """Before a view runs: 400 for a query or form field that holds an unusable character (a
+    URL that matched no route stays a 404)."""
     if request.routing_exception is not None:
         return
     for fields in (request.args, request.form):
         for name, value in fields.items(multi=True):
-            if UNUSABLE.search(name) or UNUSABLE.search(value):
-                raise UnusableInput(name)
-    if request.is_json:
-        json_body()
+            refuse_unusable(name, value)
 
 
 def init_inputs(app: Flask) -> None:

@@ -24,8 +24,8 @@ from portal.search.index import (
 from portal.search.query import MAX_QUERY_CHARS, SearchRequest, parse_query
 from portal.search.searcher import SearchIndex
 from portal.search.service import rebuild_search_index, update_search_index
+from portal.text.characters import UNUSABLE
 from portal.web.db import database_engine, session_factory
-from portal.web.inputs import UNUSABLE
 from tests.support.pagecheck import fetch
 from tests.support.site import SiteBuilder, build_bundled_site
 
