@@ -72,8 +72,8 @@ class Param:
             schema = {"type": "string", "enum": list(vocabularies.get(self.vocabulary, []))}
         elif self.enum:
             schema = {"type": "string", "enum": list(self.enum)}
-        else:
-            schema = {"type": "string"}
+        else:  # free text: the portal refuses the characters no text may hold (400)
+            schema = {"type": "string", "pattern": USABLE_TEXT_PATTERN}
         if self.default is not None:
             schema["default"] = self.default
         return schema

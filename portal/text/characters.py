@@ -9,5 +9,6 @@ import re
 # cannot be encoded as UTF-8, and no page, feed or record of the portal can hold any of them.
 UNUSABLE_CLASS = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 UNUSABLE = re.compile(UNUSABLE_CLASS)
-# The same rule as a JSON Schema pattern: text without any of them.
-USABLE_TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ud800-\\udfff\\ufffe\\uffff]*$"
+# The same rule as a JSON Schema pattern, for the OpenAPI document (unpaired surrogates left
+# out: no URL carries one, and schema tools cannot write a pattern that holds them).
+USABLE_TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]*$"
