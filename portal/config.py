@@ -225,6 +225,8 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "STATIC_LOOKUP_ITERATIONS": DEFAULT_ITERATIONS,
         # The live portal's origin, linked from a frozen copy's debtor page ("" for none).
         "LIVE_URL": "",
+        # The largest request body: the portal takes only the lookup's few fields (413 beyond).
+        "MAX_CONTENT_LENGTH": 64 * 1024,
     }
 
 

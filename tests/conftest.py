@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import uuid
 from collections.abc import Callable, Iterator
@@ -60,10 +61,9 @@ def postgres_server() -> str:
     return POSTGRES_URL
 
 
-@pytest.fixture
-def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A URL to a fresh, empty schema on the PostgreSQL server, dropped after the test."""
-    base = request.getfixturevalue("postgres_server")
+@contextlib.contextmanager
+def fresh_schema(base: str) -> Iterator[str]:
+    """A URL to a new, empty schema on the PostgreSQL server at `base`, dropped on leaving."""
     schema = f"test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     with admin.begin() as connection:
@@ -74,6 +74,13 @@ def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A URL to a fresh, empty schema on the PostgreSQL server, dropped after the test."""
+    with fresh_schema(request.getfixturevalue("postgres_server")) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -164,6 +171,27 @@ def proof_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = build_proof_site(tmp_path_factory.mktemp("proof"))
     yield app
     database_engine(app).dispose()
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def proof_app_each_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """The proof site on SQLite, then on a PostgreSQL schema of its own, built once per session;
+    an unexpected exception is answered as a client would see it (a 500), not raised."""
+    from tests.support.pagekinds import build_proof_site
+
+    root = tmp_path_factory.mktemp(f"proof-{request.param}")
+    with contextlib.ExitStack() as stack:
+        settings: dict[str, Any] = {"PROPAGATE_EXCEPTIONS": False}
+        if request.param == "postgresql":
+            server = request.getfixturevalue("postgres_server")
+            settings["DATABASE_URL"] = stack.enter_context(fresh_schema(server))
+        app = build_proof_site(root, **settings)
+        yield app
+        database_engine(app).dispose()
 
 
 @pytest.fixture

@@ -474,8 +474,11 @@ CHANGE_MODELS = (PressRelease, Collection, Case, Page, StatisticFigure)
 def changes_since(
     session: Session, since: dt.datetime
 ) -> list[tuple[str, str, str | None, str, Any]]:
-    """(kind, key, lang, change, at) of every item added, changed or removed at or after
-    `since`, oldest first; an item added and changed since then counts as added."""
+    """(kind, key, lang, change, at) of every item added, changed or removed at or after the
+    instant `since` (aware), oldest first; an item added and changed since then counts as added."""
+    # SQLite keeps UTC times as text without their offset and compares text: the bound value
+    # must be written in UTC too, or 09:00+08:00 would be taken as 09:00 UTC.
+    since = since.astimezone(dt.UTC)
     changes = []
     for model in CHANGE_MODELS:
         query = select(model).where((model.created_at >= since) | (model.updated_at >= since))

@@ -256,7 +256,7 @@ def write_shards(
             "demo": bool(state and state.demo),
         },
     )
-    (root / NAME_RULE_FILE).write_text(name_rule().to_json(), "utf-8")
+    _write_text(root / NAME_RULE_FILE, name_rule().to_json())
     (root / "t2s.json").unlink(missing_ok=True)  # the character table of format version 1
     return ShardReport(
         records=entries,
@@ -280,5 +280,12 @@ def _fill_with_random_entries(shards: dict[str, dict[str, str]], size: int) -> N
 
 
 def _write_json(path: Path, value: Any) -> None:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    path.write_text(text, "utf-8")
+    _write_text(path, json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write `path`; an error (a full disk fails the write, not the open) names the file."""
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from error

@@ -22,7 +22,9 @@ from portal.opendata.datasets import (
     VOCABULARY_KIND_NAMES,
     Dataset,
 )
+from portal.text.characters import USABLE_TEXT_PATTERN
 from portal.text.languages import LANGUAGE_CODES
+from portal.text.numbers import MAX_WHOLE_NUMBER, whole_number
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -70,8 +72,8 @@ class Param:
             schema = {"type": "string", "enum": list(vocabularies.get(self.vocabulary, []))}
         elif self.enum:
             schema = {"type": "string", "enum": list(self.enum)}
-        else:
-            schema = {"type": "string"}
+        else:  # free text: the portal refuses the characters no text may hold (400)
+            schema = {"type": "string", "pattern": USABLE_TEXT_PATTERN}
         if self.default is not None:
             schema["default"] = self.default
         return schema
@@ -88,15 +90,13 @@ class Param:
 
     def parse(self, raw: str, vocabularies: Mapping[str, list[str]]) -> Any:
         if self.type == "integer":
-            try:
-                value = int(raw)
-            except ValueError:
-                raise InvalidParameter(self.name, f"expected a whole number, got {raw!r}") from None
-            low = self.minimum if self.minimum is not None else value
-            high = self.maximum if self.maximum is not None else value
-            if not low <= value <= high:
+            low = self.minimum if self.minimum is not None else 0
+            high = self.maximum if self.maximum is not None else MAX_WHOLE_NUMBER
+            value = whole_number(raw, low, high)
+            if value is None:
+                shown = raw if len(raw) <= 40 else f"{raw[:20]}… ({len(raw)} characters)"
                 raise InvalidParameter(
-                    self.name, f"expected a number from {low} to {high}, got {value}"
+                    self.name, f"expected a whole number from {low} to {high}, got {shown!r}"
                 )
             return value
         if self.type == "datetime":
@@ -110,19 +110,22 @@ class Param:
 
 
 def parse_since(name: str, raw: str) -> dt.datetime:
-    """A date (midnight UTC) or an RFC 3339 date-time, as an aware datetime."""
+    """A date (midnight UTC) or an RFC 3339 date-time, as the same instant in UTC; a date-time
+    without an offset is taken as UTC."""
     text = raw.strip()
     try:
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
             return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
         value = dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
-    except ValueError:
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00 is before year 1
+        shown = raw if len(raw) <= 40 else f"{raw[:20]}… ({len(raw)} characters)"
         raise InvalidParameter(
             name,
-            f"expected a date (2021-01-15) or a date and time (2021-01-15T08:00:00Z), got {raw!r}",
+            "expected a date (2021-01-15) or a date and time with its offset "
+            f"(2021-01-15T08:00:00Z, 2021-01-15T16:00:00+08:00), got {shown!r}",
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 YEAR = Param(
@@ -481,8 +484,15 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
                         "schema": {
                             "type": "object",
                             "properties": {
-                                "name": {"type": "string", "maxLength": 200},
-                                "id_number": {"type": ["string", "null"]},
+                                "name": {
+                                    "type": "string",
+                                    "maxLength": 200,
+                                    "pattern": USABLE_TEXT_PATTERN,
+                                },
+                                "id_number": {
+                                    "type": ["string", "null"],
+                                    "pattern": USABLE_TEXT_PATTERN,
+                                },
                             },
                             "required": ["name"],
                         }

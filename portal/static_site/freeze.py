@@ -99,6 +99,9 @@ def freeze(
         return _freeze(settings_of(source), Path(out), pagefind, processes)
     except (RenderError, BrokenLinks, PagefindFailed) as error:
         raise FreezeError(str(error)) from error
+    except OSError as error:  # the shards, or removing a stale file: the disk full or read-only
+        what = error.filename or out
+        raise FreezeError(f"{what} could not be written: {error.strerror or error}") from error
 
 
 def _freeze(

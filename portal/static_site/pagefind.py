@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+INDEX_DIR = "pagefind"
+
 
 class PagefindFailed(RuntimeError):
     """Pagefind could not index the output."""
@@ -18,3 +20,15 @@ def run_pagefind(out: Path) -> None:
     if result.returncode != 0:
         output = result.stderr or result.stdout
         raise PagefindFailed(f"Pagefind failed ({result.returncode}): {output}")
+    check_index(out / INDEX_DIR)
+
+
+def check_index(index: Path) -> None:
+    """Pagefind exits 0 even when its writes fail (a full disk leaves empty files): every file
+    of its index must be there and hold something."""
+    entry = index / "pagefind-entry.json"
+    if not entry.is_file():
+        raise PagefindFailed(f"{entry} was not written")
+    for path in sorted(index.rglob("*")):
+        if path.is_file() and path.stat().st_size == 0:
+            raise PagefindFailed(f"{path} could not be written: Pagefind left it empty")

@@ -1,1 +1,2 @@
-"""Text rules shared by every part: the portal's languages, Chinese folding, the one name rule."""
+"""Text rules shared by every part: the portal's languages, Chinese folding, the one name rule,
+whole numbers as requests write them, the characters no text may hold."""

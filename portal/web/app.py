@@ -18,7 +18,7 @@ from portal.config import (
     settings_from_environment,
     typed_settings,
 )
-from portal.web import blueprints, errors, ratelimit, responses, security
+from portal.web import blueprints, errors, inputs, ratelimit, responses, security
 from portal.web import db as flask_db
 from portal.web import i18n as web_i18n
 from portal.web.blueprints.search import init_search
@@ -44,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     flask_db.init_database(app)
     web_i18n.init_i18n(app)
+    inputs.init_inputs(app)
     security.init_security(app)
     responses.init_http_caching(app)
     errors.register_error_pages(app)

@@ -24,6 +24,7 @@ from portal.search.index import (
 from portal.search.query import MAX_QUERY_CHARS, SearchRequest, parse_query
 from portal.search.searcher import SearchIndex
 from portal.search.service import rebuild_search_index, update_search_index
+from portal.text.characters import UNUSABLE
 from portal.web.db import database_engine, session_factory
 from tests.support.pagecheck import fetch
 from tests.support.site import SiteBuilder, build_bundled_site
@@ -255,14 +256,16 @@ def test_no_query_causes_a_server_error(search_app: Flask, q: str, extra: dict) 
     client = search_app.test_client()
     params = {"q": q, **extra}
     safe = {k: v.encode("utf-8", "replace").decode("utf-8") for k, v in params.items()}
-    assert client.get("/en/search/", query_string=safe).status_code == 200
+    # A control character or the like is refused with 400 (portal/web/inputs.py).
+    page = 400 if any(UNUSABLE.search(k + v) for k, v in safe.items()) else 200
+    assert client.get("/en/search/", query_string=safe).status_code == page
     assert client.get("/api/v1/search", query_string=safe).status_code in (200, 400)
 
 
 @pytest.mark.parametrize(
     "raw",
     [b"q=%ED%A0%80", b"q=%FF%FE", b"q=" + b"a" * 10000, b"q=%22%28%29NOT+OR+x", b"page=-1&q=x",
-     b"q=%00%01%02", b"q=*"],
+     b"q=*", b"page=%C2%B2&q=x", b"page=" + b"9" * 5000],
 )  # fmt: skip
 def test_malformed_query_strings_give_a_page(search_app: Flask, raw: bytes) -> None:
     query_string = raw.decode("latin-1")  # as the bytes arrive, however invalid as UTF-8
@@ -270,6 +273,12 @@ def test_malformed_query_strings_give_a_page(search_app: Flask, raw: bytes) -> N
         "/en/search/", environ_overrides={"QUERY_STRING": query_string}
     )
     assert response.status_code == 200
+
+
+def test_a_query_holding_a_control_character_is_refused_naming_it(search_app: Flask) -> None:
+    response = search_app.test_client().get("/en/search/?q=%00%01%02")
+    assert response.status_code == 400
+    assert "“q” holds a character no text may hold" in response.get_data(as_text=True)
 
 
 def test_readers_keep_getting_answers_while_the_index_is_rebuilt(search_app: Flask) -> None:

@@ -315,3 +315,57 @@ def test_portal_freeze_exits_non_zero_naming_the_failing_page(
     result = CliRunner().invoke(cli, ["freeze", str(tmp_path / "out")], env=environment)
     assert result.exit_code == 1
     assert "The freeze failed: /en/press/1999/gone/ could not be frozen" in result.output
+
+
+def freeze_through_the_cli(app: Flask, out: Path, *options: str):
+    """`portal freeze OUT` on `app`'s database and content, as a user runs it."""
+    config = app.config
+    environment = {
+        "PORTAL_DATABASE_URL": config["DATABASE_URL"],
+        "PORTAL_CONTENT_DIR": config["CONTENT_DIR"],
+        "PORTAL_CASES_DIR": config["CASES_DIR"],
+        "PORTAL_INDEX_DIR": config["INDEX_DIR"],
+        "PORTAL_FREEZE_PROCESSES": "1",
+    }
+    return CliRunner().invoke(cli, ["freeze", str(out), *options], env=environment)
+
+
+def test_a_shard_that_cannot_be_written_fails_the_freeze_naming_it(
+    frozen_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_text = Path.write_text
+
+    def full_disk(path: Path, *args, **kwargs) -> int:
+        if path.name == "manifest.json":  # the open succeeds, the write finds the disk full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return write_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    out = tmp_path / "out"
+    result = freeze_through_the_cli(frozen_app, out, "--no-pagefind")
+    assert result.exit_code == 1
+    target = out / "static-lookup/manifest.json"
+    assert f"The freeze failed: {target} could not be written: No space left" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_pagefind_leaving_empty_files_fails_the_freeze_naming_one(
+    frozen_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a full disk Pagefind exits 0 and leaves empty files: the freeze does not."""
+    import portal.static_site.pagefind
+
+    run = portal.static_site.pagefind.subprocess.run
+
+    def pagefind_on_a_full_disk(*args, **kwargs):
+        result = run(*args, **kwargs)
+        (tmp_path / "out/pagefind/pagefind.js").write_bytes(b"")
+        return result
+
+    monkeypatch.setattr(portal.static_site.pagefind.subprocess, "run", pagefind_on_a_full_disk)
+    result = freeze_through_the_cli(frozen_app, tmp_path / "out")
+    assert result.exit_code == 1
+    target = tmp_path / "out/pagefind/pagefind.js"
+    assert f"The freeze failed: {target} could not be written: Pagefind left it empty" in (
+        result.output
+    )

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
+from sqlalchemy import select
 
 from tests.support.site import SiteBuilder
 
@@ -267,3 +268,55 @@ def test_a_release_year_beyond_four_digits_is_not_found(api: FlaskClient) -> Non
     response = api.get("/api/v1/press-releases/9223372036854775808/0")
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def test_since_compares_instants_whatever_the_offset(
+    make_app, site: SiteBuilder, database_url: str
+) -> None:
+    """The same instant written in UTC, +08:00, -05:00 or without an offset (taken as UTC)
+    gives the same changes; one second later gives none."""
+    from sqlalchemy import update
+
+    from portal.db.models import PressRelease
+    from portal.db.queries import CHANGE_MODELS
+    from portal.web.db import session_factory
+
+    site.standard()
+    app = make_app(database_url)
+    long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    instant = dt.datetime(2021, 6, 1, 12, 0, tzinfo=dt.UTC)
+    with session_factory(app).begin() as session:
+        for model in CHANGE_MODELS:
+            session.execute(update(model).values(created_at=long_ago, updated_at=long_ago))
+        first = session.scalars(select(PressRelease).order_by(PressRelease.id).limit(1)).one()
+        first.created_at = first.updated_at = instant
+        changed = f"{first.year}/{first.slug}"
+    api = app.test_client()
+
+    def keys(since: str) -> list[str]:
+        response = api.get("/api/v1/changes", query_string={"since": since})
+        assert response.status_code == 200, response.get_json()
+        return [item["key"] for item in response.get_json()["items"]]
+
+    at_or_before = ("2021-06-01T12:00:00Z", "2021-06-01T20:00:00+08:00",
+                    "2021-06-01T07:00:00-05:00", "2021-06-01T12:00:00",
+                    "2021-06-01T19:59:59+08:00")  # fmt: skip
+    for since in at_or_before:
+        assert keys(since) == [changed], since
+    for later in ("2021-06-01T12:00:01Z", "2021-06-01T20:00:01+08:00", "2021-06-01T07:00:01-05:00"):
+        assert keys(later) == [], later
+    assert len(keys("2021-06-01T03:59:59-08:00")) == 1  # 11:59:59 UTC
+
+
+@pytest.mark.parametrize(
+    "since",
+    ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2021-06-01T25:00:00Z",
+     "2021-06-01T12:00:00+25:00", "9" * 5000, "2021-06-01 12:00 UTC", "²⁰²¹-01-01"],
+)  # fmt: skip
+def test_a_bad_since_is_a_400_naming_it(api: FlaskClient, since: str) -> None:
+    response = api.get("/api/v1/changes", query_string={"since": since})
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["parameter"] == "since"
+    assert problem["detail"].startswith("since: expected a date (2021-01-15) or a date and time")
+    assert len(problem["detail"]) < 300

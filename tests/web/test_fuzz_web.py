@@ -118,7 +118,7 @@ def test_the_lookup_form_never_causes_a_server_error(proof_client, lang: str) ->
             content_type="application/x-www-form-urlencoded",
         )
         assert_no_server_error(response, f"POST /{lang}/debtors/ {body[:200]}")
-        assert response.status_code in (200, 422)
+        assert response.status_code in (200, 400, 422)  # 400: a field holds a NUL or the like
 
     run()
 

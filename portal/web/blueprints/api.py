@@ -41,6 +41,7 @@ from portal.web.blueprints.debtors import QUERY_ERRORS, private_response, run_lo
 from portal.web.blueprints.search import hit_endpoint, run_search
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url
+from portal.web.inputs import json_body, refuse_unusable
 from portal.web.responses import CORS_HEADERS, data_response, json_response, problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -294,7 +295,7 @@ def debtor_lookup() -> ResponseReturnValue:
 
 
 def _debtor_lookup() -> Response:
-    body = request.get_json(silent=True)
+    body = json_body()
     if not isinstance(body, dict):
         return problem(
             400,
@@ -304,6 +305,8 @@ def _debtor_lookup() -> Response:
     name, number = body.get("name"), body.get("id_number")
     if not isinstance(name, str) or not isinstance(number, str | None):
         return problem(400, '"name" must be a string, and "id_number" a string or absent.')
+    refuse_unusable("name", name)
+    refuse_unusable("id_number", number or "")
     try:
         result = run_lookup(name, number)
     except InvalidQuery as error:

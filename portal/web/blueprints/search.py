@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from portal.db.queries import vocabulary
 from portal.search.query import FACETS, SORTS, SearchRequest, SearchResults, SearchUnavailable
 from portal.search.searcher import SearchIndex
+from portal.text.numbers import whole_number
 from portal.web.db import db_session
 from portal.web.i18n import FACET_NAMES, absolute_url, render_page
 
@@ -31,14 +32,13 @@ def init_search(app: Flask) -> None:
 def request_from_args(args: Any, lang: str) -> SearchRequest:
     """A search from query parameters; values that make no sense are dropped, never an error."""
     filters = {name: args.get(name, "")[:100] for name in FACETS if args.get(name)}
-    page = args.get("page", "1")
     return SearchRequest(
         text=args.get("q", ""),
         lang=lang,
         both_languages=args.get("scope") == "all",
         filters=filters,
         sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
-        page=min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1,
+        page=min(whole_number(args.get("page", ""), low=1) or 1, MAX_PAGE),
         page_size=current_app.config["SEARCH_PAGE_SIZE"],
     )
 
