@@ -40,3 +40,9 @@ def holds_identity_number(text: str) -> bool:
                 if len(window) == length and any(p.match(window) for p in patterns):
                     return True
     return False
+
+
+def number_shapes() -> dict[int, list[str]]:
+    """The shapes as regular expressions by length, for the frozen copy's search, which applies
+    them in the browser (static/js/static-search.js) as `holds_identity_number` does."""
+    return {length: [p.pattern for p in patterns] for length, patterns in NUMBER_LENGTHS.items()}

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from portal.db.queries import vocabulary
 from portal.search.query import FACETS, SORTS, SearchRequest, SearchResults, SearchUnavailable
 from portal.search.searcher import SearchIndex
-from portal.text.identity_numbers import holds_identity_number
+from portal.text.identity_numbers import holds_identity_number, number_shapes
 from portal.web.db import db_session
 from portal.web.i18n import FACET_NAMES, render_page
 from portal.web.responses import private_response
@@ -95,8 +95,10 @@ def withheld_search(lang: str) -> Response | None:
 @bp.route("/", strict_slashes=False)
 def index(lang: str) -> ResponseReturnValue:
     if current_app.config["STATIC_SITE"]:
-        # The static copy searches in the browser, with the Pagefind index the freeze builds.
-        return render_page("search/index.html", static_search=True, facet_names=FACET_NAMES)
+        # The static copy searches in the browser, with the Pagefind index the freeze builds,
+        # and withholds numbers there by the same shapes.
+        return render_page("search/index.html", static_search=True, facet_names=FACET_NAMES,
+                           number_shapes=number_shapes())  # fmt: skip
     withheld = withheld_search(lang)
     if withheld is not None:
         return withheld
