@@ -1,15 +1,19 @@
-"""The `portal` command: Flask's run, routes and shell, plus the portal's own commands."""
+"""The `portal` command: Flask's run, routes and shell, plus the portal's own commands. Any
+error ends it with one line on standard error (`error: ...`) and status 1, not a traceback."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from alembic import command as alembic_command
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
+from portal.config import ConfigurationError
 from portal.content.cases import RESERVED_COLLECTION_KEYS
 from portal.content.docx_import import (
     DocxImportError,
@@ -38,8 +42,73 @@ from portal.text.languages import LANGUAGE_CODES
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
 
+TRACEBACK_KEY = "portal.traceback"
+SCHEMA_MISSING = ("no such table", "does not exist", "undefinedtable")
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+
+def error_line(error: Exception) -> str:
+    """What went wrong, in one line for an operator: never a traceback, and never an SQL
+    statement's parameters (they may hold a name or a number from the debtor list)."""
+    if isinstance(error, ConfigurationError):
+        return str(error)  # a production refusal has one line a problem
+    if isinstance(error, DBAPIError):
+        cause = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        if any(words in cause.lower() for words in SCHEMA_MISSING):
+            return f"the database has no portal schema yet ({cause}): run `portal db upgrade`"
+        if isinstance(error, OperationalError):
+            hint = (
+                "another command is writing: try again when it has finished"
+                if "locked" in cause.lower()
+                else "check PORTAL_DATABASE_URL and that the database server is up"
+            )
+            return f"the database cannot be used: {cause} ({hint})"
+        return f"the database refused the change: {cause}"
+    if isinstance(error, SQLAlchemyError):
+        return f"the database cannot be used: {type(error).__name__}"
+    if isinstance(error, UnicodeDecodeError):
+        return f"a file is not UTF-8 text ({error.reason} at byte {error.start})"
+    if isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror or type(error).__name__}{where}"
+    return (
+        f"unexpected {type(error).__name__}: this is a bug, or a state the portal did not "
+        "foresee; run the command again as `portal --traceback ...` to see where it happened"
+    )
+
+
+class PortalGroup(FlaskGroup):
+    """Flask's command group, ending every error in one line and status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own: usage errors and exits, already clear
+        except Exception as error:
+            if ctx.meta.get(TRACEBACK_KEY):
+                raise
+            click.echo(f"error: {error_line(error)}", err=True)
+            ctx.exit(1)
+
+
+def _remember_traceback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta[TRACEBACK_KEY] = value
+
+
+@click.group(
+    cls=PortalGroup,
+    create_app=create_app,
+    params=[
+        click.Option(
+            ["--traceback"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_remember_traceback,
+            help="Show the full traceback of an error instead of one line.",
+        )
+    ],
+)
 def cli() -> None:
     """Enforcement transparency portal."""
 

@@ -4,6 +4,7 @@ overrides), with an error that names the variable; the rest of the portal takes 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,14 @@ from portal.debtors.static_lookup import DEFAULT_ITERATIONS, DEFAULT_SALT
 
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 - the flagged default, refused in production
 MIN_SECRET_KEY_LENGTH = 32
+# The static check's iterations slow down guessing which names are listed (what the live
+# name-only answer shows, no more; docs/debtors.md). OWASP's 600,000 for PBKDF2-SHA256 protects
+# passwords and would make a freeze of a million names take about 38 core-hours, so the floor
+# is the measured default: below it a deployment has made name guessing cheaper than documented.
+MIN_STATIC_LOOKUP_ITERATIONS = DEFAULT_ITERATIONS
+# Host names that only ever mean this machine or a local network, never a public site.
+LOCAL_HOST_NAMES = ("localhost",)
+LOCAL_DOMAIN_SUFFIXES = (".localhost", ".local", ".test", ".invalid")
 
 
 class ConfigurationError(RuntimeError):
@@ -96,6 +105,16 @@ def web_url(allow_empty: bool = False) -> Callable[[object], str]:
     return convert
 
 
+def host_names(value: object) -> tuple[str, ...]:
+    """Host names separated by commas ("portal.internal, .court.example"), lower-cased."""
+    if isinstance(value, list | tuple):
+        value = ",".join(map(text, value))
+    names = tuple(name.strip().lower() for name in text(value).split(",") if name.strip())
+    if any(not name or any(ch.isspace() or ch in "/@" for ch in name) for name in names):
+        raise ValueError(value)
+    return names
+
+
 def storage_uri(value: object) -> str:
     """A Flask-Limiter storage URI: a scheme and ://."""
     uri = text(value).strip()
@@ -147,6 +166,8 @@ SETTINGS = {
     ),
     "SECRET_KEY": Setting(key, "text", "PORTAL_SECRET_KEY", secret=True),
     "SITE_URL": Setting(web_url(), "an http or https URL", "PORTAL_SITE_URL"),
+    "EXTRA_TRUSTED_HOSTS": Setting(host_names, "host names separated by commas",
+                                   "PORTAL_TRUSTED_HOSTS"),
     "CONTENT_DIR": Setting(non_empty, "a folder", "PORTAL_CONTENT_DIR"),
     "CASES_DIR": Setting(non_empty, "a folder", "PORTAL_CASES_DIR"),
     "ENV": Setting(one_of("development", "production"), "development or production",
@@ -204,6 +225,8 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "CASES_DIR": str(project_root / "cases"),
         "ENV": "development",
         "TRUSTED_PROXIES": 0,
+        # Host names accepted besides PORTAL_SITE_URL's (see `trusted_hosts`).
+        "EXTRA_TRUSTED_HOSTS": (),
         "PRESS_PAGE_SIZE": 20,
         "CASES_PAGE_SIZE": 50,
         # The app renders the static copy: fixed when `create_app` builds the app (`portal
@@ -241,9 +264,9 @@ def settings_from_environment(environ: Mapping[str, str]) -> dict[str, object]:
 
 
 def check_production_settings(settings: Mapping[str, object]) -> None:
-    """Refuse to run a production portal with the development secret key (or a short one),
-    debug on, or a local site URL. Every way the portal starts (gunicorn's
-    `portal.web:create_app()`, the `portal` command, `flask --debug`) goes through `create_app`."""
+    """Refuse to run a production portal with any unsafe setting, one line a refusal, each
+    naming its variable. Every way the portal starts (gunicorn's `portal.web:create_app()`, the
+    `portal` command, `flask --debug`) goes through `create_app`."""
     if settings.get("ENV") != "production":
         return
     problems = []
@@ -256,11 +279,56 @@ def check_production_settings(settings: Mapping[str, object]) -> None:
             "characters)"
         )
     if settings.get("DEBUG"):
-        problems.append("debug mode must be off")
-    if str(settings.get("SITE_URL", "")).startswith("http://127.0.0.1"):
-        problems.append("PORTAL_SITE_URL must be the public origin")
+        problems.append("FLASK_DEBUG: debug mode must be off (nor portal --debug)")
+    site_problem = public_site_url_problem(str(settings.get("SITE_URL") or ""))
+    if site_problem:
+        problems.append(f"PORTAL_SITE_URL must be the public HTTPS origin: {site_problem}")
+    if str(settings.get("STATIC_LOOKUP_SALT") or "").strip() == DEFAULT_SALT:
+        problems.append(
+            "PORTAL_STATIC_LOOKUP_SALT must be the court's own value, not the published default"
+        )
+    iterations = settings.get("STATIC_LOOKUP_ITERATIONS")
+    if isinstance(iterations, int) and iterations < MIN_STATIC_LOOKUP_ITERATIONS:
+        problems.append(
+            f"PORTAL_STATIC_LOOKUP_ITERATIONS must be at least {MIN_STATIC_LOOKUP_ITERATIONS:,}, "
+            f"not {iterations:,}"
+        )
+    if urlsplit(str(settings.get("RATELIMIT_STORAGE_URI") or "")).scheme == "memory":
+        problems.append(
+            "PORTAL_RATELIMIT_STORAGE must be shared storage such as redis://host:6379/0, not "
+            "memory:// (each worker would count on its own)"
+        )
     if problems:
-        raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
+        raise ConfigurationError(
+            "refusing to start in production:\n" + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+def public_site_url_problem(url: str) -> str | None:
+    """Why `url` cannot be a public site's origin (not HTTPS, or a local host), or None."""
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return f"{url or 'an empty value'} is not https://"
+    host = (parts.hostname or "").rstrip(".")
+    if host in LOCAL_HOST_NAMES or host.endswith(LOCAL_DOMAIN_SUFFIXES):
+        return f"{host} is a local name"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if address.is_loopback or address.is_unspecified or address.is_link_local:
+        return f"{host} is a local address"
+    return None
+
+
+def trusted_hosts(settings: Mapping[str, object]) -> list[str] | None:
+    """The host names requests may name (Flask's TRUSTED_HOSTS): in production PORTAL_SITE_URL's
+    host and PORTAL_TRUSTED_HOSTS; elsewhere PORTAL_TRUSTED_HOSTS if set, else any (None)."""
+    extra = list(settings.get("EXTRA_TRUSTED_HOSTS") or ())  # type: ignore[call-overload]
+    if settings.get("ENV") != "production":
+        return extra or None
+    site_host = urlsplit(str(settings.get("SITE_URL") or "")).hostname
+    return [site_host, *extra] if site_host else extra
 
 
 def project_root() -> Path:

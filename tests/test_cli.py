@@ -75,3 +75,103 @@ def test_load_takes_another_content_folder(run, tmp_path: Path, database_url: st
     run("db", "upgrade")
     assert run("load", "--content", str(other.content)).exit_code == 0
     assert titles(database_url) == ["From another folder"]
+
+
+# -- Errors: one line, never a traceback ----------------------------------------------------
+
+
+def one_error_line(result) -> str:
+    """The command failed with status 1 and said why in one `error: ...` line on stderr."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if "WARNING in app" not in line]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_a_bad_setting_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_TRUSTED_PROXIES", "abc")
+    line = one_error_line(CliRunner().invoke(cli, ["routes"]))
+    assert line == "error: PORTAL_TRUSTED_PROXIES must be a whole number, 0 or more, not 'abc'"
+
+
+def test_a_database_without_the_schema_says_to_upgrade(run, database_url: str) -> None:
+    result = CliRunner().invoke(cli, ["delist", "R1", "--reason", "paid"])
+    line = one_error_line(result)
+    assert line.startswith("error: the database has no portal schema yet (")
+    assert line.endswith("): run `portal db upgrade`")
+
+
+def test_an_unreachable_database_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_DATABASE_URL", "postgresql+psycopg://portal@127.0.0.1:1/portal")
+    line = one_error_line(CliRunner().invoke(cli, ["delist", "R1", "--reason", "paid"]))
+    assert line.startswith("error: the database cannot be used: ")
+    assert "Connection refused" in line
+    assert line.endswith("(check PORTAL_DATABASE_URL and that the database server is up)")
+
+
+def test_a_locked_database_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, site: SiteBuilder, sqlite_url: str
+) -> None:
+    """Another writer holds SQLite's write lock past the busy timeout (5 s)."""
+    import sqlite3
+
+    site.standard()
+    monkeypatch.setenv("PORTAL_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("PORTAL_CONTENT_DIR", str(site.content))
+    monkeypatch.setenv("PORTAL_CASES_DIR", str(site.cases))
+    monkeypatch.setenv("PORTAL_INDEX_DIR", str(site.root / "search_index"))
+    assert CliRunner().invoke(cli, ["db", "upgrade"]).exit_code == 0
+    writer = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        result = CliRunner().invoke(cli, ["load"])
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert one_error_line(result) == (
+        "error: the database cannot be used: database is locked (another command is writing: "
+        "try again when it has finished)"
+    )
+    assert titles(sqlite_url) == []
+
+
+def test_an_unexpected_error_is_one_line_with_a_hint(monkeypatch, tmp_path: Path) -> None:
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("310101198001011235 must never be printed")
+
+    monkeypatch.setattr("portal.cli.write_demo_file", broken)
+    arguments = ["demo-debtors", "--out", str(tmp_path / "demo.csv")]
+    line = one_error_line(CliRunner().invoke(cli, arguments))
+    assert line.startswith("error: unexpected RuntimeError: this is a bug")
+    assert "portal --traceback" in line
+    assert "310101198001011235" not in line
+    shown = CliRunner().invoke(cli, ["--traceback", *arguments])
+    assert isinstance(shown.exception, RuntimeError)  # raised, so Python prints the traceback
+
+
+def test_a_missing_file_is_named_by_click(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["import-debtors", str(tmp_path / "missing.csv")])
+    assert result.exit_code == 2
+    assert "missing.csv' does not exist" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_the_installed_command_refuses_production_in_lines_not_a_traceback(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "FLASK_"))}
+    environment |= {"PORTAL_ENV": "production", "PORTAL_SITE_URL": "http://localhost:8000",
+                    "PORTAL_SECRET_KEY": "a-long-random-production-secret-0123456789"}  # fmt: skip
+    portal = Path(sys.executable).with_name("portal")
+    result = subprocess.run([str(portal), "routes"], capture_output=True, text=True,
+                            env=environment, cwd=tmp_path, timeout=60, check=False)  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    heading, *problems = result.stderr.splitlines()
+    assert heading == "error: refusing to start in production:"
+    assert [line.split()[0] for line in problems] == [
+        "PORTAL_SITE_URL", "PORTAL_STATIC_LOOKUP_SALT", "PORTAL_RATELIMIT_STORAGE"]  # fmt: skip

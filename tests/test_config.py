@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from portal.config import ConfigurationError
@@ -34,33 +36,102 @@ def test_the_development_key_is_flagged_loudly(monkeypatch, caplog) -> None:
     assert "PORTAL_SECRET_KEY is not set" in caplog.text
 
 
+# A production environment the guard accepts; each test below spoils one setting of it.
+SAFE_PRODUCTION = {
+    "PORTAL_ENV": "production",
+    "PORTAL_SECRET_KEY": "a-long-random-production-secret-0123456789",
+    "PORTAL_SITE_URL": "https://enforcement.court.example",
+    "PORTAL_STATIC_LOOKUP_SALT": "the court's own salt 4f1c",
+    "PORTAL_STATIC_LOOKUP_ITERATIONS": "20000",
+    "PORTAL_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0",
+}
+
+
+def production_environment(monkeypatch: pytest.MonkeyPatch, **changes: str | None) -> None:
+    """SAFE_PRODUCTION with `changes` (None removes a variable); FLASK_DEBUG off."""
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    for name, value in {**SAFE_PRODUCTION, **changes}.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
 @pytest.mark.parametrize(
-    ("environment", "problem"),
+    ("changes", "problem"),
     [
-        ({}, "PORTAL_SECRET_KEY must be set"),
+        ({"PORTAL_SECRET_KEY": None}, "PORTAL_SECRET_KEY must be set"),
         ({"PORTAL_SECRET_KEY": "dev-only-insecure-key-change-me"}, "PORTAL_SECRET_KEY must be set"),
-        ({"PORTAL_SECRET_KEY": "k" * 40, "FLASK_DEBUG": "1"}, "debug mode must be off"),
-        ({"PORTAL_SECRET_KEY": "k" * 40, "PORTAL_SITE_URL": ""}, "PORTAL_SITE_URL must be"),
+        ({"FLASK_DEBUG": "1"}, "FLASK_DEBUG: debug mode must be off"),
+        ({"PORTAL_SITE_URL": None}, "PORTAL_SITE_URL .* http://127.0.0.1:5000 is not https://"),
+        ({"PORTAL_SITE_URL": "http://enforcement.court.example"}, "PORTAL_SITE_URL .* not https"),
+        ({"PORTAL_SITE_URL": "https://localhost:8443"}, "PORTAL_SITE_URL .* localhost is a local"),
+        ({"PORTAL_SITE_URL": "https://portal.localhost"}, "PORTAL_SITE_URL .* is a local name"),
+        ({"PORTAL_SITE_URL": "https://court.local/"}, "PORTAL_SITE_URL .* court.local is a local"),
+        ({"PORTAL_SITE_URL": "https://portal.test"}, "PORTAL_SITE_URL .* portal.test is a local"),
+        ({"PORTAL_SITE_URL": "https://127.0.0.2"}, "PORTAL_SITE_URL .* 127.0.0.2 is a local addr"),
+        ({"PORTAL_SITE_URL": "https://[::1]:8443"}, "PORTAL_SITE_URL .* ::1 is a local address"),
+        ({"PORTAL_SITE_URL": "https://0.0.0.0"}, "PORTAL_SITE_URL .* 0.0.0.0 is a local address"),
+        ({"PORTAL_STATIC_LOOKUP_SALT": None}, "PORTAL_STATIC_LOOKUP_SALT must be the court's own"),
+        ({"PORTAL_STATIC_LOOKUP_SALT": "enforcement-transparency-portal static debtor lookup"},
+         "PORTAL_STATIC_LOOKUP_SALT must be the court's own"),
+        ({"PORTAL_STATIC_LOOKUP_ITERATIONS": "1"},
+         "PORTAL_STATIC_LOOKUP_ITERATIONS must be at least 20,000, not 1$"),
+        ({"PORTAL_STATIC_LOOKUP_ITERATIONS": "19999"},
+         "PORTAL_STATIC_LOOKUP_ITERATIONS must be at least 20,000, not 19,999$"),
+        ({"PORTAL_RATELIMIT_STORAGE": None}, "PORTAL_RATELIMIT_STORAGE must be shared storage"),
+        ({"PORTAL_RATELIMIT_STORAGE": "memory://"}, "PORTAL_RATELIMIT_STORAGE .* not memory://"),
     ],
-)
-def test_production_refuses_unsafe_settings(
-    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], problem: str
+)  # fmt: skip
+def test_production_refuses_each_unsafe_setting_on_a_line_naming_it(
+    monkeypatch: pytest.MonkeyPatch, changes: dict[str, str | None], problem: str
 ) -> None:
-    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("PORTAL_SITE_URL", "https://enforcement.court.example")
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    with pytest.raises(ConfigurationError, match=problem):
+    production_environment(monkeypatch, **changes)
+    with pytest.raises(ConfigurationError) as refused:
         create_app()
+    heading, *lines = str(refused.value).splitlines()
+    assert heading == "refusing to start in production:"
+    assert len(lines) == 1, lines  # the one spoilt setting, and nothing else
+    assert re.search(problem, lines[0].strip()), lines[0]
+
+
+def test_production_lists_every_refusal_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    production_environment(monkeypatch, PORTAL_SITE_URL="http://127.0.0.1:8000",
+                           PORTAL_STATIC_LOOKUP_SALT=None, PORTAL_STATIC_LOOKUP_ITERATIONS="1",
+                           PORTAL_RATELIMIT_STORAGE="memory://")  # fmt: skip
+    with pytest.raises(ConfigurationError) as refused:
+        create_app()
+    named = [line.split()[0] for line in str(refused.value).splitlines()[1:]]
+    assert named == ["PORTAL_SITE_URL", "PORTAL_STATIC_LOOKUP_SALT",
+                     "PORTAL_STATIC_LOOKUP_ITERATIONS", "PORTAL_RATELIMIT_STORAGE"]  # fmt: skip
 
 
 def test_production_starts_with_safe_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("PORTAL_SECRET_KEY", "a-long-random-production-secret-0123456789")
-    monkeypatch.setenv("PORTAL_SITE_URL", "https://enforcement.court.example")
-    monkeypatch.delenv("FLASK_DEBUG", raising=False)
-    assert create_app().config["ENV"] == "production"
+    production_environment(monkeypatch)
+    app = create_app()
+    assert app.config["ENV"] == "production"
+    assert app.config["TRUSTED_HOSTS"] == ["enforcement.court.example"]
+
+
+def test_production_accepts_only_its_own_host_and_the_listed_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    production_environment(monkeypatch, PORTAL_TRUSTED_HOSTS="127.0.0.1, .court.example")
+    client = create_app().test_client()
+    # "/" sends the visitor on to a language: a redirect for a trusted host, else a 400.
+    for host in ("enforcement.court.example", "127.0.0.1:8000", "www.court.example"):
+        assert client.get("/", headers={"Host": host}).status_code == 302, host
+    for host in ("evil.example", "court.example.evil.example", "localhost"):
+        assert client.get("/", headers={"Host": host}).status_code == 400, host
+
+
+def test_development_accepts_any_host_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORTAL_TRUSTED_HOSTS", raising=False)
+    assert create_app().config["TRUSTED_HOSTS"] is None
+    monkeypatch.setenv("PORTAL_TRUSTED_HOSTS", "portal.internal")
+    client = create_app().test_client()
+    assert client.get("/", headers={"Host": "portal.internal"}).status_code == 302
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
 
 
 def test_behind_a_trusted_proxy_the_forwarded_scheme_turns_on_hsts(
@@ -84,9 +155,7 @@ def test_behind_a_trusted_proxy_the_forwarded_scheme_turns_on_hsts(
 def test_production_refuses_a_blank_or_short_secret_key(
     monkeypatch: pytest.MonkeyPatch, key: str, problem: str
 ) -> None:
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("PORTAL_SITE_URL", "https://enforcement.court.example")
-    monkeypatch.setenv("PORTAL_SECRET_KEY", key)
+    production_environment(monkeypatch, PORTAL_SECRET_KEY=key)
     with pytest.raises(ConfigurationError, match=problem):
         create_app()
 
@@ -97,16 +166,16 @@ def test_production_refuses_debug_from_the_command_line(monkeypatch: pytest.Monk
 
     from portal.cli import cli
 
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("PORTAL_SECRET_KEY", "a-long-random-production-secret-0123456789")
-    monkeypatch.setenv("PORTAL_SITE_URL", "https://enforcement.court.example")
+    production_environment(monkeypatch)
     # Flask's --debug writes FLASK_DEBUG into os.environ; setting it here first makes
     # monkeypatch put it back as it was after the test.
     monkeypatch.setenv("FLASK_DEBUG", "0")
     result = CliRunner().invoke(cli, ["--debug", "routes"])
-    assert result.exit_code != 0
-    assert isinstance(result.exception, ConfigurationError), result.output
-    assert "debug mode must be off" in str(result.exception)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: refusing to start in production:",
+        "  FLASK_DEBUG: debug mode must be off (nor portal --debug)",
+    ]
 
 
 def test_gunicorn_refuses_to_load_an_unsafe_production_app(tmp_path) -> None:
@@ -139,6 +208,7 @@ def test_gunicorn_refuses_to_load_an_unsafe_production_app(tmp_path) -> None:
         ("PORTAL_LIVE_URL", "ftp://live.example", "an http or https URL"),
         ("PORTAL_DEBTOR_LOOKUP_LIMITS", "ten a minute", "rate limits in Flask-Limiter's"),
         ("PORTAL_ENV", "prod", "development or production, not 'prod'$"),
+        ("PORTAL_TRUSTED_HOSTS", "court.example/x", "host names separated by commas"),
         ("PORTAL_RATELIMIT_STORAGE", "127.0.0.1:6379", r"a storage URI \(.*\)$"),
         ("PORTAL_DATABASE_URL", "user:secret@db", r"a database URL \(.*\)$"),
     ],

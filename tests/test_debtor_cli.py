@@ -123,8 +123,14 @@ def test_demo_data_is_never_imported_in_production(
 ) -> None:
     out = tmp_path / "demo.csv"
     run("demo-debtors", "--count", "5", "--out", str(out))
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("PORTAL_SITE_URL", "https://portal.example.test")
+    # Production settings the start-up guard accepts, so that the command itself refuses.
+    for variable, value in {
+        "PORTAL_ENV": "production",
+        "PORTAL_SITE_URL": "https://enforcement.court.example",
+        "PORTAL_STATIC_LOOKUP_SALT": "the court's own salt",
+        "PORTAL_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0",
+    }.items():
+        monkeypatch.setenv(variable, value)  # fmt: skip
     result = CliRunner().invoke(cli, ["import-debtors", "--demo", str(out)])
     assert result.exit_code == 2
     assert "never imported into a production portal" in result.output

@@ -1,5 +1,6 @@
 """Debtor identities: resident ID numbers (GB 11643), unified social credit codes (GB 32100),
-masks for display and keyed hashes for exact lookup."""
+masks for display and keyed hashes for exact lookup. Their shapes and the canonical form of a
+typed number are portal/text/identity_numbers.py's, shared with search."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ import datetime as dt
 import hashlib
 import hmac
 import operator
-import re
-import unicodedata
 from dataclasses import dataclass
+
+from portal.text.identity_numbers import CREDIT_CODE_PATTERN, RESIDENT_ID_PATTERN
+from portal.text.identity_numbers import normalise_number as normalise_number  # for the importer
 
 # ISO 7064 MOD 11-2 weights of the 17 body digits of a resident ID number.
 RESIDENT_ID_WEIGHTS = tuple(pow(2, 17 - position, 11) for position in range(17))
 RESIDENT_ID_CHECK = "10X98765432"  # indexed by (sum of weighted digits) mod 11
-RESIDENT_ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 # The first two digits of a resident's region code: the provinces, autonomous regions,
 # municipalities and the special administrative regions and Taiwan (GB/T 2260). The full list of
 # county codes is not checked: it changes over the years, and old codes stay valid in old IDs.
@@ -29,9 +30,6 @@ ADULT_AGE = 18
 CREDIT_CODE_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_VALUES = {character: value for value, character in enumerate(CREDIT_CODE_CHARACTERS)}
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-CREDIT_CODE_PATTERN = re.compile(
-    r"^[1-9A-HNY][1-9]\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$"
-)  # registration authority, organisation category, region code, organisation code, check
 # The organisation code inside (GB 11714): eight characters and its own check character.
 ORGANISATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -44,14 +42,6 @@ ID_HASH_CONTEXT = b"debtor-id-number"
 
 class InvalidIdentity(ValueError):
     """An identity number that is not well formed; the message says why, without the number."""
-
-
-def normalise_number(value: str) -> str:
-    """A number as typed (full-width digits, spaces, hyphens, lower-case x) in canonical form."""
-    if value.isascii() and value.isalnum():
-        return value.upper()  # the usual case, as exported; a million rows notice the shortcut
-    folded = unicodedata.normalize("NFKC", value)
-    return "".join(ch for ch in folded if not ch.isspace() and ch != "-").upper()
 
 
 def resident_id_check_character(body: str) -> str:

@@ -465,6 +465,10 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
                 "200": _ok("One page of results", "#/components/schemas/SearchResults"),
                 "304": {"description": "Not modified"},
                 "400": errors["400"],
+                "422": _problem_response(
+                    "A parameter holds something shaped like an identity number, which is not "
+                    "searched (the debtor lookup answers for those)"
+                ),
                 "503": _problem_response("The search index is missing or cannot be read"),
             },
         }
@@ -509,6 +513,9 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
                     },
                 },
                 "400": _problem_response("The body is not a JSON object with a name"),
+                "403": _problem_response(
+                    "The browser says another site sent the request (Sec-Fetch-Site or Origin)"
+                ),
                 "422": _problem_response("The name or the number cannot be used as sent"),
                 "429": _problem_response("Too many lookups from this client; see Retry-After"),
             },

@@ -16,6 +16,7 @@ from portal.config import (
     default_settings,
     project_root,
     settings_from_environment,
+    trusted_hosts,
     typed_settings,
 )
 from portal.web import blueprints, errors, inputs, ratelimit, responses, security
@@ -32,6 +33,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings_from_environment(os.environ))
     app.config.update(typed_settings(overrides or {}))
     check_production_settings(app.config)
+    # Requests naming another host are refused (400) before any view sees them.
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     if app.config["SECRET_KEY"] == DEV_SECRET_KEY:
         app.logger.warning(
             "PORTAL_SECRET_KEY is not set: using the development key. "
@@ -45,7 +48,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     flask_db.init_database(app)
     web_i18n.init_i18n(app)
     inputs.init_inputs(app)
-    security.init_security(app)
+    security.init_security(app, blueprints.lookup_blueprints())
     responses.init_http_caching(app)
     errors.register_error_pages(app)
     app.jinja_env.filters.update(

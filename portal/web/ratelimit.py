@@ -1,8 +1,10 @@
 """Rate limits (Flask-Limiter): the debtor lookup, per client, per minute and per day.
 
-The counters live in PORTAL_RATELIMIT_STORAGE: `memory://` on one machine, Redis when several
-workers or servers must share them. The client is the remote address, which ProxyFix sets from
-X-Forwarded-For when PORTAL_TRUSTED_PROXIES says how many proxies to trust.
+The window moves: a limit of 10 a minute means at most 10 in any 60 seconds, not 10 before and 10
+after the turn of a fixed minute. The counters live in PORTAL_RATELIMIT_STORAGE: `memory://` on
+one machine, Redis when several workers or servers must share them. The client is the remote
+address, which ProxyFix sets from X-Forwarded-For when PORTAL_TRUSTED_PROXIES says how many
+proxies to trust.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ def init_rate_limits(app: Flask, lookup_blueprints: list[Blueprint]) -> Limiter:
     """One limiter per app; the lookup blueprints share one budget per client (POST only: the
     empty form costs nothing)."""
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "portal")
+    # Supported by the memory and Redis storages alike.
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     # If Redis is down, count in each worker's memory rather than refuse every lookup.
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter = Limiter(get_remote_address, app=app)

@@ -34,8 +34,12 @@ REGISTER_MAX_AGE = 10
 PUBLIC_BLUEPRINTS = frozenset(
     {"site", "press", "cases", "search", "feeds", "sitemap", "data", "statistics", "api"}
 )
-# Personal answers (the debtor lookup): never kept by anyone, whatever else they say.
+# Personal answers (the debtor lookup): never kept by anyone, never indexed, whatever else they
+# say and whatever their status (a refusal and a 429 too).
 PRIVATE_ENDPOINTS = frozenset({"debtors.index", "api.debtor_lookup"})
+PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+# Search answers may be kept a while but never indexed: a results page is not content.
+NOINDEX_ENDPOINTS = frozenset({"search.index", "feeds.search", "api.search"})
 REGISTER_ENDPOINTS = frozenset(
     {"statistics.index", "data.index", "data.download", "data.catalogue", "data.datapackage"}
 )
@@ -47,8 +51,9 @@ def cache_public_pages(response: Response) -> Response:
     Private answers are `no-store`; a view's own Cache-Control (static files) is kept."""
     endpoint = request.endpoint or ""
     if endpoint in PRIVATE_ENDPOINTS:
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return private_response(response)
+    if endpoint in NOINDEX_ENDPOINTS:
+        response.headers["X-Robots-Tag"] = "noindex"
     if (
         request.method not in ("GET", "HEAD")
         or response.status_code != 200
@@ -63,6 +68,12 @@ def cache_public_pages(response: Response) -> Response:
     if not response.direct_passthrough:  # a file sent by its own rules carries its validators
         response.add_etag(overwrite=False)
     return response.make_conditional(request)
+
+
+def private_response(response: Response) -> Response:
+    """An answer no one may keep or index (a lookup, a search that held an identity number)."""
+    response.headers.update(PRIVATE_HEADERS)
+    return response
 
 
 def init_http_caching(app: Flask) -> None:

@@ -1,8 +1,15 @@
-"""Security headers on every response: a strict CSP that needs no 'unsafe-inline', and friends."""
+"""Security on every response: a strict CSP that needs no 'unsafe-inline', and friends;
+redirects that never name a host taken from the request; and the debtor lookup's refusal of
+requests sent by another site."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask_babel import lazy_gettext as _l
+
+from portal.text.identity_numbers import holds_identity_number
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -41,6 +48,59 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def init_security(app: Flask) -> None:
-    """Send the security headers on every response of `app`, errors and static files included."""
+# What a browser says of where a request comes from (Fetch Metadata): only the portal's own
+# pages ("same-origin") and a user's own action ("none": typed, bookmarked) may run a lookup. A
+# sibling host ("same-site") is another origin, refused like any other site.
+ALLOWED_FETCH_SITES = frozenset({"same-origin", "none"})
+CROSS_SITE_REFUSAL = _l(
+    "This lookup was sent from another website, so it was not run. Open the lookup on this "
+    "portal and search from there."
+)
+
+
+def safe_redirect(response: Response) -> Response:
+    """Make a redirect to this request's own host relative: werkzeug builds its slash redirects
+    (/en/debtors to /en/debtors/) from the Host header, which a client chooses. And drop a query
+    that holds an identity number, which no URL of the portal's may carry."""
+    location = response.headers.get("Location")
+    if location and response.status_code in range(300, 400):
+        parts = urlsplit(location)
+        if parts.netloc and parts.netloc.lower() == request.host.lower():
+            parts = parts._replace(scheme="", netloc="", path=parts.path or "/")
+        if holds_identity_number(unquote_plus(parts.query)):
+            parts = parts._replace(query="")
+        response.headers["Location"] = urlunsplit(parts)
+    return response
+
+
+def own_origins() -> set[str]:
+    """The origins a lookup may come from: PORTAL_SITE_URL's, and the one the request was sent to
+    (its host checked against TRUSTED_HOSTS where they are set: always in production)."""
+    site = urlsplit(current_app.config["SITE_URL"])
+    return {f"{site.scheme}://{site.netloc}".lower(), request.host_url.rstrip("/").lower()}
+
+
+def refuse_cross_site_lookup() -> None:
+    """Refuse (403) a lookup POST that a browser says another site sent: Sec-Fetch-Site other
+    than same-origin or none, or an Origin that is not the portal's. Clients that send neither
+    (scripts, the API's users) are let through; the rate limit then counts them."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    if (fetch_site is not None and fetch_site.lower() not in ALLOWED_FETCH_SITES) or (
+        origin is not None and origin.rstrip("/").lower() not in own_origins()
+    ):
+        abort(403, description=str(CROSS_SITE_REFUSAL))
+
+
+def init_security(app: Flask, lookup_blueprints: list[Blueprint]) -> None:
+    """Send the security headers on every response of `app`, errors and static files included,
+    keep redirects on the portal's host, and check where each lookup POST comes from. Call it
+    before the rate limits are set up, so that a refused request spends no client's budget."""
     app.after_request(add_security_headers)
+    app.after_request(safe_redirect)
+    lookup_names = {blueprint.name for blueprint in lookup_blueprints}
+
+    @app.before_request
+    def check_lookup_origin() -> None:
+        if request.method == "POST" and request.blueprint in lookup_names:
+            refuse_cross_site_lookup()

@@ -85,3 +85,29 @@ def test_the_frozen_lookup_is_kept_out_of_the_sitemap(frozen_copy: str) -> None:
 
     sitemap = urllib.request.urlopen(f"{frozen_copy}/sitemap.xml").read().decode()
     assert "debtors" not in sitemap
+
+
+@pytest.mark.parametrize(("lang", "ordinary"), [("en", "lending"), ("zh", "民间借贷")])
+def test_the_frozen_search_withholds_an_identity_number(
+    page, frozen_copy: str, lang: str, ordinary: str
+) -> None:
+    """The same shapes as the live search, applied in the browser: not searched, and out of the
+    address bar and the field; the notice points to the frozen lookup."""
+    number = resident_id()
+    page.goto(f"{frozen_copy}/{lang}/search/?q={number}")
+    page.wait_for_selector("#search-number-withheld:not([hidden])", timeout=10_000)
+    assert page.url == f"{frozen_copy}/{lang}/search/"
+    assert page.input_value("#search-query") == ""
+    assert page.locator("#search-number-withheld a").get_attribute("href") == f"/{lang}/debtors/"
+    page.fill("#search-query", ordinary)
+    page.press("#search-query", "Enter")
+    page.wait_for_selector("#static-search-results li", timeout=10_000)
+    assert page.is_hidden("#search-number-withheld")
+    page.fill("#search-query", f"张伟 {number[:6]} {number[6:14]} {number[14:]}")
+    page.press("#search-query", "Enter")
+    page.wait_for_selector("#search-number-withheld:not([hidden])", timeout=10_000)
+    assert page.url == f"{frozen_copy}/{lang}/search/"
+    assert page.input_value("#search-query") == ""
+    assert page.locator("#static-search-results li").count() == 0
+    assert number not in page.content()
+    assert not page.csp_errors

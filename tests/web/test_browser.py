@@ -133,6 +133,26 @@ def test_the_search_form_by_keyboard(page, live_server: str, lang: str, query: s
     assert "scope=all" in page.url
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_number_typed_into_search_leaves_the_address_bar(
+    page, live_server: str, lang: str
+) -> None:
+    """The 303 that withholds it: the browser shows, and later pages are referred from, the
+    clean URL; the page points to the lookup, which opens with the number nowhere."""
+    page.goto(f"{live_server}/{lang}/search/")
+    tab_to(page, "#search-query")
+    page.keyboard.type(f"{DEBTOR_NAME} {DEBTOR_NUMBER}")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{live_server}/{lang}/search/?scope=lang&sort=relevance&withheld=number"
+    assert DEBTOR_NUMBER not in page.content()
+    assert page.input_value("#search-query") == ""
+    with page.expect_navigation():
+        page.click("#search-number-withheld a")
+    assert page.url == f"{live_server}/{lang}/debtors/"
+    assert DEBTOR_NUMBER not in page.evaluate("() => document.referrer")
+
+
 def test_the_debtor_lookup_by_keyboard(page, live_server: str) -> None:
     page.goto(live_server + "/en/debtors/")
     tab_to(page, "#debtor-name")

@@ -13,6 +13,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import limits.storage.memory
 import pytest
 import redis
 from flask import Flask
@@ -273,16 +274,97 @@ def test_too_many_lookups_get_a_designed_429_with_retry_after(
     assert page.text_of("h1") == "Too many lookups"
     assert 1 <= int(page.response.headers["Retry-After"]) <= 61
     assert page.response.headers["Cache-Control"] == "no-store"
+    assert page.response.headers["X-Robots-Tag"] == "noindex"
     assert "Please try again in" in page.response.get_data(as_text=True)
     api = client.post(API, json={"name": "张伟"})
     assert api.status_code == 429
     assert api.mimetype == "application/problem+json"
     assert int(api.headers["Retry-After"]) >= 1
+    assert (api.headers["Cache-Control"], api.headers["X-Robots-Tag"]) == ("no-store", "noindex")
     chinese = submit(client, "/zh/debtors/", {"name": "张伟"}, status=429)
     assert chinese.text_of("h1") == "查询过于频繁"
     # Another client has its own budget.
     other = {"REMOTE_ADDR": "192.0.2.7"}
     submit(client, LOOKUP, {"name": "张伟"}, environ_base=other)
+
+
+class Clock:
+    """The rate-limit storage's clock, moved by the test rather than by waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_the_window_moves_so_a_burst_across_a_minute_boundary_is_refused(
+    make_app, site, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a fixed window, 2 a minute let 2 through at the end of one minute and 2 more at the
+    start of the next; a moving window lets no more than 2 through in any 60 seconds."""
+    clock = Clock()
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    client = limited_app(make_app, site, sqlite_url, tmp_path).test_client()
+    statuses = []
+    for moment in (0, 59, 61, 62, 119, 121):  # seconds after the first lookup
+        clock.now = 1_800_000_000.0 + moment
+        statuses.append(client.post(API, json={"name": "张伟"}).status_code)
+    # At 61 s the lookup of 0 s has left the window; at 62 s those of 59 and 61 s are in it;
+    # at 121 s only the one of 61 s is.
+    assert statuses == [200, 200, 200, 429, 429, 200]
+
+
+CROSS_SITE = [
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site"},  # a sibling host is another origin
+    {"Sec-Fetch-Site": "cross-site", "Origin": "https://portal.example.test"},
+    {"Origin": "https://evil.example"},
+    {"Origin": "http://portal.example.test"},  # the site's host, but not its scheme
+    {"Origin": "null"},  # a sandboxed frame or a page that hides its origin
+    {"Sec-Fetch-Site": "same-origin", "Origin": "https://evil.example"},
+]
+
+
+@pytest.mark.parametrize("headers", CROSS_SITE, ids=lambda h: " ".join(h.values()))
+def test_a_lookup_sent_by_another_site_is_refused_without_spending_the_budget(
+    make_app, site, sqlite_url: str, tmp_path: Path, headers: dict[str, str]
+) -> None:
+    client = limited_app(make_app, site, sqlite_url, tmp_path).test_client()
+    for lang, heading in (("en", "Sent from another website"), ("zh", "来自其他网站的查询")):
+        page = submit(client, f"/{lang}/debtors/", {"name": "张伟"}, status=403,
+                      headers=headers)  # fmt: skip
+        assert page.text_of("h1") == heading
+        assert page.html.select_one(f"main a[href='/{lang}/debtors/']") is not None
+        assert page.html.select(".debtor-record") == []  # no lookup was run
+        assert page.response.headers["Cache-Control"] == "no-store"
+        assert page.response.headers["X-Robots-Tag"] == "noindex"
+    api = client.post(API, json={"name": "张伟"}, headers=headers)
+    assert (api.status_code, api.mimetype) == (403, "application/problem+json")
+    assert "sent from another website" in api.get_json()["detail"]
+    assert (api.headers["Cache-Control"], api.headers["X-Robots-Tag"]) == ("no-store", "noindex")
+    # None of the refusals spent the client's 2 lookups a minute.
+    submit(client, LOOKUP, {"name": "张伟"})
+    assert client.post(API, json={"name": "张伟"}).status_code == 200
+    submit(client, LOOKUP, {"name": "张伟"}, status=429)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": "https://portal.example.test"},  # SITE_URL
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},  # the host asked
+        {"Sec-Fetch-Site": "none"},  # the user's own action: a bookmark, a typed address
+        {},  # not a browser: a script, the API's users
+    ],
+    ids=["site-url", "request-host", "user-initiated", "no-headers"],
+)
+def test_a_lookup_from_the_portal_itself_is_answered(lookup_client, headers) -> None:
+    page = submit(lookup_client, LOOKUP, {"name": "张伟", "number": NUMBER}, headers=headers)
+    assert answer(page).startswith("On the list.")
+    api = lookup_client.post(API, json={"name": "张伟"}, headers=headers)
+    assert api.status_code == 200
+    assert api.get_json()["found"] is True
 
 
 @pytest.fixture(scope="session")

@@ -277,3 +277,37 @@ def test_no_page_loads_a_script_from_elsewhere(proof_client: FlaskClient) -> Non
             if script.get("type") == "application/ld+json":  # a data block, never run
                 continue
             assert script.get("src", "").startswith("/static/"), (kind.name, script)
+
+
+# -- Hosts and redirects --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "location"),
+    [("POST", "/en/debtors", "/en/debtors/"), ("GET", "/zh/press", "/zh/press/"),
+     ("GET", "/en/cases?court=x", "/en/cases/?court=x")],
+)  # fmt: skip
+def test_a_redirect_never_points_to_the_host_a_request_names(
+    client: FlaskClient, method: str, url: str, location: str
+) -> None:
+    """werkzeug builds its slash redirects from the Host header; they leave as relative paths."""
+    response = client.open(url, method=method, headers={"Host": "evil.example"})
+    assert response.status_code == 308
+    assert response.headers["Location"] == location
+
+
+def test_a_redirect_never_carries_an_identity_number(client: FlaskClient) -> None:
+    response = client.get("/en/press?q=110101199003071234")
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/en/press/"
+
+
+def test_with_trusted_hosts_a_forged_host_is_refused(make_app, site, sqlite_url) -> None:
+    site.standard()
+    client = make_app(sqlite_url, EXTRA_TRUSTED_HOSTS="portal.example.test").test_client()
+    forged = client.post("/en/debtors", data={"name": "王五"}, headers={"Host": "evil.example"})
+    assert forged.status_code == 400
+    assert "Location" not in forged.headers
+    assert "evil.example" not in forged.get_data(as_text=True)
+    own = client.get("/en/press", headers={"Host": "portal.example.test"})
+    assert (own.status_code, own.headers["Location"]) == (308, "/en/press/")

@@ -19,8 +19,21 @@ async function start(form) {
     return;
   }
   const params = new URLSearchParams(window.location.search);
+  const holdsNumber = numberTest(JSON.parse(form.dataset.numberShapes));
+  const notice = document.getElementById("search-number-withheld");
   input.value = params.get("q") || "";
   const selects = await buildFilters(pagefind, form, filterBox, params);
+
+  // A search holding an identity number is not run, and leaves the address bar and the field.
+  function withhold(texts) {
+    notice.hidden = !texts.some(holdsNumber);
+    if (notice.hidden) return false;
+    input.value = "";
+    window.history.replaceState(null, "", window.location.pathname);
+    list.replaceChildren();
+    status.textContent = "";
+    return true;
+  }
 
   async function run() {
     const query = input.value.trim();
@@ -43,6 +56,7 @@ async function start(form) {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    if (withhold([input.value])) return;
     const next = new URLSearchParams();
     if (input.value.trim()) next.set("q", input.value.trim());
     for (const [name, select] of selects) {
@@ -51,7 +65,29 @@ async function start(form) {
     window.history.replaceState(null, "", `?${next}`);
     run();
   });
-  run();
+  if (!withhold([...params.keys(), ...params.values()])) run();
+}
+
+// portal/text/identity_numbers.py's holds_identity_number, with its shapes (number_shapes):
+// the text read as a typed number is (NFKC, no spaces or hyphens, upper case), then every window
+// of each length that could start a number, tested against that length's shapes.
+function numberTest(shapes) {
+  const byLength = Object.entries(shapes).map(([length, patterns]) =>
+    [Number(length), patterns.map((pattern) => new RegExp(pattern))]);
+  const shortest = Math.min(...byLength.map(([length]) => length));
+  const runs = new RegExp(`[0-9A-Z]{${shortest},}`, "g");
+  return (text) => {
+    const compact = text.normalize("NFKC").replace(/[\s-]/g, "").toUpperCase();
+    for (const [run] of compact.matchAll(runs)) {
+      for (let start = 0; start < run.length; start++) {
+        for (const [length, patterns] of byLength) {
+          const part = run.slice(start, start + length);
+          if (part.length === length && patterns.some((p) => p.test(part))) return true;
+        }
+      }
+    }
+    return false;
+  };
 }
 
 async function buildFilters(pagefind, form, box, params) {

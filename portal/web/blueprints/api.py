@@ -37,12 +37,18 @@ from portal.opendata.api_spec import (
     parse_params,
 )
 from portal.search.query import SearchRequest
-from portal.web.blueprints.debtors import QUERY_ERRORS, private_response, run_lookup
-from portal.web.blueprints.search import hit_endpoint, run_search
+from portal.web.blueprints.debtors import QUERY_ERRORS, run_lookup
+from portal.web.blueprints.search import hit_endpoint, parameters_with_numbers, run_search
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url
 from portal.web.inputs import json_body, refuse_unusable
-from portal.web.responses import CORS_HEADERS, data_response, json_response, problem
+from portal.web.responses import (
+    CORS_HEADERS,
+    data_response,
+    json_response,
+    private_response,
+    problem,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -233,6 +239,15 @@ def changes() -> ResponseReturnValue:
 
 @bp.route("/search")
 def search() -> ResponseReturnValue:
+    tainted = parameters_with_numbers()
+    if tainted:  # named, never repeated: see withheld_search
+        refusal = problem(
+            422,
+            "Numbers such as resident ID numbers and unified social credit codes are not "
+            "searched; to check the list of dishonest persons, POST /api/v1/debtors/lookup.",
+            parameters=sorted(tainted),
+        )
+        return private_response(refusal)
     args = parse_params(SEARCH_PARAMS, request.args, vocabulary_keys())
     filters = {
         name: str(args[name])

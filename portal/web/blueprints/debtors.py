@@ -3,7 +3,7 @@ numbers never land in URLs, browser history or access logs."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime, get_translations
 from flask_babel import gettext as _
@@ -121,20 +121,12 @@ def as_of_text(state: ListState) -> str:
     return f"{format_datetime(local, 'medium', rebase=False)} (UTC+8)"
 
 
-def private_response(response: Response) -> Response:
-    """Lookup answers are personal: never cached, never indexed."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
-
-
-bp.after_request(private_response)
-
-
 @bp.route("/", methods=["GET", "POST"])
 def index(lang: str) -> ResponseReturnValue:
     # No CSRF token: the lookup changes nothing and the portal sets no cookie, so a forged POST
-    # could only make a visitor's browser run a lookup whose answer the forger cannot read.
+    # could only make a visitor's browser run a lookup whose answer the forger cannot read; one
+    # that says it comes from another site is refused before it spends the rate limit
+    # (`refuse_cross_site_lookup`). Its answer is private (`cache_public_pages`).
     context = {
         "errors": {},
         "result": None,

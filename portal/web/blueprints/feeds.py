@@ -23,7 +23,12 @@ from portal.db.queries import (
     releases_page,
     vocabulary,
 )
-from portal.web.blueprints.search import request_from_args, run_search, search_parameters
+from portal.web.blueprints.search import (
+    request_from_args,
+    run_search,
+    search_parameters,
+    withheld_search,
+)
 from portal.web.db import db_session
 from portal.web.i18n import FACET_NAMES, LANGUAGES, absolute_url
 from portal.web.responses import data_response
@@ -158,6 +163,9 @@ for _facet in CASE_FACETS.values():
 @bp.route("/<lang:lang>/search/feed.atom")
 def search(lang: str) -> ResponseReturnValue:
     """The newest items matching a search: follow a topic (same query parameters as the page)."""
+    withheld = withheld_search(lang)
+    if withheld is not None:
+        return withheld
     wanted = replace(request_from_args(request.args, lang), sort="date", page=1,
                      page_size=FEED_SIZE)  # fmt: skip
     results = run_search(wanted)

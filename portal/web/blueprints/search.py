@@ -1,24 +1,41 @@
-"""Search: the page (/<lang>/search/?q=); the API's /api/v1/search uses the same pieces."""
+"""Search: the page (/<lang>/search/?q=); the API's /api/v1/search uses the same pieces.
+
+A search holding something shaped like an identity number is not run: the page, its feed and the
+API never echo it, log it or build a URL with it (`withheld_search`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from portal.db.queries import vocabulary
 from portal.search.query import FACETS, SORTS, SearchRequest, SearchResults, SearchUnavailable
 from portal.search.searcher import SearchIndex
+from portal.text.identity_numbers import holds_identity_number, number_shapes
 from portal.text.numbers import whole_number
 from portal.web.db import db_session
 from portal.web.i18n import FACET_NAMES, absolute_url, render_page
+from portal.web.responses import private_response
 
 bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
 
 EXTENSION_KEY = "portal_search"
 MAX_PAGE = 1000
+# The page a search holding an identity number is sent on to says why (?withheld=number).
+WITHHELD_PARAMETER = "withheld"
 KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
 
 
@@ -61,11 +78,40 @@ def hit_url(hit: Any) -> str:
     return url_for(hit_endpoint(hit), lang=hit.lang, **hit.route)
 
 
-@bp.route("/")
+def parameters_with_numbers() -> set[str]:
+    """The query parameters of this request that hold something shaped like an identity number."""
+    return {
+        name
+        for name, value in request.args.items(multi=True)
+        if holds_identity_number(name) or holds_identity_number(value)
+    }
+
+
+def withheld_search(lang: str) -> Response | None:
+    """If this search holds an identity number, a redirect (303) to the search page without it,
+    which says that numbers are not searched here; the redirect is neither stored nor indexed.
+    The number then stays out of the address bar, the history, later Referer headers, links,
+    feeds and titles; only this one request carried it (and access logs omit query strings)."""
+    tainted = parameters_with_numbers()
+    if not tainted:
+        return None
+    kept = {name: value for name, value in search_parameters().items() if name not in tainted}
+    target = url_for("search.index", lang=lang, **kept, **{WITHHELD_PARAMETER: "number"})
+    return private_response(redirect(target, 303))
+
+
+# Served at /<lang>/search too, so that no slash redirect is built from a query (werkzeug's would
+# carry it into a Location).
+@bp.route("/", strict_slashes=False)
 def index(lang: str) -> ResponseReturnValue:
     if current_app.config["STATIC_SITE"]:
-        # The static copy searches in the browser, with the Pagefind index the freeze builds.
-        return render_page("search/index.html", static_search=True, facet_names=FACET_NAMES)
+        # The static copy searches in the browser, with the Pagefind index the freeze builds,
+        # and withholds numbers there by the same shapes.
+        return render_page("search/index.html", static_search=True, facet_names=FACET_NAMES,
+                           number_shapes=number_shapes())  # fmt: skip
+    withheld = withheld_search(lang)
+    if withheld is not None:
+        return withheld
     search = request_from_args(request.args, lang)
     results = run_search(search)
     return render_page(
@@ -78,6 +124,7 @@ def index(lang: str) -> ResponseReturnValue:
         hit_url=hit_url,
         search_url=_search_url,
         params=search_parameters(),
+        number_withheld=request.args.get(WITHHELD_PARAMETER) == "number",
     )
 
 
