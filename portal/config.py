@@ -167,6 +167,7 @@ SETTINGS = {
     "SEARCH_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
     "SEARCH_EVALUATOR": Setting(one_of("arrays", "whoosh"), "arrays or whoosh"),
     "STATIC_SITE": Setting(flag, "true or false"),
+    "PREVIEW": Setting(flag, "true or false", "PORTAL_PREVIEW"),
 }  # fmt: skip
 # Settings every deployment may set, with the environment variable that carries each one.
 ENVIRONMENT_VARIABLES = {
@@ -225,6 +226,9 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "STATIC_LOOKUP_ITERATIONS": DEFAULT_ITERATIONS,
         # The live portal's origin, linked from a frozen copy's debtor page ("" for none).
         "LIVE_URL": "",
+        # A local preview for editors: drafts and scheduled items shown, marked as such. Never
+        # in production (check_production_settings) nor in the static copy.
+        "PREVIEW": False,
     }
 
 
@@ -257,6 +261,8 @@ def check_production_settings(settings: Mapping[str, object]) -> None:
         problems.append("debug mode must be off")
     if str(settings.get("SITE_URL", "")).startswith("http://127.0.0.1"):
         problems.append("PORTAL_SITE_URL must be the public origin")
+    if settings.get("PREVIEW"):
+        problems.append("PORTAL_PREVIEW must be off: it shows drafts and scheduled items")
     if problems:
         raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
 
