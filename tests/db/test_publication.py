@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from alembic import command
 from sqlalchemy import select, text
+from sqlalchemy.exc import StatementError
 
 from portal.db import queries
 from portal.db.court_day import court_today, start_of_court_day
@@ -81,7 +82,10 @@ def test_on_its_day_a_scheduled_item_is_public(loaded) -> None:
 
 
 def test_a_statement_with_the_rule_cannot_run_without_its_values(loaded) -> None:
-    with loaded() as session, pytest.raises(Exception, match="today|preview"):
+    with (
+        loaded() as session,
+        pytest.raises(StatementError, match=r"bind parameter '(today|preview)'"),
+    ):
         session.scalars(select(Page).where(queries.published(Page))).all()
 
 
