@@ -17,43 +17,20 @@ from portal.db.court_day import court_today
 from portal.opendata.datasets import published_datasets
 from portal.search.service import rebuild_search_index
 from portal.web.db import session_factory
-from tests.support.site import SiteBuilder
+from tests.support.site import UNPUBLISHED_MARKERS, SiteBuilder
 
 TODAY = court_today()
 LATER = TODAY + dt.timedelta(days=40)
 # Every unpublished item's title or key holds one of these; a public answer holds none.
-MARKERS = ("draftmarker", "schedmarker", "Draftmarker", "Schedmarker")
-
-
-def write_unpublished_site(site: SiteBuilder) -> None:
-    """The standard site and its cases, with a draft and a scheduled item of every kind."""
-    site.standard()
-    site.standard_cases()
-    annex = site.content / "press" / "2021" / "draftmarker-annex.pdf"
-    annex.parent.mkdir(parents=True, exist_ok=True)
-    annex.write_bytes(b"%PDF-1.4 draft annex")
-    site.release(2021, "draftmarker", "en", draft=True, title="Draftmarker release",
-                 body="Zebracorn text.",
-                 tags=["draftmarker"],
-                 attachments=[{"file": "draftmarker-annex.pdf", "title": "Annex"}])  # fmt: skip
-    for lang in ("en", "zh"):
-        site.release(LATER.year, "schedmarker", lang, date=LATER.isoformat(), body="Zebracorn.",
-                     title=f"Schedmarker release ({lang})")  # fmt: skip
-    # A page whose Chinese version is a draft, the English one public.
-    site.page("licence", "zh", draft=True, title="Draftmarker 许可")
-    site.case("2020-difficult", "03-draftmarker", draft=True, title="Draftmarker case",
-              measures=["judicial-auction"])  # fmt: skip
-    site.case("2020-difficult", "04-schedmarker", publish_on=LATER, title="Schedmarker case")
-    site.collection("2022-draftmarker", draft=True, title="Draftmarker collection", year=2022)
-    site.case("2022-draftmarker", "01-inherits", year=2022, title="Draftmarker inherited")
-    site.collection("2023-schedmarker", publish_on=LATER, title="Schedmarker collection",
-                    year=2023)  # fmt: skip
-    site.case("2023-schedmarker", "01-inherits", year=2023, title="Schedmarker inherited")
+MARKERS = UNPUBLISHED_MARKERS
 
 
 @pytest.fixture
 def unpublished_app(make_app: Callable[..., Flask], site: SiteBuilder, database_url: str) -> Flask:
-    write_unpublished_site(site)
+    site.unpublished(LATER)
+    # A page whose Chinese version is a draft, the English one public. (The footer links each
+    # language's licence page whether it exists or not, so a freeze would refuse this site.)
+    site.page("licence", "zh", draft=True, title="Draftmarker 许可")
     app = make_app(database_url)
     rebuild_search_index(session_factory(app), Path(app.config["INDEX_DIR"]))
     return app
@@ -172,7 +149,7 @@ def test_a_scheduled_item_appears_on_its_day_at_the_courts(
 def test_a_preview_shows_drafts_and_scheduled_items_marked_as_such(
     make_app: Callable[..., Flask], site: SiteBuilder, sqlite_url: str
 ) -> None:
-    write_unpublished_site(site)
+    site.unpublished(LATER)
     client = make_app(sqlite_url, PREVIEW=True).test_client()
     draft = client.get("/en/press/2021/draftmarker/")
     assert draft.status_code == 200
