@@ -161,12 +161,14 @@ def load(content_dir: Path | None) -> None:
     try:
         report = load_content(session_factory(), content_dir, Path(current_app.config["CASES_DIR"]))
     except ContentError as error:
-        click.echo(
-            f"Nothing was loaded: {len(error.problems)} problem(s) in {content_dir}:", err=True
-        )
+        click.echo(f"Nothing was loaded: {len(error.problems)} problem(s):", err=True)
         for problem in error.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
+    if report.held_back:
+        click.echo(f"Held back as drafts, {len(report.held_back)} warning(s):", err=True)
+        for warning in report.held_back:
+            click.echo(f"  {warning}", err=True)
     click.echo(report.summary() if report.changed else "content unchanged")
     try:
         click.echo(update_search_index(session_factory(), _index_root(), report))

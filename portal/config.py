@@ -188,6 +188,7 @@ SETTINGS = {
     "SEARCH_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
     "SEARCH_EVALUATOR": Setting(one_of("arrays", "whoosh"), "arrays or whoosh"),
     "STATIC_SITE": Setting(flag, "true or false"),
+    "PREVIEW": Setting(flag, "true or false", "PORTAL_PREVIEW"),
 }  # fmt: skip
 # Settings every deployment may set, with the environment variable that carries each one.
 ENVIRONMENT_VARIABLES = {
@@ -250,6 +251,9 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "LIVE_URL": "",
         # The largest request body: the portal takes only the lookup's few fields (413 beyond).
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        # A local preview for editors: drafts and scheduled items shown, marked as such. Never
+        # in production (check_production_settings) nor in the static copy.
+        "PREVIEW": False,
     }
 
 
@@ -298,6 +302,8 @@ def check_production_settings(settings: Mapping[str, object]) -> None:
             "PORTAL_RATELIMIT_STORAGE must be shared storage such as redis://host:6379/0, not "
             "memory:// (each worker would count on its own)"
         )
+    if settings.get("PREVIEW"):
+        problems.append("PORTAL_PREVIEW must be off: it shows drafts and scheduled items")
     if problems:
         raise ConfigurationError(
             "refusing to start in production:\n" + "\n".join(f"  {p}" for p in problems)

@@ -69,6 +69,26 @@ def test_load_refuses_a_bad_file_with_its_path_field_and_expectation(
     assert "Retitled" not in titles(database_url)
 
 
+def test_load_names_the_folder_of_each_problem_and_goes_on_past_a_fill_in(
+    run, site: SiteBuilder, database_url: str
+) -> None:
+    site.standard().standard_cases()
+    run("db", "upgrade")
+    site.case("2020-difficult", "03-wu", court="nowhere")
+    (site.content / "pages" / "open.en.md").write_text("---\ntitle: T\nsummary: S\n", "utf-8")
+    refused = run("load")
+    assert refused.exit_code == 1
+    assert "Nothing was loaded: 2 problem(s):" in refused.output
+    assert "  cases/2020-difficult/03-wu.en.md: field 'court': 'nowhere'" in refused.output
+    assert "  content/pages/open.en.md: front matter is not fenced" in refused.output
+    site.case("2020-difficult", "03-wu", court="FILL-IN")
+    (site.content / "pages" / "open.en.md").unlink()
+    held = run("load")
+    assert held.exit_code == 0, held.output
+    assert "Held back as drafts, 1 warning(s):" in held.output
+    assert "cases: 6 added" in held.output
+
+
 def test_load_takes_another_content_folder(run, tmp_path: Path, database_url: str) -> None:
     other = SiteBuilder(tmp_path / "other")
     other.release(2022, "elsewhere", title="From another folder")

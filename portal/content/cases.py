@@ -7,6 +7,7 @@ so that every case can be browsed by each of them in both languages.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,12 +18,14 @@ import yaml
 
 from portal.content.facets import CASE_FACETS
 from portal.content.files import (
+    PUBLICATION_FIELDS,
     SLUG_PATTERN,
     ContentProblem,
     FileReport,
     Invalid,
     Schema,
     describe,
+    in_folder,
     int_value,
     read_content_file,
     source_hash,
@@ -74,6 +77,8 @@ class CollectionFile:
     document: str | None = None
     release_year: int | None = None
     release_slug: str | None = None
+    draft: bool = False
+    publish_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -95,15 +100,19 @@ class CaseFile:
     source_hash: str
     measures: tuple[str, ...] = ()
     case_number: str | None = None
+    draft: bool = False
+    publish_on: dt.date | None = None
 
 
 @dataclass
 class CaseSet:
-    """Everything in a cases folder, validated."""
+    """Everything in a cases folder, validated, and the files held back because they (or their
+    collection) are still marked FILL-IN, a warning each."""
 
     terms: list[VocabularyTerm] = field(default_factory=list)
     collections: list[CollectionFile] = field(default_factory=list)
     cases: list[CaseFile] = field(default_factory=list)
+    held_back: list[ContentProblem] = field(default_factory=list)
 
     @property
     def collection_keys(self) -> set[str]:
@@ -118,6 +127,7 @@ COLLECTION_FIELDS: Schema = {
     "category": (text_value, True),
     "total_cases": (int_value, True),
     "document": (text_value, False),
+    **PUBLICATION_FIELDS,
 }
 CASE_FIELDS: Schema = {
     "title": (text_value, True),
@@ -129,6 +139,7 @@ CASE_FIELDS: Schema = {
     "year": (year_value, True),
     "measures": (lambda value: value, False),  # checked against the vocabulary below
     "case_number": (text_value, False),
+    **PUBLICATION_FIELDS,
 }
 
 
@@ -214,7 +225,7 @@ def _read_collection(
     values = parsed.values
     if "category" in values:
         vocabulary.check("categories", "category", values["category"], report)
-    if not report.ok:
+    if not report.complete:
         return None
     return CollectionFile(
         key=key,
@@ -228,6 +239,8 @@ def _read_collection(
         body_html=render_markdown(parsed.body),
         source_path=report.path,
         source_hash=source_hash(parsed.raw),
+        draft=values.get("draft", False),
+        publish_on=values.get("publish_on"),
     )
 
 
@@ -245,7 +258,7 @@ def _read_case(
     measures = _check_measures(values.get("measures", []), vocabulary, report)
     if "number" in values and values["number"] != int(match["number"]):
         report.add("number", f"expected {int(match['number'])}, the number in the file name")
-    if not report.ok:
+    if not report.complete:
         return None
     return CaseFile(
         collection=collection,
@@ -263,17 +276,33 @@ def _read_case(
         body_html=render_markdown(parsed.body),
         source_path=report.path,
         source_hash=source_hash(parsed.raw),
+        draft=values.get("draft", False),
+        publish_on=values.get("publish_on"),
     )
 
 
-def _check_cases_against_collections(case_set: CaseSet, problems: list[ContentProblem]) -> None:
-    """Every case needs its collection in its language; numbers are unique in a collection;
-    language versions agree on their facts; a collection holds no more cases than it says."""
+def _check_cases_against_collections(
+    case_set: CaseSet, held_collections: set[tuple[str, str]], problems: list[ContentProblem]
+) -> None:
+    """Every case needs its collection in its language (a case of a collection held back is
+    held back with it); numbers are unique in a collection; language versions agree on their
+    facts; a collection holds no more cases than it says."""
     collections = {(c.key, c.lang): c for c in case_set.collections}
     first_version: dict[tuple[str, str], CaseFile] = {}
     by_number: dict[tuple[str, str, int], CaseFile] = {}
     published: dict[tuple[str, str], int] = defaultdict(int)
     for case in sorted(case_set.cases, key=lambda c: c.source_path):
+        if (case.collection, case.lang) in held_collections:
+            case_set.held_back.append(
+                ContentProblem(
+                    case.source_path,
+                    None,
+                    f"held back as a draft with its collection, {case.collection}/collection."
+                    f"{case.lang}.md, which is marked FILL-IN",
+                )
+            )
+            case_set.cases.remove(case)
+            continue
         if (case.collection, case.lang) not in collections:
             problems.append(
                 ContentProblem(
@@ -344,12 +373,15 @@ def read_cases(cases_dir: Path) -> tuple[CaseSet, list[ContentProblem]]:
         return case_set, problems
     case_set.terms = _read_vocabulary(cases_dir, problems)
     vocabulary = _Vocabulary(case_set.terms)
+    held_collections: set[tuple[str, str]] = set()
     for path in files:
         relative = path.relative_to(cases_dir).as_posix()
-        report = FileReport(relative, problems)
+        report = FileReport(relative, problems, case_set.held_back)
         if match := COLLECTION_FILE.match(relative):
             if collection := _read_collection(path, match, vocabulary, report):
                 case_set.collections.append(collection)
+            elif report.ok:
+                held_collections.add((match["collection"], match["lang"]))
         elif match := CASE_FILE.match(relative):
             if case := _read_case(path, match, vocabulary, report):
                 case_set.cases.append(case)
@@ -359,8 +391,9 @@ def read_cases(cases_dir: Path) -> tuple[CaseSet, list[ContentProblem]]:
                 "is not where case files go: expected <collection>/collection."
                 "<lang>.md or <collection>/<nn>-<slug>.<lang>.md",
             )
-    _check_cases_against_collections(case_set, problems)
-    return case_set, problems
+    _check_cases_against_collections(case_set, held_collections, problems)
+    case_set.held_back = in_folder(case_set.held_back, cases_dir)
+    return case_set, in_folder(problems, cases_dir)
 
 
 def link_collections_to_releases(
@@ -390,4 +423,47 @@ def link_collections_to_releases(
             release_year=release.year,
             release_slug=release.slug,
             source_hash=source_hash(collection.source_hash.encode(), [link]),
+        )
+
+
+def _latest_day(*days: dt.date | None) -> dt.date | None:
+    known = [day for day in days if day is not None]
+    return max(known) if known else None
+
+
+def _with_publication(item: Any, draft: bool, publish_on: dt.date | None) -> Any:
+    """`item` with this draft flag and day; a change from its file's own is part of its hash,
+    so that the sync writes it."""
+    if (draft, publish_on) == (item.draft, item.publish_on):
+        return item
+    inherited = f"draft={draft};publish_on={publish_on}".encode()
+    return dataclasses.replace(
+        item,
+        draft=draft,
+        publish_on=publish_on,
+        source_hash=source_hash(item.source_hash.encode(), [inherited]),
+    )
+
+
+def publish_with_parents(case_set: CaseSet, releases: list[Any]) -> None:
+    """A collection is not public before the release it was released with (nor while every
+    version of that release is a draft), and a case not before its collection in its language."""
+    versions: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    for release in releases:
+        versions[(release.year, release.slug)].append(release)
+    for index, collection in enumerate(case_set.collections):
+        release = versions.get((collection.release_year, collection.release_slug))
+        if release:
+            case_set.collections[index] = _with_publication(
+                collection,
+                collection.draft or all(version.draft for version in release),
+                _latest_day(collection.publish_on, release[0].date),
+            )
+    collections = {(c.key, c.lang): c for c in case_set.collections}
+    for index, case in enumerate(case_set.cases):
+        collection = collections[(case.collection, case.lang)]
+        case_set.cases[index] = _with_publication(
+            case,
+            case.draft or collection.draft,
+            _latest_day(case.publish_on, collection.publish_on),
         )

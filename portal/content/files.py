@@ -6,6 +6,7 @@ pages and typical cases collect all problems of a load and report them together.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 
 from portal.content.markup import RENDERER_VERSION
@@ -27,15 +27,25 @@ FILL_IN = "FILL-IN"
 
 @dataclass(frozen=True)
 class ContentProblem:
-    """One thing wrong with one content file."""
+    """One thing wrong with one content file; `path` is relative to `folder` (content, cases)."""
 
     path: str
     field: str | None
     message: str
+    folder: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.path}: field '{self.field}'" if self.field else self.path
+        path = f"{self.folder}/{self.path}" if self.folder else self.path
+        where = f"{path}: field '{self.field}'" if self.field else path
         return f"{where}: {self.message}"
+
+
+def in_folder(problems: Iterable[ContentProblem], folder: Path) -> list[ContentProblem]:
+    """The problems of files under `folder`, named with it (the cases folder is not content)."""
+    return [
+        problem if problem.folder else dataclasses.replace(problem, folder=folder.name)
+        for problem in problems
+    ]
 
 
 class ContentError(Exception):
@@ -56,7 +66,18 @@ def text_value(value: Any) -> str:
     return value.strip()
 
 
+@dataclass(frozen=True)
+class ImpossibleDate:
+    """A date-shaped value that is no real date (2021-02-30), kept so that its field says so
+    and the file's other fields are still checked."""
+
+    text: str
+    reason: str
+
+
 def date_value(value: Any) -> dt.date:
+    if isinstance(value, ImpossibleDate):
+        raise Invalid(f"is an impossible date: {value.text} ({value.reason})")
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise Invalid(f"expected a date written as YYYY-MM-DD, got {describe(value)}")
     return value
@@ -102,6 +123,8 @@ def int_value(value: Any) -> int:
 
 
 def describe(value: Any) -> str:
+    if isinstance(value, ImpossibleDate):
+        return f"the impossible date {value.text}"
     if value is None:
         return "nothing"
     if isinstance(value, str):
@@ -112,33 +135,95 @@ def describe(value: Any) -> str:
 Validator = Callable[[Any], Any]
 Schema = dict[str, tuple[Validator, bool]]
 
+# The fields of publication: `draft: true` keeps a file's item out of everything public, and
+# `publish_on` keeps it out until that day at the courts (a press release's is its `date`).
+DRAFT_FIELD: Schema = {"draft": (flag_value, False)}
+PUBLICATION_FIELDS: Schema = {**DRAFT_FIELD, "publish_on": (date_value, False)}
+
+
+FILL_IN_MESSAGE = "is marked FILL-IN by portal import-docx: an editor must fill it in"
+
 
 class FileReport:
-    """Collects the problems of one file."""
+    """Collects the problems of one file.
 
-    def __init__(self, relative_path: str, problems: list[ContentProblem]) -> None:
+    A FILL-IN is a problem, unless the report is given a `held_back` list: then the file is
+    held back like a draft, with a warning there, and the rest of the load goes on.
+    """
+
+    def __init__(
+        self,
+        relative_path: str,
+        problems: list[ContentProblem],
+        held_back: list[ContentProblem] | None = None,
+    ) -> None:
         self.path = relative_path
         self.problems = problems
+        self.held_back = held_back
         self.ok = True
+        self.incomplete = False
 
     def add(self, field_name: str | None, message: str) -> None:
         self.ok = False
         self.problems.append(ContentProblem(self.path, field_name, message))
 
+    def fill_in(self, field_name: str) -> None:
+        """A field still marked FILL-IN."""
+        if self.held_back is None:
+            self.add(field_name, FILL_IN_MESSAGE)
+            return
+        self.incomplete = True
+        self.held_back.append(
+            ContentProblem(self.path, field_name, f"{FILL_IN_MESSAGE}; held back as a draft")
+        )
 
-def _parse_front_matter(raw: bytes, report: FileReport) -> tuple[dict[str, Any], str] | None:
-    """Read a file's YAML front matter with the safe loader, and its Markdown body."""
+    @property
+    def complete(self) -> bool:
+        """Whether the file is valid and has nothing left to fill in: it can be loaded."""
+        return self.ok and not self.incomplete
+
+
+# A front-matter fence: a line of three or more hyphens (as python-frontmatter reads it).
+FENCE = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader (no tag can build an object), reading an impossible date as an
+    ImpossibleDate rather than failing the whole file."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        return ImpossibleDate(str(node.value), str(error))
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def _parse_front_matter(raw: bytes, report: FileReport) -> tuple[Any, str] | None:
+    """Read a file's YAML front matter, between its two fences, and its Markdown body."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         report.add(None, f"is not UTF-8 text (byte {error.start}); save it as UTF-8")
         return None
-    if not text.lstrip("\ufeff").startswith("---"):
+    text = text.lstrip("\ufeff").strip()
+    if not text.startswith("---"):
         report.add(None, "has no front matter: expected the file to start with a '---' line")
         return None
+    parts = FENCE.split(text, 2)
+    if len(parts) < 3 or parts[0].strip():
+        report.add(
+            None,
+            "front matter is not fenced: expected a '---' line alone before its first field "
+            "and another after its last",
+        )
+        return None
+    _, front, body = parts
     try:
-        # python-frontmatter's YAML handler uses yaml.SafeLoader: no tag can build an object.
-        post = frontmatter.loads(text.lstrip("\ufeff"))
+        metadata = yaml.load(front, Loader=_FrontMatterLoader)  # noqa: S506 - a safe loader
     except yaml.constructor.ConstructorError as error:
         report.add(None, f"front matter uses a YAML tag that is not allowed: {error.problem}")
         return None
@@ -149,10 +234,7 @@ def _parse_front_matter(raw: bytes, report: FileReport) -> tuple[dict[str, Any],
             None, f"front matter is not valid YAML{where}: {getattr(error, 'problem', error)}"
         )
         return None
-    except ValueError as error:  # a date-shaped value that is not a real date, e.g. 2021-02-30
-        report.add(None, f"front matter holds an impossible date: {error}")
-        return None
-    return dict(post.metadata), post.content
+    return ({} if metadata is None else metadata), body.strip()
 
 
 def validate_fields(
@@ -173,10 +255,7 @@ def validate_fields(
                 report.add(f"{prefix}{name}", "is required")
             continue
         if data[name] == FILL_IN:
-            report.add(
-                f"{prefix}{name}",
-                "is marked FILL-IN by portal import-docx: an editor must fill it in",
-            )
+            report.fill_in(f"{prefix}{name}")
             continue
         try:
             values[name] = validator(data[name])

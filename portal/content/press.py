@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from portal.content.files import (
+    DRAFT_FIELD,
+    PUBLICATION_FIELDS,
     ContentError,
     ContentProblem,
     FileReport,
@@ -19,6 +21,7 @@ from portal.content.files import (
     date_value,
     describe,
     flag_value,
+    in_folder,
     keys_value,
     read_content_file,
     source_hash,
@@ -74,6 +77,12 @@ class PressReleaseFile:
     attachments: tuple[Attachment, ...] = ()
     translation_note: str | None = None
     sample_translation: bool = False
+    draft: bool = False
+
+    @property
+    def publish_on(self) -> dt.date:
+        """A release is published on its date."""
+        return self.date
 
 
 @dataclass(frozen=True)
@@ -88,15 +97,19 @@ class PageFile:
     source_path: str
     source_hash: str
     updated: dt.date | None = None
+    draft: bool = False
+    publish_on: dt.date | None = None
 
 
 @dataclass
 class ContentSet:
-    """Everything in a content folder, ready to be synced into the database."""
+    """Everything in a content folder, ready to be synced into the database, and the files
+    held back because they are still marked FILL-IN (a warning each)."""
 
     press_releases: list[PressReleaseFile] = field(default_factory=list)
     pages: list[PageFile] = field(default_factory=list)
     statistics: StatisticsSet = field(default_factory=StatisticsSet)
+    held_back: list[ContentProblem] = field(default_factory=list)
 
 
 def _attachment_entries(value: Any) -> list[dict[str, Any]]:
@@ -125,11 +138,13 @@ PRESS_FIELDS: Schema = {
     "attachments": (_attachment_entries, False),
     "translation_note": (text_value, False),
     "sample_translation": (flag_value, False),
+    **DRAFT_FIELD,
 }
 PAGE_FIELDS: Schema = {
     "title": (text_value, True),
     "summary": (text_value, True),
     "updated": (date_value, False),
+    **PUBLICATION_FIELDS,
 }
 
 
@@ -188,7 +203,7 @@ def _read_press_release(
     attachments, digests = _read_attachments(
         values.get("attachments", []), path.parent, content_dir, report
     )
-    if not report.ok:
+    if not report.complete:
         return None
     return PressReleaseFile(
         year=year,
@@ -205,13 +220,14 @@ def _read_press_release(
         attachments=attachments,
         translation_note=values.get("translation_note"),
         sample_translation=values.get("sample_translation", False),
+        draft=values.get("draft", False),
     )
 
 
 def _read_page(path: Path, match: re.Match[str], report: FileReport) -> PageFile | None:
     slug, lang = match["slug"], match["lang"]
     parsed = read_content_file(path, slug, lang, PAGE_FIELDS, report)
-    if parsed is None or not report.ok:
+    if parsed is None or not report.complete:
         return None
     values = parsed.values
     return PageFile(
@@ -223,6 +239,8 @@ def _read_page(path: Path, match: re.Match[str], report: FileReport) -> PageFile
         source_path=report.path,
         source_hash=source_hash(parsed.raw),
         updated=values.get("updated"),
+        draft=values.get("draft", False),
+        publish_on=values.get("publish_on"),
     )
 
 
@@ -253,7 +271,7 @@ def read_content(content_dir: Path, collections: Iterable[str] = ()) -> ContentS
         relative = path.relative_to(content_dir).as_posix()
         if relative in ("README.md", "statistics/README.md"):
             continue
-        report = FileReport(relative, problems)
+        report = FileReport(relative, problems, content.held_back)
         if match := PRESS_FILE.match(relative):
             release = _read_press_release(path, match, content_dir, known_collections, report)
             if release:
@@ -270,6 +288,7 @@ def read_content(content_dir: Path, collections: Iterable[str] = ()) -> ContentS
             )
     _check_translations_agree(content.press_releases, problems)
     content.statistics = read_statistics(content_dir, content.press_releases, problems)
+    content.held_back = in_folder(content.held_back, content_dir)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(in_folder(problems, content_dir))
     return content

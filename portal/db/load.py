@@ -7,8 +7,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.content.cases import CaseSet, link_collections_to_releases, read_cases
-from portal.content.files import ContentError
+from portal.content.cases import (
+    CaseSet,
+    link_collections_to_releases,
+    publish_with_parents,
+    read_cases,
+)
+from portal.content.files import ContentError, ContentProblem, in_folder
 from portal.content.press import ContentSet, read_content
 from portal.db.sync import SyncReport, sync_site
 
@@ -25,16 +30,20 @@ def known_collections(cases_dir: Path) -> set[str]:
 
 
 def read_site(content_dir: Path, cases_dir: Path) -> tuple[ContentSet, CaseSet]:
-    """Read and validate both folders; raise ContentError listing every problem in either."""
+    """Read and validate both folders; raise ContentError listing every problem in either.
+    Files still marked FILL-IN are held back (see `held_back`), not problems."""
     case_set, problems = read_cases(cases_dir)
     content = ContentSet()
     try:
         content = read_content(content_dir, known_collections(cases_dir))
     except ContentError as error:
         problems.extend(error.problems)
-    link_collections_to_releases(case_set, content.press_releases, problems)
+    release_problems: list[ContentProblem] = []
+    link_collections_to_releases(case_set, content.press_releases, release_problems)
+    problems.extend(in_folder(release_problems, content_dir))
     if problems:
         raise ContentError(problems)
+    publish_with_parents(case_set, content.press_releases)
     return content, case_set
 
 
@@ -44,4 +53,6 @@ def load_content(
     """Validate everything first (ContentError on any problem), then sync in one transaction."""
     content, case_set = read_site(content_dir, cases_dir)
     with session_factory.begin() as session:
-        return sync_site(session, content, case_set)
+        report = sync_site(session, content, case_set)
+    report.held_back = [*content.held_back, *case_set.held_back]
+    return report

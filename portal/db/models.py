@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -47,6 +48,10 @@ class SourcedMixin:
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utc_now, index=True
     )
+    # Public only when not a draft and from `publish_on` (the courts' calendar day) on; the one
+    # rule that says so is portal.db.queries.published.
+    draft: Mapped[bool] = mapped_column(default=False, server_default=false())
+    publish_on: Mapped[dt.date | None]
 
 
 # Rows whose class names a `change_kind` are items of the public changes list: the sync records

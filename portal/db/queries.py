@@ -1,4 +1,8 @@
-"""Read queries the views use."""
+"""Read queries the views use.
+
+Every query of content applies one rule, `published`: the public sees an item only when it is
+not a draft and its publication day has come at the courts; a preview sees every item.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
+    Date,
     Select,
     String,
     and_,
@@ -18,6 +24,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     tuple_,
     union_all,
@@ -25,7 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.content.facets import CASE_FACETS
+from portal.db.court_day import COURT_TIMEZONE, court_today, start_of_court_day
 from portal.db.models import (
+    Attachment,
     Case,
     CaseMeasure,
     Collection,
@@ -39,6 +48,41 @@ from portal.db.models import (
 from portal.text.languages import LANGUAGE_CODES
 
 Item = TypeVar("Item")
+
+# The rule's parameters: statements are built once around them, and run with the values
+# `publication(session)` gives (a statement with the rule cannot run without them).
+TODAY = bindparam("today", type_=Date)
+PREVIEW = bindparam("preview", type_=Boolean)
+# Set in a session's `info` by a local preview (PORTAL_PREVIEW): its queries see every item.
+PREVIEW_KEY = "portal_preview"
+
+
+def published(model: Any) -> ColumnElement[bool]:
+    """The one rule of what the public sees: rows of `model` (a release, page, collection or
+    case, or an alias of one) that are not drafts and whose publication day has come."""
+    return or_(
+        PREVIEW,
+        and_(model.draft.is_(False), or_(model.publish_on.is_(None), model.publish_on <= TODAY)),
+    )
+
+
+def unpublished_state(row: Any, today: dt.date | None = None) -> str | dt.date | None:
+    """Why `published` would keep `row` from the public (seen only in a preview): "draft", or
+    the day it is scheduled for; None when it is public."""
+    if row.draft:
+        return "draft"
+    if row.publish_on is not None and row.publish_on > (today or court_today()):
+        return row.publish_on
+    return None
+
+
+def publication(session: Session, today: dt.date | None = None) -> dict[str, Any]:
+    """The values of the rule's parameters for `session`: the courts' today (or `today`), and
+    whether the session is a preview's."""
+    return {
+        "today": today or court_today(),
+        "preview": bool(session.info.get(PREVIEW_KEY, False)),
+    }
 
 
 @dataclass(frozen=True)
@@ -59,8 +103,9 @@ def paginate(
     total: int | None = None,
     params: dict[str, Any] | None = None,
 ) -> ResultPage[Any]:
-    """Page `page` (from 1) of an ordered query run with `params`, with the total count
-    (counted unless given); a page out of range has no items."""
+    """Page `page` (from 1) of an ordered query run with `params` (and the publication rule's),
+    with the total count (counted unless given); a page out of range has no items."""
+    params = {**publication(session), **(params or {})}
     if total is None:
         counting = select(func.count()).select_from(query.order_by(None).subquery())
         total = session.scalar(counting, params) or 0
@@ -78,10 +123,13 @@ LANG = bindparam("lang")
 
 
 def _one_version_each(model: Any, same_item: Callable[[Any], ColumnElement[bool]]) -> Select[Any]:
-    """Each item once: its version in LANG where one exists, otherwise the one it has."""
+    """Each published item once: its version in LANG where one is published, otherwise the
+    one it has."""
     other = aliased(model)
-    has_version_in_lang = exists().where(and_(same_item(other), other.lang == LANG))
-    return select(model).where((model.lang == LANG) | ~has_version_in_lang)
+    has_version_in_lang = exists().where(
+        and_(same_item(other), other.lang == LANG, published(other))
+    )
+    return select(model).where(published(model), (model.lang == LANG) | ~has_version_in_lang)
 
 
 # Press releases
@@ -94,7 +142,8 @@ _LISTED_RELEASES = _one_version_each(
 
 def latest_releases(session: Session, lang: str, limit: int) -> list[PressRelease]:
     """The newest releases for the home page."""
-    return list(session.scalars(_LISTED_RELEASES.limit(limit), {"lang": lang}))
+    params = {"lang": lang, **publication(session)}
+    return list(session.scalars(_LISTED_RELEASES.limit(limit), params))
 
 
 def releases_page(
@@ -107,31 +156,61 @@ def releases_page(
     return paginate(session, query, page, page_size, params={"lang": lang})
 
 
+_RELEASE_YEARS = (
+    select(PressRelease.year, func.count(func.distinct(PressRelease.slug)))
+    .where(published(PressRelease))
+    .group_by(PressRelease.year)
+    .order_by(PressRelease.year.desc())
+)
+
+
 def release_years(session: Session) -> list[tuple[int, int]]:
     """Each year that has releases, newest first, with how many releases it has."""
-    query = (
-        select(PressRelease.year, func.count(func.distinct(PressRelease.slug)))
-        .group_by(PressRelease.year)
-        .order_by(PressRelease.year.desc())
-    )
-    return [(year, count) for year, count in session.execute(query)]
+    return [(year, count) for year, count in session.execute(_RELEASE_YEARS, publication(session))]
 
 
 _RELEASE_VERSIONS = select(PressRelease).where(
-    PressRelease.year == bindparam("year"), PressRelease.slug == bindparam("slug")
+    PressRelease.year == bindparam("year"),
+    PressRelease.slug == bindparam("slug"),
+    published(PressRelease),
 )
-_PAGE_VERSIONS = select(Page).where(Page.slug == bindparam("slug"))
+_PAGE_VERSIONS = select(Page).where(Page.slug == bindparam("slug"), published(Page))
 
 
 def release_versions(session: Session, year: int, slug: str) -> dict[str, PressRelease]:
-    """Every language version of one release, by language code."""
-    rows = session.scalars(_RELEASE_VERSIONS, {"year": year, "slug": slug})
+    """Every published language version of one release, by language code."""
+    rows = session.scalars(_RELEASE_VERSIONS, {"year": year, "slug": slug, **publication(session)})
     return {release.lang: release for release in rows}
 
 
 def page_versions(session: Session, slug: str) -> dict[str, Page]:
-    """Every language version of one plain page, by language code."""
-    return {page.lang: page for page in session.scalars(_PAGE_VERSIONS, {"slug": slug})}
+    """Every published language version of one plain page, by language code."""
+    rows = session.scalars(_PAGE_VERSIONS, {"slug": slug, **publication(session)})
+    return {page.lang: page for page in rows}
+
+
+_ATTACHMENT = (
+    select(Attachment)
+    .join(PressRelease, Attachment.release_id == PressRelease.id)
+    .where(Attachment.path == bindparam("path"), published(PressRelease))
+    .limit(1)
+)
+_ATTACHMENT_PATHS = (
+    select(Attachment.path)
+    .join(PressRelease, Attachment.release_id == PressRelease.id)
+    .where(Attachment.path.is_not(None), published(PressRelease))
+    .distinct()
+)
+
+
+def attachment_at(session: Session, path: str) -> Attachment | None:
+    """The attachment stored at `path` (relative to the content folder) of a published release."""
+    return session.scalar(_ATTACHMENT, {"path": path, **publication(session)})
+
+
+def attachment_paths(session: Session) -> list[str]:
+    """Where the attachments of published releases are stored (relative to the content folder)."""
+    return list(session.scalars(_ATTACHMENT_PATHS, publication(session)))
 
 
 # Typical cases
@@ -231,7 +310,9 @@ def facet_counts(session: Session, lang: str) -> dict[str, list[tuple[str | int,
     """For each facet, its values that have cases, with how many cases each has, most first."""
     facets = list(CASE_FACETS.values())
     counts: dict[str, list[tuple[str | int, int]]] = {facet.name: [] for facet in facets}
-    for position, key, count in session.execute(_FACET_COUNTS, {"lang": lang}):
+    for position, key, count in session.execute(
+        _FACET_COUNTS, {"lang": lang, **publication(session)}
+    ):
         facet = facets[position]
         counts[facet.name].append((int(key) if facet.integer else key, count))
     counts["year"].sort(key=lambda pair: pair[0], reverse=True)
@@ -253,7 +334,9 @@ _LISTED_COLLECTIONS = _one_version_each(Collection, lambda other: other.key == C
 _COLLECTION_SUMMARIES = _LISTED_COLLECTIONS.with_only_columns(
     Collection.key, Collection.lang, Collection.title, Collection.summary, Collection.year
 ).order_by(Collection.year.desc(), Collection.key)
-_COLLECTION_VERSIONS = select(Collection).where(Collection.key == bindparam("key"))
+_COLLECTION_VERSIONS = select(Collection).where(
+    Collection.key == bindparam("key"), published(Collection)
+)
 _COLLECTIONS_BY_KEY = _LISTED_COLLECTIONS.where(
     Collection.key.in_(bindparam("keys", expanding=True))
 )
@@ -261,19 +344,20 @@ _COLLECTIONS_BY_KEY = _LISTED_COLLECTIONS.where(
 
 def collection_summaries(session: Session, lang: str) -> tuple[CollectionSummary, ...]:
     """Every collection, one version each, newest first."""
-    rows = session.execute(_COLLECTION_SUMMARIES, {"lang": lang})
+    rows = session.execute(_COLLECTION_SUMMARIES, {"lang": lang, **publication(session)})
     return tuple(CollectionSummary(*row) for row in rows)
 
 
 def collection_versions(session: Session, key: str) -> dict[str, Collection]:
-    """Every language version of one collection, by language code."""
-    rows = session.scalars(_COLLECTION_VERSIONS, {"key": key})
+    """Every published language version of one collection, by language code."""
+    rows = session.scalars(_COLLECTION_VERSIONS, {"key": key, **publication(session)})
     return {collection.lang: collection for collection in rows}
 
 
 def collections_by_key(session: Session, keys: Iterable[str], lang: str) -> dict[str, Collection]:
     """The collections with these keys, in `lang` where possible."""
-    rows = session.scalars(_COLLECTIONS_BY_KEY, {"keys": list(keys), "lang": lang})
+    params = {"keys": list(keys), "lang": lang, **publication(session)}
+    rows = session.scalars(_COLLECTIONS_BY_KEY, params)
     return {c.key: c for c in rows}
 
 
@@ -282,8 +366,8 @@ _COLLECTION_CASES = _LISTED_CASES.where(Case.collection == bindparam("key")).ord
 
 def collection_cases(session: Session, key: str, lang: str) -> list[Case]:
     """The cases of one collection in order, one version each."""
-    query = _COLLECTION_CASES
-    return list(session.scalars(query, {"key": key, "lang": lang}))
+    params = {"key": key, "lang": lang, **publication(session)}
+    return list(session.scalars(_COLLECTION_CASES, params))
 
 
 @dataclass(frozen=True)
@@ -303,8 +387,8 @@ _COLLECTION_CASE_LINKS = _COLLECTION_CASES.with_only_columns(
 
 def collection_case_links(session: Session, key: str, lang: str) -> tuple[CaseLink, ...]:
     """The cases of one collection in order, one version each, as links."""
-    query = _COLLECTION_CASE_LINKS
-    return tuple(CaseLink(*row) for row in session.execute(query, {"key": key, "lang": lang}))
+    params = {"key": key, "lang": lang, **publication(session)}
+    return tuple(CaseLink(*row) for row in session.execute(_COLLECTION_CASE_LINKS, params))
 
 
 def neighbours(links: tuple[CaseLink, ...], slug: str) -> tuple[CaseLink | None, CaseLink | None]:
@@ -320,14 +404,19 @@ def neighbours(links: tuple[CaseLink, ...], slug: str) -> tuple[CaseLink | None,
 # One query with the measures, not a second to fetch them: a case page is read often.
 _CASE_VERSIONS = (
     select(Case)
-    .where(Case.collection == bindparam("collection"), Case.slug == bindparam("slug"))
+    .where(
+        Case.collection == bindparam("collection"),
+        Case.slug == bindparam("slug"),
+        published(Case),
+    )
     .options(joinedload(Case.measure_rows))
 )
 
 
 def case_versions(session: Session, collection: str, slug: str) -> dict[str, Case]:
-    """Every language version of one case, by language code."""
-    rows = session.scalars(_CASE_VERSIONS, {"collection": collection, "slug": slug}).unique()
+    """Every published language version of one case, by language code."""
+    params = {"collection": collection, "slug": slug, **publication(session)}
+    rows = session.scalars(_CASE_VERSIONS, params).unique()
     return {case.lang: case for case in rows}
 
 
@@ -387,18 +476,25 @@ def _versions_page(
     page: int,
     page_size: int | None,
 ) -> ResultPage[dict[str, Any]]:
-    """Page `page` of the items of `model` (rows sharing `key_columns` are the language versions
-    of one item) that have a version meeting `conditions`; each item as {lang: row}.
-    `page_size` None means every item on one page."""
-    keys = select(*key_columns).where(*conditions).group_by(*key_columns).order_by(*order)
-    total = session.scalar(select(func.count()).select_from(keys.subquery())) or 0
+    """Page `page` of the published items of `model` (rows sharing `key_columns` are the
+    language versions of one item) that have a version meeting `conditions`; each item as
+    {lang: row}, its published versions. `page_size` None means every item on one page."""
+    rule = publication(session)
+    keys = (
+        select(*key_columns)
+        .where(published(model), *conditions)
+        .group_by(*key_columns)
+        .order_by(*order)
+    )
+    total = session.scalar(select(func.count()).select_from(keys.subquery()), rule) or 0
     if page_size is not None:
         keys = keys.offset((page - 1) * page_size).limit(page_size)
-    wanted = [tuple(row) for row in session.execute(keys)]
+    wanted = [tuple(row) for row in session.execute(keys, rule)]
     pages = max(1, -(-total // page_size)) if page_size else 1
     if not wanted:
         return ResultPage(items=[], page=page, pages=pages, total=total)
-    rows = session.scalars(select(model).where(tuple_(*key_columns).in_(wanted)))
+    versions_query = select(model).where(tuple_(*key_columns).in_(wanted), published(model))
+    rows = session.scalars(versions_query, rule)
     versions: dict[tuple[Any, ...], dict[str, Any]] = {key: {} for key in wanted}
     for row in rows:
         versions[tuple(getattr(row, column.key) for column in key_columns)][row.lang] = row
@@ -455,12 +551,20 @@ def vocabulary_terms(session: Session, kind: str | None = None) -> list[Term]:
     return list(session.scalars(query))
 
 
+# A figure is public when the release it quotes is: the release makes its figures public.
+_FIGURE_RELEASED = exists().where(
+    PressRelease.year == StatisticFigure.release_year,
+    PressRelease.slug == StatisticFigure.release_slug,
+    published(PressRelease),
+)
+
+
 def statistic_figures(session: Session, year: int | None = None) -> list[StatisticFigure]:
-    """The enforcement figures in the order their files list them."""
-    query = select(StatisticFigure).order_by(StatisticFigure.position)
+    """The enforcement figures whose release is published, in the order their files list them."""
+    query = select(StatisticFigure).where(_FIGURE_RELEASED).order_by(StatisticFigure.position)
     if year is not None:
         query = query.where(StatisticFigure.year == year)
-    return list(session.scalars(query))
+    return list(session.scalars(query, publication(session)))
 
 
 def statistic_groups(session: Session) -> list[StatisticGroup]:
@@ -471,22 +575,46 @@ def statistic_groups(session: Session) -> list[StatisticGroup]:
 CHANGE_MODELS = (PressRelease, Collection, Case, Page, StatisticFigure)
 
 
+def went_public(row: Any) -> dt.datetime:
+    """When a published row became public: when it was added, or the start of its publication
+    day at the courts if that came later."""
+    added = as_utc(row.created_at)
+    day = getattr(row, "publish_on", None)
+    return max(added, start_of_court_day(day)) if day else added
+
+
+def _public_since(model: Any, since: dt.datetime) -> Select[Any]:
+    """The published rows of `model` added, changed or made public at or after `since`."""
+    if model is StatisticFigure:
+        return select(model).where(_FIGURE_RELEASED, model.updated_at >= since)
+    return select(model).where(
+        published(model),
+        (model.created_at >= since)
+        | (model.updated_at >= since)
+        | (model.publish_on >= since.astimezone(COURT_TIMEZONE).date()),
+    )
+
+
 def changes_since(
     session: Session, since: dt.datetime
 ) -> list[tuple[str, str, str | None, str, Any]]:
-    """(kind, key, lang, change, at) of every item added, changed or removed at or after the
-    instant `since` (aware), oldest first; an item added and changed since then counts as added."""
+    """(kind, key, lang, change, at) of every published item added, changed or removed at or
+    after `since`, oldest first; an item added (or made public on its day) and changed since
+    then counts as added."""
     # SQLite keeps UTC times as text without their offset and compares text: the bound value
     # must be written in UTC too, or 09:00+08:00 would be taken as 09:00 UTC.
     since = since.astimezone(dt.UTC)
     changes = []
+    rule = publication(session)
     for model in CHANGE_MODELS:
-        query = select(model).where((model.created_at >= since) | (model.updated_at >= since))
-        for row in session.scalars(query):
-            added = as_utc(row.created_at) >= since
+        for row in session.scalars(_public_since(model, since), rule):
+            public = went_public(row)
+            added = public >= since
+            if not added and as_utc(row.updated_at) < since:
+                continue
             changes.append((
                 model.change_kind, row.item_key, getattr(row, "lang", None),
-                "added" if added else "changed", row.created_at if added else row.updated_at,
+                "added" if added else "changed", public if added else row.updated_at,
             ))  # fmt: skip
     for removal in session.scalars(select(Removal).where(Removal.removed_at >= since)):
         changes.append((removal.kind, removal.key, removal.lang, "removed", removal.removed_at))
@@ -499,21 +627,38 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 
 
 def _latest(session: Session, times: list[Any]) -> dt.datetime | None:
-    """The latest of these times (scalar subqueries), read in one statement."""
-    row = session.execute(select(*times)).one()
-    known = [as_utc(time) for time in row if time is not None]
+    """The latest of these times (scalar subqueries of times, or of publication days, which
+    count from their start at the courts), read in one statement."""
+    row = session.execute(select(*times), publication(session)).one()
+    known = [
+        as_utc(time) if isinstance(time, dt.datetime) else start_of_court_day(time)
+        for time in row
+        if time is not None
+    ]
     return max(known) if known else None
 
 
+def _change_times(model: Any) -> list[Any]:
+    """The latest update of `model`'s rows and, for content, the latest publication day that
+    has come: an item going public on its day changes the pages that list it."""
+    times = [select(func.max(model.updated_at)).scalar_subquery()]
+    # The statistics are published with the releases they quote.
+    source = PressRelease if model is StatisticFigure else model
+    days = select(func.max(source.publish_on)).where(published(source), source.publish_on <= TODAY)
+    return [*times, days.scalar_subquery()]
+
+
 def last_change(session: Session) -> dt.datetime | None:
-    """When the published data last changed: the latest addition, update or removal."""
-    times = [select(func.max(model.updated_at)).scalar_subquery() for model in CHANGE_MODELS]
+    """When the published data last changed: the latest addition, update, publication or
+    removal."""
+    times = [time for model in CHANGE_MODELS for time in _change_times(model)]
     return _latest(session, [*times, select(func.max(Removal.removed_at)).scalar_subquery()])
 
 
 def modified(session: Session, model: Any, kind: str | None = None) -> dt.datetime | None:
-    """When the rows of `model` last changed: the latest update, or removal of kind `kind`."""
-    times = [select(func.max(model.updated_at)).scalar_subquery()]
+    """When the rows of `model` last changed: the latest update or publication, or removal of
+    kind `kind`."""
+    times = _change_times(model)
     if kind is not None:
         removed = select(func.max(Removal.removed_at)).where(Removal.kind == kind)
         times.append(removed.scalar_subquery())

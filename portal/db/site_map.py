@@ -11,8 +11,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.db.court_day import start_of_court_day
 from portal.db.models import Case, Collection, Page, PressRelease, StatisticFigure
-from portal.db.queries import as_utc, facet_counts, last_change, modified, release_years
+from portal.db.queries import (
+    as_utc,
+    facet_counts,
+    last_change,
+    modified,
+    publication,
+    published,
+    release_years,
+)
 from portal.text.languages import LANGUAGE_CODES
 
 
@@ -34,15 +43,26 @@ def _pages(total: int, page_size: int) -> range:
 def _versions(
     session: Session, model: Any, *key_columns: Any
 ) -> Iterator[tuple[tuple, tuple, Any]]:
-    """(key, languages, last change) of each item of `model`."""
-    query = select(*key_columns, model.lang, model.updated_at).order_by(*key_columns, model.lang)
+    """(key, languages, last change) of each published item of `model`; an item that went
+    public on its day changed then."""
+    query = (
+        select(*key_columns, model.lang, model.updated_at, model.publish_on)
+        .where(published(model))
+        .order_by(*key_columns, model.lang)
+    )
     items: dict[tuple, tuple[list[str], list[dt.datetime]]] = {}
-    for *key, lang, updated in session.execute(query):
+    for *key, lang, updated, day in session.execute(query, publication(session)):
         langs, times = items.setdefault(tuple(key), ([], []))
         langs.append(lang)
-        times.append(as_utc(updated))
+        times.append(max(as_utc(updated), start_of_court_day(day)) if day else as_utc(updated))
     for key, (langs, times) in items.items():
         yield key, tuple(code for code in LANGUAGE_CODES if code in langs), max(times)
+
+
+def _count(session: Session, model: Any, *key_columns: Any) -> int:
+    """How many published items `model` has (rows sharing `key_columns` are one item)."""
+    items = select(*key_columns).where(published(model)).distinct().subquery()
+    return session.scalar(select(func.count()).select_from(items), publication(session)) or 0
 
 
 def public_pages(session: Session, press_page_size: int, cases_page_size: int) -> list[PublicPage]:
@@ -51,11 +71,7 @@ def public_pages(session: Session, press_page_size: int, cases_page_size: int) -
     press = modified(session, PressRelease, "press-release")
     cases = modified(session, Case, "case")
     pages = [PublicPage("site.home", lastmod=everything)]
-    release_count = session.scalar(
-        select(func.count()).select_from(
-            select(PressRelease.year, PressRelease.slug).distinct().subquery()
-        )
-    ) or 0  # fmt: skip
+    release_count = _count(session, PressRelease, PressRelease.year, PressRelease.slug)
     pages.append(PublicPage("press.index", lastmod=press))
     pages += [PublicPage("press.index", {"page": n}, lastmod=press)
               for n in _pages(release_count, press_page_size)]  # fmt: skip
@@ -67,9 +83,7 @@ def public_pages(session: Session, press_page_size: int, cases_page_size: int) -
         session, PressRelease, PressRelease.year, PressRelease.slug
     ):
         pages.append(PublicPage("press.release", {"year": year, "slug": slug}, langs, lastmod))
-    case_count = session.scalar(
-        select(func.count()).select_from(select(Case.collection, Case.slug).distinct().subquery())
-    ) or 0  # fmt: skip
+    case_count = _count(session, Case, Case.collection, Case.slug)
     pages.append(PublicPage("cases.index", lastmod=cases))  # the navigation always links it
     if case_count:
         pages += [PublicPage("cases.index", {"page": n}, lastmod=cases)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from portal.content.cases import CaseFile, CaseSet, CollectionFile, VocabularyTerm
+from portal.content.files import ContentProblem
 from portal.content.press import ContentSet, PageFile, PressReleaseFile
 from portal.content.statistics import FIGURE_FIELDS, GROUP_FIELDS
 from portal.db.models import (
@@ -40,6 +41,8 @@ class SyncReport:
     # that what is derived from them (the search index) can follow.
     written_keys: dict[str, list[Hashable]] = field(default_factory=dict)
     removed_keys: dict[str, list[Hashable]] = field(default_factory=dict)
+    # The files held back as drafts because they are still marked FILL-IN, a warning each.
+    held_back: list[ContentProblem] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -84,22 +87,35 @@ def _sync_rows(
             session.add(row)
             added.append(key(source))
         elif changed(row, source):
+            was_draft = getattr(row, "draft", None)
             apply(row, source)
             if hasattr(row, "updated_at"):
                 row.updated_at = utc_now()
+            _record_draft_change(session, row, was_draft)
             updated.append(key(source))
     now = utc_now()
     for row in existing.values():
-        if kind := getattr(model, "change_kind", None):
+        if getattr(model, "change_kind", None):
             # Kept for the changes list, in the same transaction as the deletion itself.
-            session.add(
-                Removal(
-                    kind=kind, key=row.item_key, lang=getattr(row, "lang", None), removed_at=now
-                )
-            )
+            session.add(_removal(row, now))
         session.delete(row)
     session.flush()
     return added, updated, list(existing)
+
+
+def _removal(row: Any, now: Any) -> Removal:
+    return Removal(
+        kind=row.change_kind, key=row.item_key, lang=getattr(row, "lang", None), removed_at=now
+    )
+
+
+def _record_draft_change(session: Session, row: Any, was_draft: bool | None) -> None:
+    """For the changes list: an item made a draft again is removed from the public; a draft
+    made public is added then."""
+    if was_draft is False and row.draft:
+        session.add(_removal(row, row.updated_at))
+    elif was_draft and not row.draft:
+        row.created_at = row.updated_at
 
 
 def _apply_press_release(row: PressRelease, source: PressReleaseFile) -> None:
@@ -109,6 +125,7 @@ def _apply_press_release(row: PressRelease, source: PressReleaseFile) -> None:
     row.tags, row.collections = list(source.tags), list(source.collections)
     row.translation_note = source.translation_note
     row.sample_translation = source.sample_translation
+    row.draft, row.publish_on = source.draft, source.publish_on
     row.source_path, row.source_hash = source.source_path, source.source_hash
     row.attachments = [
         Attachment(
@@ -128,6 +145,7 @@ def _apply_page(row: Page, source: PageFile) -> None:
     row.slug, row.lang = source.slug, source.lang
     row.title, row.summary, row.updated = source.title, source.summary, source.updated
     row.body_html = source.body_html
+    row.draft, row.publish_on = source.draft, source.publish_on
     row.source_path, row.source_hash = source.source_path, source.source_hash
 
 
@@ -143,7 +161,8 @@ def _term_differs(row: Term, source: VocabularyTerm) -> bool:
 def _apply_collection(row: Collection, source: CollectionFile) -> None:
     for name in (
         "key", "lang", "title", "summary", "year", "category", "total_cases", "document",
-        "body_html", "release_year", "release_slug", "source_path", "source_hash",
+        "body_html", "release_year", "release_slug", "source_path", "source_hash", "draft",
+        "publish_on",
     ):  # fmt: skip
         setattr(row, name, getattr(source, name))
 
@@ -151,7 +170,8 @@ def _apply_collection(row: Collection, source: CollectionFile) -> None:
 def _apply_case(row: Case, source: CaseFile) -> None:
     for name in (
         "collection", "slug", "lang", "number", "title", "parties", "court", "cause",
-        "category", "year", "case_number", "body_html", "source_path", "source_hash",
+        "category", "year", "case_number", "body_html", "source_path", "source_hash", "draft",
+        "publish_on",
     ):  # fmt: skip
         setattr(row, name, getattr(source, name))
     wanted = list(source.measures)

@@ -12,19 +12,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Date, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+# Re-exported: the debtor list's "today" is the one the publication of content uses.
+from portal.db.court_day import COURT_TIMEZONE as COURT_TIMEZONE
+from portal.db.court_day import court_today as court_today
 from portal.db.models import DebtorImport, DebtorRecord
 from portal.debtors.identity import IdentityKeys, is_valid_number, normalise_number
 from portal.text import names
 
-# The courts are in China, which keeps UTC+8 all year: a fixed offset needs no time-zone data.
-COURT_TIMEZONE = dt.timezone(dt.timedelta(hours=8), "UTC+8")
 NAME_ONLY_LIMIT = 20
 MAX_NAME_LENGTH = 200
-
-
-def court_today(now: dt.datetime | None = None) -> dt.date:
-    """Today's date where the courts are."""
-    return (now or dt.datetime.now(dt.UTC)).astimezone(COURT_TIMEZONE).date()
 
 
 def listed_on(today: dt.date | ColumnElement[dt.date]) -> ColumnElement[bool]:

@@ -1,4 +1,8 @@
-"""Search documents made from the database: what of a press release or a case is searchable."""
+"""Search documents made from the database: what of a press release or a case is searchable.
+
+Only what is published on the day the index is written is in it: a draft never, a scheduled
+item once `portal index` (or a load that changes it) runs on or after its day.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.db.models import Case, Collection, PressRelease, Term
+from portal.db.queries import publication, published
 from portal.search.index import SearchDocument
 
 
@@ -104,19 +109,22 @@ def case_document(case: Case, context: _CaseContext) -> SearchDocument:
 
 
 def all_documents(session: Session) -> Iterator[SearchDocument]:
-    """Every searchable item in the database."""
-    for release in session.scalars(select(PressRelease).order_by(PressRelease.id)):
+    """Every searchable item in the database that is published today."""
+    rule = publication(session)
+    releases = select(PressRelease).where(published(PressRelease)).order_by(PressRelease.id)
+    for release in session.scalars(releases, rule):
         yield press_document(release)
     context = _CaseContext(session)
-    for case in session.scalars(select(Case).order_by(Case.id)):
+    for case in session.scalars(select(Case).where(published(Case)).order_by(Case.id), rule):
         yield case_document(case, context)
 
 
 def count_documents(session: Session) -> int:
     """How many documents a complete index holds."""
-    press = session.scalar(select(func.count()).select_from(PressRelease)) or 0
-    cases = session.scalar(select(func.count()).select_from(Case)) or 0
-    return press + cases
+    rule = publication(session)
+    press = select(func.count()).select_from(PressRelease).where(published(PressRelease))
+    cases = select(func.count()).select_from(Case).where(published(Case))
+    return (session.scalar(press, rule) or 0) + (session.scalar(cases, rule) or 0)
 
 
 def documents_for(session: Session, doc_ids: Iterable[str]) -> list[SearchDocument]:

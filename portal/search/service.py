@@ -72,6 +72,8 @@ def update_search_index(
         if not written and not removed:
             return "search index unchanged"
         changed = documents_for(session, written)
+    # A written row that is no document now (made a draft, or scheduled) leaves the index.
+    removed += sorted(set(written) - {document.doc_id for document in changed})
     if not update(root, changed, removed):
         size = rebuild_search_index(session_factory, root)
         return f"search index built: {size} documents"

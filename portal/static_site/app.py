@@ -21,6 +21,7 @@ REGENERATED = ("pagefind/", "static-lookup/")
 # one destination, failing on any redirect.
 STATIC_SITE_SETTINGS: dict[str, Any] = {
     "STATIC_SITE": True,
+    "PREVIEW": False,  # drafts and scheduled items never reach the static copy
     "FREEZER_REDIRECT_POLICY": "error",
     "FREEZER_IGNORE_MIMETYPE_WARNINGS": True,  # a static host types files by their extension
     "FREEZER_DESTINATION_IGNORE": list(REGENERATED),

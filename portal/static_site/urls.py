@@ -8,10 +8,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask, url_for
 from flask_frozen import walk_directory
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.db.models import Attachment
+from portal.db.queries import attachment_paths
 from portal.db.site_map import public_pages
 from portal.opendata import datasets as opendata
 from portal.static_site.app import NOT_FOUND_PAGE
@@ -67,9 +66,7 @@ def freeze_urls(app: Flask, session: Session) -> list[str]:
                 "sitemap.robots",
             )
         ]
-        paths = session.scalars(
-            select(Attachment.path).where(Attachment.path.is_not(None)).distinct()
-        )
+        paths = attachment_paths(session)
         urls += [url_for("site.attachment_file", path=path) for path in paths]
         folder = app.static_folder or ""
         urls += [url_for("static", filename=name) for name in sorted(walk_directory(folder))]

@@ -19,6 +19,7 @@ from portal.config import (
     trusted_hosts,
     typed_settings,
 )
+from portal.db.queries import unpublished_state
 from portal.web import blueprints, errors, inputs, ratelimit, responses, security
 from portal.web import db as flask_db
 from portal.web import i18n as web_i18n
@@ -55,6 +56,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         long_date=long_date, file_size=file_size, figure_value=figure_value
     )
     app.jinja_env.globals["page_numbers"] = page_numbers
+    app.jinja_env.globals["unpublished_state"] = unpublished_state
     for blueprint in blueprints.all_blueprints():
         app.register_blueprint(blueprint)
     init_search(app)

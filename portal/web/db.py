@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db.engine import make_engine, make_session_factory, reading_engine
+from portal.db.queries import PREVIEW_KEY
 
 ENGINE_KEY = "portal_db_engine"
 EXTENSION_KEY = "portal_db"
@@ -45,7 +46,8 @@ def request_session_factory(app: Flask | None = None) -> sessionmaker[Session]:
 
 
 def db_session() -> Session:
-    """The session of the current request, opened on first use and closed at teardown."""
+    """The session of the current request, opened on first use and closed at teardown; in a
+    preview (PORTAL_PREVIEW) its queries see drafts and scheduled items."""
     if "db_session" not in g:
-        g.db_session = request_session_factory()()
+        g.db_session = request_session_factory()(info={PREVIEW_KEY: current_app.config["PREVIEW"]})
     return g.db_session

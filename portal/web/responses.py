@@ -48,9 +48,11 @@ REGISTER_ENDPOINTS = frozenset(
 def cache_public_pages(response: Response) -> Response:
     """Let browsers and shared caches keep a successful answer to a GET of a public page for a
     short while, with an ETag of its body to revalidate it by (304 when it still matches).
-    Private answers are `no-store`; a view's own Cache-Control (static files) is kept."""
+    Private answers and a preview's are `no-store`; a view's own Cache-Control (static files)
+    is kept."""
     endpoint = request.endpoint or ""
-    if endpoint in PRIVATE_ENDPOINTS:
+    # A preview's pages show drafts: no cache may keep them.
+    if endpoint in PRIVATE_ENDPOINTS or current_app.config["PREVIEW"]:
         return private_response(response)
     if endpoint in NOINDEX_ENDPOINTS:
         response.headers["X-Robots-Tag"] = "noindex"

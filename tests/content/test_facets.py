@@ -75,9 +75,9 @@ def test_collections_cases_and_statistics_share_one_year_range(
         assert problems_of(site) == []
     else:
         assert [problem for problem in problems_of(site) if expected in problem] == [
-            f"2020-difficult/01-zhang.en.md: field 'year': {expected}",
-            f"2020-difficult/collection.en.md: field 'year': {expected}",
-            f"statistics/figures.yaml: field 'groups[1].figures[3].year': {expected}",
+            f"cases/2020-difficult/01-zhang.en.md: field 'year': {expected}",
+            f"cases/2020-difficult/collection.en.md: field 'year': {expected}",
+            f"content/statistics/figures.yaml: field 'groups[1].figures[3].year': {expected}",
         ]
 
 

@@ -31,44 +31,103 @@ def test_a_valid_release_is_read_with_its_fields(site: SiteBuilder) -> None:
 def test_an_impossible_date_is_refused(site: SiteBuilder) -> None:
     site.write("press/2021/bad.en.md", "title: T\ndate: 2021-02-30\nsummary: S")
     (problem,) = problems_of(site)
-    assert problem.startswith("press/2021/bad.en.md")
+    assert problem.startswith("content/press/2021/bad.en.md")
     assert "impossible date" in problem
     assert "day is out of range" in problem
+
+
+def test_an_impossible_date_does_not_hide_the_files_other_problems(site: SiteBuilder) -> None:
+    site.write("press/2021/bad.en.md", "title: ''\ndate: 2021-02-30\nsummary: S\nautor: X")
+    assert problems_of(site) == [
+        "content/press/2021/bad.en.md: field 'autor': is not a known field; allowed: title, "
+        "date, summary, tags, collections, attachments, translation_note, sample_translation, "
+        "draft",
+        "content/press/2021/bad.en.md: field 'title': expected non-empty text, got empty text",
+        "content/press/2021/bad.en.md: field 'date': is an impossible date: 2021-02-30 (day is "
+        "out of range for month)",
+    ]
+
+
+def test_a_front_matter_without_its_closing_fence_is_reported_as_that(
+    site: SiteBuilder,
+) -> None:
+    path = site.content / "press" / "2021" / "open.en.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---\ntitle: T\ndate: 2021-01-15\nsummary: S\n\nThe body.\n", "utf-8")
+    assert problems_of(site) == [
+        "content/press/2021/open.en.md: front matter is not fenced: expected a '---' line alone "
+        "before its first field and another after its last"
+    ]
+
+
+def test_a_first_fence_with_text_after_it_is_reported_as_that(site: SiteBuilder) -> None:
+    path = site.content / "pages" / "about.en.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---title: T\nsummary: S\n---\nText.\n", "utf-8")
+    (problem,) = problems_of(site)
+    assert problem.startswith("content/pages/about.en.md: front matter is not fenced")
+
+
+def test_draft_and_publication_fields_are_read(site: SiteBuilder) -> None:
+    site.release(2021, "report", "en", draft=True)
+    site.page("about", "en", draft=False, publish_on=dt.date(2030, 5, 1))
+    content = read_content(site.content)
+    (release,) = content.press_releases
+    assert (release.draft, release.publish_on) == (True, dt.date(2021, 1, 15))
+    (page,) = content.pages
+    assert (page.draft, page.publish_on) == (False, dt.date(2030, 5, 1))
+
+
+def test_bad_draft_and_publication_values_are_refused(site: SiteBuilder) -> None:
+    site.release(2021, "report", "en", draft="yes", publish_on="2021-02-01")
+    site.page("about", "en", draft="true", publish_on="next week")
+    assert problems_of(site) == [
+        "content/pages/about.en.md: field 'draft': expected true or false, got 'true'",
+        "content/pages/about.en.md: field 'publish_on': expected a date written as YYYY-MM-DD, "
+        "got 'next week'",
+        "content/press/2021/report.en.md: field 'publish_on': is not a known field; allowed: "
+        "title, date, summary, tags, collections, attachments, translation_note, "
+        "sample_translation, draft",
+        "content/press/2021/report.en.md: field 'draft': expected true or false, got 'yes'",
+    ]
 
 
 def test_a_date_written_as_words_is_refused(site: SiteBuilder) -> None:
     site.write("press/2021/bad.en.md", "title: T\ndate: 15 January 2021\nsummary: S")
     assert problems_of(site) == [
-        "press/2021/bad.en.md: field 'date': expected a date written as YYYY-MM-DD, "
+        "content/press/2021/bad.en.md: field 'date': expected a date written as YYYY-MM-DD, "
         "got '15 January 2021'"
     ]
 
 
 def test_a_missing_title_is_refused(site: SiteBuilder) -> None:
     site.write("press/2021/bad.en.md", "date: 2021-01-15\nsummary: S")
-    assert problems_of(site) == ["press/2021/bad.en.md: field 'title': is required"]
+    assert problems_of(site) == ["content/press/2021/bad.en.md: field 'title': is required"]
 
 
 def test_an_empty_summary_is_refused(site: SiteBuilder) -> None:
     site.write("press/2021/bad.en.md", "title: T\ndate: 2021-01-15\nsummary: '  '")
     assert problems_of(site) == [
-        "press/2021/bad.en.md: field 'summary': expected non-empty text, got empty text"
+        "content/press/2021/bad.en.md: field 'summary': expected non-empty text, got empty text"
     ]
 
 
 def test_an_unknown_field_is_refused_with_the_allowed_ones(site: SiteBuilder) -> None:
     site.release(2021, "report", "en", autor="Someone")
     (problem,) = problems_of(site)
-    assert problem.startswith("press/2021/report.en.md: field 'autor': is not a known field")
+    assert problem.startswith(
+        "content/press/2021/report.en.md: field 'autor': is not a known field"
+    )
     assert "allowed: title, date, summary, tags" in problem
 
 
 def test_a_field_of_the_wrong_type_is_refused(site: SiteBuilder) -> None:
     site.release(2021, "report", "en", tags="statistics", sample_translation="yes")
     assert problems_of(site) == [
-        "press/2021/report.en.md: field 'tags': expected a list of keys like [a-key, "
+        "content/press/2021/report.en.md: field 'tags': expected a list of keys like [a-key, "
         "another-key], got 'statistics'",
-        "press/2021/report.en.md: field 'sample_translation': expected true or false, got 'yes'",
+        "content/press/2021/report.en.md: field 'sample_translation': expected true or false, got "
+        "'yes'",
     ]
 
 
@@ -76,7 +135,8 @@ def test_an_unknown_collection_key_is_refused(site: SiteBuilder) -> None:
     site.collection("2020-difficult-enforcement")
     site.release(2021, "report", "en", collections=["2020-difficult-enforcment"])
     assert problems_of(site, ("2020-difficult-enforcement",)) == [
-        "press/2021/report.en.md: field 'collections': '2020-difficult-enforcment' is not a "
+        "content/press/2021/report.en.md: field 'collections': '2020-difficult-enforcment' is not "
+        "a "
         "typical-case collection; known: 2020-difficult-enforcement"
     ]
 
@@ -92,7 +152,7 @@ def test_a_missing_attachment_is_refused(site: SiteBuilder) -> None:
         2021, "report", "en", attachments=[{"file": "attachments/cases.docx", "title": "Cases"}]
     )
     assert problems_of(site) == [
-        "press/2021/report.en.md: field 'attachments[1].file': 'attachments/cases.docx' "
+        "content/press/2021/report.en.md: field 'attachments[1].file': 'attachments/cases.docx' "
         "does not exist next to this file"
     ]
 
@@ -132,13 +192,15 @@ def test_a_yaml_tag_that_would_build_an_object_is_refused(site: SiteBuilder) -> 
         "title: !!python/object/apply:os.system ['touch /tmp/pwned']\ndate: 2021-01-15\nsummary: S",
     )
     (problem,) = problems_of(site)
-    assert problem.startswith("press/2021/evil.en.md: front matter uses a YAML tag")
+    assert problem.startswith("content/press/2021/evil.en.md: front matter uses a YAML tag")
 
 
 def test_invalid_yaml_is_refused_with_its_line(site: SiteBuilder) -> None:
     site.write("press/2021/bad.en.md", "title: T\ndate: 2021-01-15\nsummary: [unclosed")
     (problem,) = problems_of(site)
-    assert problem.startswith("press/2021/bad.en.md: front matter is not valid YAML at line")
+    assert problem.startswith(
+        "content/press/2021/bad.en.md: front matter is not valid YAML at line"
+    )
 
 
 def test_a_file_without_front_matter_is_refused(site: SiteBuilder) -> None:
@@ -146,7 +208,8 @@ def test_a_file_without_front_matter_is_refused(site: SiteBuilder) -> None:
     path.parent.mkdir(parents=True)
     path.write_text("Just text.")
     assert problems_of(site) == [
-        "pages/about.en.md: has no front matter: expected the file to start with a '---' line"
+        "content/pages/about.en.md: has no front matter: expected the file to start with a '---' "
+        "line"
     ]
 
 
@@ -155,14 +218,14 @@ def test_a_file_that_is_not_utf8_is_refused(site: SiteBuilder) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes("---\ntitle: 关于\nsummary: 简介\n---\n正文".encode("gbk"))
     (problem,) = problems_of(site)
-    assert problem.startswith("pages/about.zh.md: is not UTF-8 text")
+    assert problem.startswith("content/pages/about.zh.md: is not UTF-8 text")
 
 
 def test_language_versions_must_agree_on_the_date(site: SiteBuilder) -> None:
     site.release(2021, "report", "en", date="2021-01-15")
     site.release(2021, "report", "zh", date="2021-01-16")
     assert problems_of(site) == [
-        "press/2021/report.zh.md: field 'date': expected 2021-01-15, the date of "
+        "content/press/2021/report.zh.md: field 'date': expected 2021-01-15, the date of "
         "press/2021/report.en.md; all language versions of a release share one date"
     ]
 
@@ -170,7 +233,7 @@ def test_language_versions_must_agree_on_the_date(site: SiteBuilder) -> None:
 def test_the_date_must_fall_in_the_year_folder(site: SiteBuilder) -> None:
     site.release(2021, "report", "en", date="2020-12-31")
     assert problems_of(site) == [
-        "press/2021/report.en.md: field 'date': expected a date in 2021, "
+        "content/press/2021/report.en.md: field 'date': expected a date in 2021, "
         "the year folder of this file"
     ]
 
@@ -180,10 +243,11 @@ def test_file_names_must_name_a_known_language_and_a_clean_slug(site: SiteBuilde
     site.release(2021, "Bad_Slug", "en")
     site.write("notes/draft.md", {"title": "Draft"})
     assert problems_of(site) == [
-        "notes/draft.md: is not where content goes: expected press/<yyyy>/<slug>.<lang>.md, "
-        "pages/<slug>.<lang>.md or statistics/<name>.yaml",
-        "press/2021/Bad_Slug.en.md: slug 'Bad_Slug' must be lowercase letters, digits and hyphens",
-        "press/2021/report.fr.md: language 'fr' in the file name is not one of en, zh",
+        "content/notes/draft.md: is not where content goes: expected "
+        "press/<yyyy>/<slug>.<lang>.md, pages/<slug>.<lang>.md or statistics/<name>.yaml",
+        "content/press/2021/Bad_Slug.en.md: slug 'Bad_Slug' must be lowercase letters, digits and "
+        "hyphens",
+        "content/press/2021/report.fr.md: language 'fr' in the file name is not one of en, zh",
     ]
 
 
@@ -191,9 +255,9 @@ def test_every_problem_of_every_file_is_reported_together(site: SiteBuilder) -> 
     site.write("press/2021/a.en.md", "date: 2021-01-15")
     site.write("pages/b.en.md", "title: B")
     assert problems_of(site) == [
-        "pages/b.en.md: field 'summary': is required",
-        "press/2021/a.en.md: field 'title': is required",
-        "press/2021/a.en.md: field 'summary': is required",
+        "content/pages/b.en.md: field 'summary': is required",
+        "content/press/2021/a.en.md: field 'title': is required",
+        "content/press/2021/a.en.md: field 'summary': is required",
     ]
 
 

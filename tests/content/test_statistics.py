@@ -61,7 +61,8 @@ def test_a_sentence_that_is_not_in_the_release_is_refused(site: SiteBuilder) -> 
     data = site.statistics_data()
     figure(data, 0, 0)["sentence"] = "In 2020, the courts accepted 1,350 cases."
     assert problems_of(site.statistics(data)) == [
-        "statistics/figures.yaml: field 'groups[1].figures[1].sentence': is not a sentence of "
+        "content/statistics/figures.yaml: field 'groups[1].figures[1].sentence': is not a "
+        "sentence of "
         "press/2021/work-report.en.md: expected the exact words of the release"
     ]
 
@@ -70,7 +71,7 @@ def test_a_wrong_derived_value_is_refused_with_the_formula(site: SiteBuilder) ->
     data = site.statistics_data()
     figure(data, 0, 1)["value"] = 1001
     assert problems_of(site.statistics(data)) == [
-        "statistics/figures.yaml: field 'groups[1].figures[2].value': expected 1000: "
+        "content/statistics/figures.yaml: field 'groups[1].figures[2].value': expected 1000: "
         "2019 = 2020 / (1 + 25%) = 1250 / 1.25 ≈ 1000"
     ]
 
@@ -79,7 +80,8 @@ def test_a_derived_figure_needs_a_growth_rate_to_come_from(site: SiteBuilder) ->
     data = site.statistics_data()
     figure(data, 0, 1)["key"] = "concluded"
     assert problems_of(site.statistics(data)) == [
-        "statistics/figures.yaml: field 'groups[1].figures[2].derived': expected a quoted figure "
+        "content/statistics/figures.yaml: field 'groups[1].figures[2].derived': expected a quoted "
+        "figure "
         "concluded of 2020 with a change_percent to derive it from"
     ]
 
@@ -92,15 +94,19 @@ def test_fields_are_checked_and_named(site: SiteBuilder) -> None:
     figure(data, 1, 1)["colour"] = "red"
     data["groups"][1]["title"] = {"en": "Measures"}
     assert problems_of(site.statistics(data)) == [
-        "statistics/figures.yaml: field 'groups[1].figures[1].unit': expected one of cases, "
+        "content/statistics/figures.yaml: field 'groups[1].figures[1].unit': expected one of "
+        "cases, "
         "people, materials, yuan, got 'dollars'",
-        "statistics/figures.yaml: field 'groups[2].title': expected exactly the labels en, zh, "
+        "content/statistics/figures.yaml: field 'groups[2].title': expected exactly the labels "
+        "en, zh, "
         "got dict {'en': 'Measures'}",
-        "statistics/figures.yaml: field 'groups[2].figures[1].qualifier': expected one of exact, "
+        "content/statistics/figures.yaml: field 'groups[2].figures[1].qualifier': expected one of "
+        "exact, "
         "more-than, nearly, got 'roughly'",
-        "statistics/figures.yaml: field 'groups[2].figures[2].colour': is not a known field; "
+        "content/statistics/figures.yaml: field 'groups[2].figures[2].colour': is not a known "
+        "field; "
         "allowed: key, year, value, unit, label, sentence, qualifier, change_percent, release",
-        "statistics/figures.yaml: field 'groups[2].figures[2].label': is required",
+        "content/statistics/figures.yaml: field 'groups[2].figures[2].label': is required",
     ]
 
 
@@ -108,20 +114,22 @@ def test_an_unknown_release_and_a_duplicate_figure_are_refused(site: SiteBuilder
     data = site.statistics_data()
     data["release"] = "2021/no-such-report"
     assert problems_of(site.statistics(data))[0] == (
-        "statistics/figures.yaml: field 'release': press release 2021/no-such-report not found: "
+        "content/statistics/figures.yaml: field 'release': press release 2021/no-such-report not "
+        "found: "
         "expected press/2021/no-such-report.en.md"
     )
     data = site.statistics_data()
     data["groups"][1]["figures"].append(dict(figure(data, 1, 0)))
     assert problems_of(site.statistics(data)) == [
-        "statistics/figures.yaml: field 'groups[2].figures[3].key': detained 2020 is listed twice"
+        "content/statistics/figures.yaml: field 'groups[2].figures[3].key': detained 2020 is "
+        "listed twice"
     ]
 
 
 def test_a_file_that_is_not_yaml_is_refused(site: SiteBuilder) -> None:
     problems = problems_of(site.statistics("release: [unclosed\n"))
     assert len(problems) == 1
-    assert problems[0].startswith("statistics/figures.yaml: is not valid UTF-8 YAML")
+    assert problems[0].startswith("content/statistics/figures.yaml: is not valid UTF-8 YAML")
 
 
 def test_a_bad_statistics_file_loads_nothing(site: SiteBuilder, engine_for, database_url) -> None:

@@ -3,6 +3,7 @@ index's life (rebuild, swap, update, lock, damage)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
+from portal.db import queries
+from portal.db.court_day import court_today
 from portal.db.load import load_content
 from portal.search.index import (
     IndexCheckFailed,
@@ -342,6 +345,28 @@ def test_loading_updates_the_index_and_purges_deleted_documents(
     assert titles(search_app, "失信被执行人", "zh") == []
     index = whoosh_index.open_dir(str(current_index_dir(index_root(search_app))))
     assert index.doc_count_all() == index.doc_count()  # nothing left merely marked deleted
+
+
+def test_drafts_and_scheduled_items_are_not_indexed_until_published(
+    search_app: Flask, site: SiteBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    later = court_today() + dt.timedelta(days=5)
+    site.release(later.year, "later", date=later.isoformat(), title="Scheduled zebracorn")
+    site.release(2021, "hidden", draft=True, title="Draft zebracorn")
+    report = load_content(session_factory(search_app), site.content, site.cases)
+    update_search_index(session_factory(search_app), index_root(search_app), report)
+    assert titles(search_app, "zebracorn") == []
+    # Made a draft, a public release leaves the index at the load.
+    site.release(2020, "older-news", "en", date="2020-06-01", title="Detention figures",
+                 body="The courts detained 208 people.", draft=True)  # fmt: skip
+    report = load_content(session_factory(search_app), site.content, site.cases)
+    message = update_search_index(session_factory(search_app), index_root(search_app), report)
+    assert message == "search index: 0 updated, 1 removed"
+    assert titles(search_app, "detained") == []
+    # `portal index` on or after its day adds the scheduled one (and never the draft).
+    monkeypatch.setattr(queries, "court_today", lambda: later)
+    rebuild_search_index(session_factory(search_app), index_root(search_app))
+    assert titles(search_app, "zebracorn") == ["Scheduled zebracorn"]
 
 
 def test_a_damaged_index_gives_the_search_unavailable_page(search_app: Flask) -> None:

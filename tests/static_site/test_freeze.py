@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from flask import Flask
 
 from portal.cli import cli
+from portal.db.court_day import court_today
 from portal.db.load import load_content
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import delist, import_debtors
@@ -23,7 +24,7 @@ from portal.static_site.freeze import FreezeError, freeze
 from portal.static_site.links import check_links
 from portal.web.db import session_factory
 from tests.support.debtorfiles import find_in_files, person, resident_id, write_csv
-from tests.support.site import SiteBuilder
+from tests.support.site import UNPUBLISHED_MARKERS, SiteBuilder
 
 EXPECTED_FILES = [
     "index.html", "404.html", "robots.txt", "sitemap.xml", "data/catalog.jsonld",
@@ -369,3 +370,21 @@ def test_pagefind_leaving_empty_files_fails_the_freeze_naming_one(
     assert f"The freeze failed: {target} could not be written: Pagefind left it empty" in (
         result.output
     )
+
+
+def test_the_frozen_copy_has_no_draft_and_no_scheduled_item_even_from_a_preview(
+    make_app, site: SiteBuilder, sqlite_url: str, tmp_path: Path
+) -> None:
+    later = court_today() + dt.timedelta(days=40)
+    site.unpublished(later)
+    out = tmp_path / "out"
+    freeze(make_app(sqlite_url, PREVIEW=True), out, pagefind=False)
+    files = [path for path in out.rglob("*") if path.is_file()]
+    assert (out / "en" / "press" / "2021" / "annual-report" / "index.html").is_file()
+    shown = [
+        path.relative_to(out).as_posix()
+        for path in files
+        if any(marker.encode() in path.read_bytes() for marker in UNPUBLISHED_MARKERS)
+        or any(marker in path.as_posix() for marker in UNPUBLISHED_MARKERS)
+    ]
+    assert shown == []

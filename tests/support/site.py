@@ -3,6 +3,7 @@ machine it runs on (CI, PostgreSQL, the optional tools)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import textwrap
@@ -24,6 +25,8 @@ POSTGRES_URL = os.environ.get(
 )
 IN_CI = os.environ.get("CI") == "true"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
+# What the titles and keys of SiteBuilder.unpublished's drafts and scheduled items hold.
+UNPUBLISHED_MARKERS = ("draftmarker", "schedmarker", "Draftmarker", "Schedmarker")
 
 
 class SiteBuilder:
@@ -199,6 +202,31 @@ class SiteBuilder:
         for lang in ("en", "zh"):
             self.page("about", lang)
             self.page("licence", lang)
+        return self
+
+    def unpublished(self, later: dt.date) -> SiteBuilder:
+        """The standard site and its cases, with a draft and an item scheduled for `later` of
+        every kind; each one's title or key holds one of UNPUBLISHED_MARKERS."""
+        self.standard()
+        self.standard_cases()
+        annex = self.content / "press" / "2021" / "draftmarker-annex.pdf"
+        annex.parent.mkdir(parents=True, exist_ok=True)
+        annex.write_bytes(b"%PDF-1.4 draft annex")
+        self.release(2021, "draftmarker", "en", draft=True, title="Draftmarker release",
+                     body="Zebracorn text.",
+                     tags=["draftmarker"],
+                     attachments=[{"file": "draftmarker-annex.pdf", "title": "Annex"}])  # fmt: skip
+        for lang in ("en", "zh"):
+            self.release(later.year, "schedmarker", lang, date=later.isoformat(),
+                         body="Zebracorn.", title=f"Schedmarker release ({lang})")  # fmt: skip
+        self.case("2020-difficult", "03-draftmarker", draft=True, title="Draftmarker case",
+                  measures=["judicial-auction"])  # fmt: skip
+        self.case("2020-difficult", "04-schedmarker", publish_on=later, title="Schedmarker case")
+        self.collection("2022-draftmarker", draft=True, title="Draftmarker collection", year=2022)
+        self.case("2022-draftmarker", "01-inherits", year=2022, title="Draftmarker inherited")
+        self.collection("2023-schedmarker", publish_on=later, title="Schedmarker collection",
+                        year=2023)  # fmt: skip
+        self.case("2023-schedmarker", "01-inherits", year=2023, title="Schedmarker inherited")
         return self
 
 

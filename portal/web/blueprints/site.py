@@ -17,10 +17,13 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from portal.db.models import Attachment
-from portal.db.queries import collection_summaries, latest_releases, page_versions
+from portal.db.queries import (
+    attachment_at,
+    collection_summaries,
+    latest_releases,
+    page_versions,
+)
 from portal.opendata import schema_org
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url, current_language, preferred_language, render_page
@@ -111,7 +114,7 @@ def licence(lang: str) -> ResponseReturnValue:
 @bp.route("/files/<path:path>")
 def attachment_file(path: str) -> ResponseReturnValue:
     """Serve a published attachment; only files a release names, never other content files."""
-    attachment = db_session().scalar(select(Attachment).where(Attachment.path == path).limit(1))
+    attachment = attachment_at(db_session(), path)
     if attachment is None:
         abort(404)
     return send_from_directory(
