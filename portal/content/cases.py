@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from portal.content.contacts import CONTACT_KEY, CourtContact, read_contact
 from portal.content.facets import CASE_FACETS
 from portal.content.files import (
     SLUG_PATTERN,
@@ -102,6 +103,7 @@ class CaseSet:
     """Everything in a cases folder, validated."""
 
     terms: list[VocabularyTerm] = field(default_factory=list)
+    contacts: list[CourtContact] = field(default_factory=list)
     collections: list[CollectionFile] = field(default_factory=list)
     cases: list[CaseFile] = field(default_factory=list)
 
@@ -132,7 +134,10 @@ CASE_FIELDS: Schema = {
 }
 
 
-def _read_vocabulary(cases_dir: Path, problems: list[ContentProblem]) -> list[VocabularyTerm]:
+def _read_vocabulary(
+    cases_dir: Path, problems: list[ContentProblem], contacts: list[CourtContact]
+) -> list[VocabularyTerm]:
+    """The vocabulary's terms; the courts' contact details, where given, go to `contacts`."""
     path = cases_dir / VOCABULARY_FILE
     report = FileReport(VOCABULARY_FILE, problems)
     if not path.is_file():
@@ -159,9 +164,16 @@ def _read_vocabulary(cases_dir: Path, problems: list[ContentProblem]) -> list[Vo
             if not isinstance(key, str) or not SLUG_PATTERN.match(key):
                 report.add(where, "key must be lowercase letters, digits and hyphens")
                 continue
-            if not isinstance(labels, dict) or set(labels) != set(LANGUAGE_CODES):
-                report.add(where, f"expected exactly the labels {', '.join(LANGUAGE_CODES)}")
+            # A court may also have its contact details (portal/content/contacts.py).
+            optional = {CONTACT_KEY} if kind == "courts" else set()
+            if not isinstance(labels, dict) or not (
+                set(LANGUAGE_CODES) <= set(labels) <= set(LANGUAGE_CODES) | optional
+            ):
+                also = f", and optionally {CONTACT_KEY}" if optional else ""
+                report.add(where, f"expected exactly the labels {', '.join(LANGUAGE_CODES)}{also}")
                 continue
+            if CONTACT_KEY in labels:
+                contacts += read_contact(key, labels[CONTACT_KEY], report)
             for lang in LANGUAGE_CODES:
                 try:
                     label = text_value(labels[lang])
@@ -342,7 +354,7 @@ def read_cases(cases_dir: Path) -> tuple[CaseSet, list[ContentProblem]]:
     files = sorted(path for path in cases_dir.rglob("*.md") if path.name != "README.md")
     if not files:
         return case_set, problems
-    case_set.terms = _read_vocabulary(cases_dir, problems)
+    case_set.terms = _read_vocabulary(cases_dir, problems, case_set.contacts)
     vocabulary = _Vocabulary(case_set.terms)
     for path in files:
         relative = path.relative_to(cases_dir).as_posix()

@@ -87,7 +87,7 @@ def public_pages(session: Session, press_page_size: int, cases_page_size: int) -
             PublicPage("cases.case", {"collection": collection, "slug": slug}, langs, lastmod)
         )
     for (slug,), langs, lastmod in _versions(session, Page, Page.slug):
-        if slug in ("about", "licence"):
+        if slug in ("about", "licence", "contact"):
             pages.append(PublicPage(f"site.{slug}", {}, langs, lastmod))
     pages.append(PublicPage("data.index", lastmod=everything))
     pages.append(

@@ -142,8 +142,26 @@ def test_invalid_input_is_explained_next_to_its_field(lookup_client) -> None:
     assert page.text_of("#debtor-name-error") == "Enter the name of the person or organisation."
     assert page.html.select_one("#debtor-name")["aria-describedby"] == "debtor-name-error"
     assert "neither a valid resident ID number" in page.text_of("#debtor-number-error")
-    assert typed not in page.response.get_data(as_text=True)
+    # The invalid number stays in the field, to be corrected; the name's field gets the focus.
+    assert page.html.select_one("#debtor-number")["value"] == typed
+    assert page.html.select_one("#debtor-name").has_attr("autofocus")
+    assert not page.html.select_one("#debtor-number").has_attr("autofocus")
+    assert page.html.title.get_text().startswith("Check the form – Debtor lookup")
     assert page.html.select(".debtor-result") == []
+
+
+def test_a_valid_number_is_never_echoed_even_when_the_name_is_missing(lookup_client) -> None:
+    page = submit(lookup_client, LOOKUP, {"name": "", "number": NUMBER}, status=422)
+    assert NUMBER not in page.response.get_data(as_text=True)
+    assert page.html.select_one("#debtor-number").get("value") is None
+
+
+def test_an_invalid_number_alone_gets_the_focus(lookup_client) -> None:
+    page = submit(lookup_client, LOOKUP, {"name": "张伟", "number": "310101"}, status=422)
+    field = page.html.select_one("#debtor-number")
+    assert field["value"] == "310101"
+    assert field.has_attr("autofocus")
+    assert field["aria-describedby"] == "debtor-number-hint debtor-number-error"
 
 
 def test_demonstration_data_is_announced(make_app, site, sqlite_url, tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Home, the plain pages (About, licence), the language redirect at / and attachment files."""
+"""Home, the plain pages (About, licence, contact), the language redirect at / and attachment
+files."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from sqlalchemy import select
 
 from portal.db.models import Attachment
 from portal.db.queries import collection_summaries, latest_releases, page_versions
+from portal.debtors.courts import court_directory
+from portal.web.blueprints.debtors import contact_labels
 from portal.web.db import db_session
 from portal.web.i18n import current_language, preferred_language, render_page
 
@@ -82,12 +85,12 @@ def home(lang: str) -> ResponseReturnValue:
     )
 
 
-def _plain_page(slug: str) -> ResponseReturnValue:
+def _plain_page(slug: str, **extra: Any) -> ResponseReturnValue:
     versions = page_versions(db_session(), slug)
     page = versions.get(current_language().code)
     if page is None:
         abort(404)
-    return render_page("pages/page.html", available=tuple(versions), page=page)
+    return render_page("pages/page.html", available=tuple(versions), page=page, **extra)
 
 
 @bp.route("/<lang:lang>/about/")
@@ -98,6 +101,16 @@ def about(lang: str) -> ResponseReturnValue:
 @bp.route("/<lang:lang>/licence/")
 def licence(lang: str) -> ResponseReturnValue:
     return _plain_page("licence")
+
+
+@bp.route("/<lang:lang>/contact/")
+def contact(lang: str) -> ResponseReturnValue:
+    # The page's text, then the contact details of the courts that publish some.
+    return _plain_page(
+        "contact",
+        courts=court_directory(db_session(), lang).courts,
+        contact_labels=contact_labels(),
+    )
 
 
 @bp.route("/files/<path:path>")
