@@ -4,6 +4,7 @@ files."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from flask import (
@@ -23,6 +24,7 @@ from sqlalchemy import select
 from portal.db.models import Attachment
 from portal.db.queries import collection_summaries, latest_releases, page_versions
 from portal.debtors.courts import court_directory
+from portal.text.languages import LANGUAGE_CODES
 from portal.web.blueprints.debtors import contact_labels
 from portal.web.db import db_session
 from portal.web.i18n import current_language, preferred_language, render_page
@@ -85,12 +87,12 @@ def home(lang: str) -> ResponseReturnValue:
     )
 
 
-def _plain_page(slug: str, **extra: Any) -> ResponseReturnValue:
+def _plain_page(slug: str) -> ResponseReturnValue:
     versions = page_versions(db_session(), slug)
     page = versions.get(current_language().code)
     if page is None:
         abort(404)
-    return render_page("pages/page.html", available=tuple(versions), page=page, **extra)
+    return render_page("pages/page.html", available=tuple(versions), page=page)
 
 
 @bp.route("/<lang:lang>/about/")
@@ -105,10 +107,24 @@ def licence(lang: str) -> ResponseReturnValue:
 
 @bp.route("/<lang:lang>/contact/")
 def contact(lang: str) -> ResponseReturnValue:
-    # The page's text, then the contact details of the courts that publish some.
-    return _plain_page(
-        "contact",
-        courts=court_directory(db_session(), lang).courts,
+    # The page's text, then the contact details of the courts that publish some. Every page
+    # links here, so without its content file the page still exists, with a sentence of its own.
+    session = db_session()
+    versions = page_versions(session, "contact")
+    page = versions.get(lang) or SimpleNamespace(
+        title=_l("Contact"),
+        summary=_l(
+            "About a record on the list, an objection or a correction, contact the enforcing "
+            "court named in the record, through the channels the court publishes."
+        ),
+        body_html="",
+        updated=None,
+    )
+    return render_page(
+        "pages/page.html",
+        available=tuple(versions) or LANGUAGE_CODES,
+        page=page,
+        courts=court_directory(session, lang).courts,
         contact_labels=contact_labels(),
     )
 
