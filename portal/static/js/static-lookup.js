@@ -241,7 +241,7 @@ if (typeof module === "object" && module.exports) module.exports = StaticLookup;
     const box = element("span");
     box.append(court.label);
     const list = element("dl", undefined, "court-contact");
-    for (const [field, label] of Object.entries(labels.contact_fields)) {
+    for (const [field, label] of labels.contact_fields) {
       if (!court[field]) continue;
       list.append(element("dt", label));
       const dd = element("dd");

@@ -120,7 +120,8 @@ def static_check_labels(lang: str) -> dict[str, object]:
         "circumstances": _("Circumstances of dishonesty"),
         "listing_period": _("Listing period"),
         "court_contact": _("Contact the enforcing court"),
-        "contact_fields": contact_labels(),
+        # A list, in the live page's order (a JSON object's keys would be sorted).
+        "contact_fields": list(contact_labels().items()),
         "performance_names": _names(PERFORMANCE_NAMES, lang),
         "circumstance_names": _names(CIRCUMSTANCE_NAMES, lang),
     }
