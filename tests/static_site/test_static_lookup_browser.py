@@ -18,7 +18,7 @@ from portal.debtors.static_lookup import StaticLookupParams, derive, write_shard
 from portal.text.names import name_key, name_rule
 from portal.web.db import session_factory
 from portal.web.security import CONTENT_SECURITY_POLICY
-from tests.support.browser import check_static_lookup
+from tests.support.browser import check_static_lookup, serious_violations
 from tests.support.debtorfiles import (
     TEST_SECRET,
     TODAY,
@@ -28,7 +28,7 @@ from tests.support.debtorfiles import (
     write_csv,
 )
 from tests.support.hard_names import HARD_NAMES
-from tests.support.site import serve_folder
+from tests.support.site import require_module, serve_folder
 
 FAST = StaticLookupParams(salt="browser test court", iterations=1000)
 NUMBER = resident_id()
@@ -201,6 +201,7 @@ def test_the_browser_normalises_and_derives_exactly_as_python(page, frozen_site)
 def test_the_frozen_check_explains_itself_as_the_live_page_does(
     page, frozen_site: str, make_app, sqlite_url: str, lang: str
 ) -> None:
+    axe = require_module("axe_playwright_python.sync_playwright").Axe()
     live = make_app(sqlite_url, SECRET_KEY=TEST_SECRET).test_client().get(f"/{lang}/debtors/")
     live_text = BeautifulSoup(live.data, "html.parser").select_one("#debtor-explanation")
     page.goto(f"{frozen_site}/{lang}/debtors/")
@@ -222,3 +223,5 @@ def test_the_frozen_check_explains_itself_as_the_live_page_does(
     else:
         assert "列入日期：2024年5月1日，至删除之日" in periods[0]
         assert "列入日期：2024年3月1日，至2027年5月10日" in periods[1]
+    problems = serious_violations(axe.run(page).response)
+    assert not problems, "\n".join(problems)
