@@ -42,23 +42,23 @@ class CourtDirectory:
 
 
 def court_directory(session: Session, lang: str) -> CourtDirectory:
-    """The vocabulary courts with contact details in `lang`, in the vocabulary's order."""
-    contacts = {
-        contact.court: contact
-        for contact in session.scalars(select(CourtContact).where(CourtContact.lang == lang))
-    }
-    terms = session.scalars(
-        select(Term).where(Term.kind == COURTS).order_by(Term.position, Term.lang)
+    """The vocabulary courts with contact details in `lang`, in the vocabulary's order: one
+    statement (a found lookup runs it), the contacts with each of their court's labels."""
+    rows = session.execute(
+        select(CourtContact, Term.lang, Term.label)
+        .join(Term, (Term.kind == COURTS) & (Term.key == CourtContact.court))
+        .where(CourtContact.lang == lang)
+        .order_by(Term.position, Term.lang)
     ).all()
     courts = {
-        term.key: CourtWithContact(term.key, term.label, contacts[term.key])
-        for term in terms
-        if term.lang == lang and term.key in contacts
+        contact.court: CourtWithContact(contact.court, label, contact)
+        for contact, label_lang, label in rows
+        if label_lang == lang
     }
     by_name: dict[str, CourtWithContact] = {}
-    for term in terms:
-        if court := courts.get(term.key):
-            by_name[name_key(term.label)] = by_name[name_key(term.key)] = court
+    for contact, _, label in rows:
+        if court := courts.get(contact.court):
+            by_name[name_key(label)] = by_name[name_key(court.key)] = court
     return CourtDirectory(courts=tuple(courts.values()), by_name=by_name)
 
 
