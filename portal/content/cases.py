@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from portal.content.contacts import CONTACT_KEY, CourtContact, read_contact
 from portal.content.facets import CASE_FACETS
 from portal.content.files import (
     PUBLICATION_FIELDS,
@@ -110,6 +111,7 @@ class CaseSet:
     collection) are still marked FILL-IN, a warning each."""
 
     terms: list[VocabularyTerm] = field(default_factory=list)
+    contacts: list[CourtContact] = field(default_factory=list)
     collections: list[CollectionFile] = field(default_factory=list)
     cases: list[CaseFile] = field(default_factory=list)
     held_back: list[ContentProblem] = field(default_factory=list)
@@ -143,7 +145,10 @@ CASE_FIELDS: Schema = {
 }
 
 
-def _read_vocabulary(cases_dir: Path, problems: list[ContentProblem]) -> list[VocabularyTerm]:
+def _read_vocabulary(
+    cases_dir: Path, problems: list[ContentProblem], contacts: list[CourtContact]
+) -> list[VocabularyTerm]:
+    """The vocabulary's terms; the courts' contact details, where given, go to `contacts`."""
     path = cases_dir / VOCABULARY_FILE
     report = FileReport(VOCABULARY_FILE, problems)
     if not path.is_file():
@@ -170,9 +175,16 @@ def _read_vocabulary(cases_dir: Path, problems: list[ContentProblem]) -> list[Vo
             if not isinstance(key, str) or not SLUG_PATTERN.match(key):
                 report.add(where, "key must be lowercase letters, digits and hyphens")
                 continue
-            if not isinstance(labels, dict) or set(labels) != set(LANGUAGE_CODES):
-                report.add(where, f"expected exactly the labels {', '.join(LANGUAGE_CODES)}")
+            # A court may also have its contact details (portal/content/contacts.py).
+            optional = {CONTACT_KEY} if kind == "courts" else set()
+            if not isinstance(labels, dict) or not (
+                set(LANGUAGE_CODES) <= set(labels) <= set(LANGUAGE_CODES) | optional
+            ):
+                also = f", and optionally {CONTACT_KEY}" if optional else ""
+                report.add(where, f"expected exactly the labels {', '.join(LANGUAGE_CODES)}{also}")
                 continue
+            if CONTACT_KEY in labels:
+                contacts += read_contact(key, labels[CONTACT_KEY], report)
             for lang in LANGUAGE_CODES:
                 try:
                     label = text_value(labels[lang])
@@ -371,7 +383,7 @@ def read_cases(cases_dir: Path) -> tuple[CaseSet, list[ContentProblem]]:
     files = sorted(path for path in cases_dir.rglob("*.md") if path.name != "README.md")
     if not files:
         return case_set, problems
-    case_set.terms = _read_vocabulary(cases_dir, problems)
+    case_set.terms = _read_vocabulary(cases_dir, problems, case_set.contacts)
     vocabulary = _Vocabulary(case_set.terms)
     held_collections: set[tuple[str, str]] = set()
     for path in files:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +19,8 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from portal.content.contacts import CONTACT_FIELDS
 
 # Stable constraint names, so that Alembic migrations name them the same on every database.
 NAMING_CONVENTION = {
@@ -148,6 +151,24 @@ class Term(Base):
     lang: Mapped[str] = mapped_column(String(8))
     label: Mapped[str] = mapped_column(String(300))
     position: Mapped[int]
+
+
+class CourtContact(Base):
+    """A court's published contact details in one language (from the vocabulary); a court that
+    publishes none has no row."""
+
+    __tablename__ = "court_contacts"
+    __table_args__ = (UniqueConstraint("court", "lang", name="uq_court_contacts_court"),)
+    FIELDS: ClassVar[tuple[str, ...]] = CONTACT_FIELDS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    court: Mapped[str] = mapped_column(String(100))  # the vocabulary key of the court
+    lang: Mapped[str] = mapped_column(String(8))
+    address: Mapped[str | None] = mapped_column(String(500))
+    telephone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    office_hours: Mapped[str | None] = mapped_column(String(500))
+    website: Mapped[str | None] = mapped_column(String(500))
 
 
 class Collection(SourcedMixin, Base):

@@ -103,6 +103,9 @@ def public_pages(session: Session, press_page_size: int, cases_page_size: int) -
     for (slug,), langs, lastmod in _versions(session, Page, Page.slug):
         if slug in ("about", "licence"):
             pages.append(PublicPage(f"site.{slug}", {}, langs, lastmod))
+    # Every page links to the contact page, which exists in every language even without its
+    # content file (then with a sentence of its own and the courts' contact details).
+    pages.append(PublicPage("site.contact", lastmod=everything))
     pages.append(PublicPage("data.index", lastmod=everything))
     pages.append(PublicPage("data.api_reference", lastmod=everything))
     pages.append(

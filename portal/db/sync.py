@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from portal.content.cases import CaseFile, CaseSet, CollectionFile, VocabularyTerm
+from portal.content.contacts import CONTACT_FIELDS
 from portal.content.files import ContentProblem
 from portal.content.press import ContentSet, PageFile, PressReleaseFile
 from portal.content.statistics import FIGURE_FIELDS, GROUP_FIELDS
@@ -20,6 +21,7 @@ from portal.db.models import (
     Case,
     CaseMeasure,
     Collection,
+    CourtContact,
     Page,
     PressRelease,
     Removal,
@@ -204,6 +206,8 @@ def sync_site(session: Session, content: ContentSet, cases: CaseSet) -> SyncRepo
     steps: Iterable[tuple[str, Any, Callable[[Any], Hashable], Sequence[Any], Any, Any]] = (
         ("vocabulary terms", Term, lambda t: (t.kind, t.key, t.lang), cases.terms,
          _apply_term, _term_differs),
+        ("court contacts", CourtContact, lambda c: (c.court, c.lang), cases.contacts,
+         _copy_fields(("court", "lang", *CONTACT_FIELDS)), _fields_differ(CONTACT_FIELDS)),
         ("collections", Collection, lambda c: (c.key, c.lang), cases.collections,
          _apply_collection, _hash_differs),
         ("cases", Case, lambda c: (c.collection, c.slug, c.lang), cases.cases,

@@ -146,6 +146,7 @@ def display_fields(record: DebtorRecord) -> dict[str, Any]:
         "performance": record.performance,
         "circumstances": list(record.circumstances),
         "published_on": record.published_on.isoformat(),
+        "listed_until": record.listed_until.isoformat() if record.listed_until else None,
         "demo": record.demo,
     }
 

@@ -321,6 +321,11 @@ DEBTOR_LOOKUP_SCHEMA: dict[str, Any] = {
     "properties": {
         "as_of": {"type": ["string", "null"], "format": "date-time"},
         "demonstration_data": {"type": "boolean"},
+        "list": {
+            "type": "object",
+            "description": "Which list the answer covers, in each language.",
+            "additionalProperties": {"type": "string"},
+        },
         "found": {"type": "boolean"},
         "match": {"type": "string", "enum": ["name_and_number", "name"]},
         "truncated": {"type": "boolean"},
@@ -346,6 +351,20 @@ DEBTOR_LOOKUP_SCHEMA: dict[str, Any] = {
                     "court": {"type": "string"},
                     "case_number": {"type": "string"},
                     "published_on": {"type": "string", "format": "date"},
+                    "listed_until": {
+                        "type": ["string", "null"],
+                        "format": "date",
+                        "description": "The last day of the listing period; null: until removed.",
+                    },
+                    "court_contact": {
+                        "type": ["object", "null"],
+                        "description": "The enforcing court's published contact details, by "
+                        "language; null when the court publishes none here.",
+                        "additionalProperties": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string"},
+                        },
+                    },
                 },
                 "required": ["name", "kind", "identifier", "court", "published_on"],
             },

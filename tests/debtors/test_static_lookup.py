@@ -162,7 +162,7 @@ def test_a_name_finds_its_listed_records_as_the_live_name_only_answer(
     assert set(found[0]) == {
         "name", "kind", "id_display", "legal_representative", "court", "case_number",
         "basis_document", "basis_issuer", "obligations", "performance", "circumstances",
-        "published_on", "demo",
+        "published_on", "listed_until", "demo",
     }  # fmt: skip
     company = find_in_files(out, "上海某某貿易有限公司")
     assert company[0]["legal_representative"] == "李强"

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
@@ -17,7 +18,7 @@ from portal.debtors.static_lookup import StaticLookupParams, derive, write_shard
 from portal.text.names import name_key, name_rule
 from portal.web.db import session_factory
 from portal.web.security import CONTENT_SECURITY_POLICY
-from tests.support.browser import check_static_lookup
+from tests.support.browser import check_static_lookup, serious_violations
 from tests.support.debtorfiles import (
     TEST_SECRET,
     TODAY,
@@ -27,7 +28,7 @@ from tests.support.debtorfiles import (
     write_csv,
 )
 from tests.support.hard_names import HARD_NAMES
-from tests.support.site import serve_folder
+from tests.support.site import require_module, serve_folder
 
 FAST = StaticLookupParams(salt="browser test court", iterations=1000)
 NUMBER = resident_id()
@@ -39,8 +40,15 @@ TEST_CSP = CONTENT_SECURITY_POLICY.replace("; upgrade-insecure-requests", "")
 
 @pytest.fixture
 def frozen_site(make_app, site, sqlite_url: str, tmp_path: Path) -> Iterator[str]:
-    """A frozen copy's debtor page, its script and the shards, served on 127.0.0.1."""
-    site.standard()
+    """A frozen copy's debtor page, its script and the shards, served on 127.0.0.1; the
+    register's court (上海市黄浦区人民法院) publishes a telephone number in the vocabulary."""
+    site.vocabulary(courts={
+        "huangpu-district": {"en": "Huangpu District Court", "zh": "上海市黄浦区人民法院",
+                             "contact": {"telephone": "+86 21 5555 0100"}},
+        "minhang-district": {"en": "Minhang District Court", "zh": "闵行区人民法院"},
+        "shanghai-no1-intermediate": {"en": "No.1 Intermediate Court", "zh": "第一中级"},
+    })  # fmt: skip
+    site.standard().standard_cases()
     app = make_app(
         sqlite_url,
         SECRET_KEY=TEST_SECRET,
@@ -49,8 +57,9 @@ def frozen_site(make_app, site, sqlite_url: str, tmp_path: Path) -> Iterator[str
         STATIC_LOOKUP_ITERATIONS=FAST.iterations,
     )
     rows = [
-        person("R1"),
-        person("NAMESAKE", id_number=resident_id(region="440305", sequence="777"),
+        person("R1", listed_until="2027-05-10"),
+        person("NAMESAKE", court="上海市徐汇区人民法院",
+               id_number=resident_id(region="440305", sequence="777"),
                published_on="2024-05-01", case_number="（2024）沪0101执9号"),
         person("GONE", name="王芳", id_number=GONE_NUMBER, removed_on="2024-05-01",
                removal_reason="paid"),
@@ -186,3 +195,33 @@ def test_the_browser_normalises_and_derives_exactly_as_python(page, frozen_site)
     )
     expected = derive(name_key("張 偉"), StaticLookupParams(salt="s", iterations=1000))
     assert derived == [expected.key.hex(), expected.tag(0), expected.tag(1)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_frozen_check_explains_itself_as_the_live_page_does(
+    page, frozen_site: str, make_app, sqlite_url: str, lang: str
+) -> None:
+    axe = require_module("axe_playwright_python.sync_playwright").Axe()
+    live = make_app(sqlite_url, SECRET_KEY=TEST_SECRET).test_client().get(f"/{lang}/debtors/")
+    live_text = BeautifulSoup(live.data, "html.parser").select_one("#debtor-explanation")
+    page.goto(f"{frozen_site}/{lang}/debtors/")
+    frozen_text = page.inner_text("#debtor-explanation")
+    assert " ".join(frozen_text.split()) == " ".join(live_text.get_text(" ", strip=True).split())
+
+    answer = check_static_lookup(page, "张伟", "")
+    scope = {"en": "as published by the courts whose records this portal imports",
+             "zh": "本门户所导入法院公布的失信被执行人名单"}[lang]  # fmt: skip
+    assert scope in answer
+    newest, older = page.locator(".debtor-record").all()
+    # The namesake's court (徐汇) is not in the vocabulary: no contact; R1's court has one.
+    assert newest.locator(".court-contact").count() == 0
+    assert older.locator("a[href='tel:+862155550100']").inner_text() == "+86 21 5555 0100"
+    periods = [" ".join(record.inner_text().split()) for record in (newest, older)]
+    if lang == "en":
+        assert "Listed on May 1, 2024, until removed" in periods[0]
+        assert "Listed on March 1, 2024, until May 10, 2027" in periods[1]
+    else:
+        assert "列入日期：2024年5月1日，至删除之日" in periods[0]
+        assert "列入日期：2024年3月1日，至2027年5月10日" in periods[1]
+    problems = serious_violations(axe.run(page).response)
+    assert not problems, "\n".join(problems)

@@ -89,6 +89,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
         form={"name": "", "number": "310101"},
         frozen=False,
     ),
+    PageKind("contact", "/{lang}/contact/"),
     PageKind("statistics", "/{lang}/statistics/"),
     PageKind("data", "/{lang}/data/"),
     PageKind("api-reference", "/{lang}/data/api/"),
@@ -131,6 +132,8 @@ def build_proof_site(root: Path, **overrides) -> Flask:
 
     site = SiteBuilder(root / "site")
     site.standard().standard_cases().statistics()
+    for lang in ("en", "zh"):
+        site.page("contact", lang)
     settings = {
         "TESTING": True,
         "DATABASE_URL": f"sqlite:///{root / 'portal.sqlite3'}",

@@ -143,8 +143,26 @@ def test_invalid_input_is_explained_next_to_its_field(lookup_client) -> None:
     assert page.text_of("#debtor-name-error") == "Enter the name of the person or organisation."
     assert page.html.select_one("#debtor-name")["aria-describedby"] == "debtor-name-error"
     assert "neither a valid resident ID number" in page.text_of("#debtor-number-error")
-    assert typed not in page.response.get_data(as_text=True)
+    # The invalid number stays in the field, to be corrected; the name's field gets the focus.
+    assert page.html.select_one("#debtor-number")["value"] == typed
+    assert page.html.select_one("#debtor-name").has_attr("autofocus")
+    assert not page.html.select_one("#debtor-number").has_attr("autofocus")
+    assert page.html.title.get_text().startswith("Check the form – Debtor lookup")
     assert page.html.select(".debtor-result") == []
+
+
+def test_a_valid_number_is_never_echoed_even_when_the_name_is_missing(lookup_client) -> None:
+    page = submit(lookup_client, LOOKUP, {"name": "", "number": NUMBER}, status=422)
+    assert NUMBER not in page.response.get_data(as_text=True)
+    assert page.html.select_one("#debtor-number").get("value") is None
+
+
+def test_an_invalid_number_alone_gets_the_focus(lookup_client) -> None:
+    page = submit(lookup_client, LOOKUP, {"name": "张伟", "number": "310101"}, status=422)
+    field = page.html.select_one("#debtor-number")
+    assert field["value"] == "310101"
+    assert field.has_attr("autofocus")
+    assert field["aria-describedby"] == "debtor-number-hint debtor-number-error"
 
 
 def test_demonstration_data_is_announced(make_app, site, sqlite_url, tmp_path: Path) -> None:
@@ -405,3 +423,126 @@ def test_the_rate_limit_is_shared_through_redis(
         for key in connection.scan_iter(f"*{prefix}*"):
             connection.delete(key)
         connection.close()
+
+
+HUANGPU_CONTACT = {
+    "address": {"en": "1 Example Road, Huangpu", "zh": "黄浦区示例路1号"},
+    "telephone": "+86 21 5555 0100",
+    "email": "office@court.example",
+}
+
+
+def contact_site(site, contact: dict | None) -> None:
+    """The standard site, with the register's court (上海市黄浦区人民法院) in the vocabulary, with
+    `contact` if given."""
+    huangpu = {"en": "Huangpu District People's Court of Shanghai", "zh": "上海市黄浦区人民法院"}
+    site.vocabulary(
+        courts={
+            "huangpu-district": huangpu | ({"contact": contact} if contact else {}),
+            "minhang-district": {"en": "Minhang District Court", "zh": "闵行区人民法院"},
+            "shanghai-no1-intermediate": {"en": "No.1 Intermediate Court", "zh": "第一中级"},
+        }
+    )
+    site.standard().standard_cases()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_found_record_shows_its_court_contacts_period_and_the_explanation(
+    make_app, site, database_url: str, tmp_path: Path, lang: str
+) -> None:
+    contact_site(site, HUANGPU_CONTACT)
+    app = make_app(database_url, SECRET_KEY=TEST_SECRET, RATELIMIT_ENABLED=False)
+    load(app, tmp_path, [person("R1", listed_until="2027-05-10"), organisation("O1")])
+    client = app.test_client()
+    page = submit(client, f"/{lang}/debtors/", {"name": "张伟", "number": NUMBER})
+    record = page.html.select_one(".debtor-record")
+    period = " ".join(record.select_one(".debtor-record__period").get_text().split())
+    contact = record.select_one(".debtor-record__contact").get_text(" ", strip=True)
+    if lang == "en":
+        assert period == "Listed on March 1, 2024, until May 10, 2027"
+        assert page.html.title.get_text().startswith("On the list – Debtor lookup")
+        assert "1 Example Road, Huangpu" in contact
+        assert "as published by the courts whose records this portal imports" in answer(page)
+    else:
+        assert period == "列入日期：2024年3月1日，至2027年5月10日"
+        assert page.html.title.get_text().startswith("在名单上 – 失信被执行人查询")
+        assert "黄浦区示例路1号" in contact
+    assert record.select_one("a[href='tel:+862155550100']").get_text() == "+86 21 5555 0100"
+    assert record.select_one("a[href='mailto:office@court.example']") is not None
+    heading = page.html.select_one("#debtor-result-heading")
+    assert heading.has_attr("autofocus")
+    assert heading["tabindex"] == "-1"
+    explanation = page.text_of("#debtor-explanation")
+    provisions = {"en": ("Fa Shi [2013] No. 17", "Fa Shi [2017] No. 7", "Article 10",
+                         "within three working days", "within fifteen days"),
+                  "zh": ("法释〔2013〕17号", "法释〔2017〕7号", "第十条", "三个工作日内",
+                         "十五日内")}[lang]  # fmt: skip
+    for words in provisions:
+        assert words in explanation
+
+
+def test_no_contact_is_shown_when_the_court_publishes_none(
+    make_app, site, sqlite_url, tmp_path: Path
+) -> None:
+    contact_site(site, None)
+    app = make_app(sqlite_url, SECRET_KEY=TEST_SECRET, RATELIMIT_ENABLED=False)
+    load(app, tmp_path, [person("R1")])
+    page = submit(app.test_client(), LOOKUP, {"name": "张伟"})
+    record = page.html.select_one(".debtor-record")
+    assert record.select_one(".debtor-record__contact") is None
+    assert " ".join(record.select_one(".debtor-record__period").get_text().split()) == (
+        "Listed on March 1, 2024, until removed"
+    )
+    assert page.html.select(".court-contact") == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_answer_says_which_list_and_as_of_when(lookup_client, lang: str) -> None:
+    absent = submit(lookup_client, f"/{lang}/debtors/", {"name": "李四"})
+    heading = absent.text_of("#debtor-result-heading")
+    scope = {"en": "the list of dishonest persons subject to enforcement as published by the "
+                   "courts whose records this portal imports",
+             "zh": "本门户所导入法院公布的失信被执行人名单"}[lang]  # fmt: skip
+    assert scope in answer(absent)
+    assert {"en": "This answer is as of", "zh": "以上结果截至"}[lang] in answer(absent)
+    assert heading == {"en": "Not on the list", "zh": "不在名单上"}[lang]
+    assert absent.html.title.get_text().startswith(heading)
+    # The explanation is on the page in its language, whatever the answer.
+    assert absent.html.select_one("#debtor-explanation h3") is not None
+
+
+def test_the_demonstration_list_is_called_fictional_in_the_answer(
+    make_app, site, sqlite_url, tmp_path: Path
+) -> None:
+    site.standard()
+    app = make_app(sqlite_url, SECRET_KEY=TEST_SECRET, RATELIMIT_ENABLED=False)
+    load(app, tmp_path, [person("DEMO-1", name="示例张伟")], demo=True)
+    page = submit(app.test_client(), LOOKUP, {"name": "李四"})
+    assert "only the fictional demonstration list" in answer(page)
+    body = app.test_client().post(API, json={"name": "李四"}).get_json()
+    assert "fictional demonstration list" in body["list"]["en"]
+
+
+def test_the_api_gives_the_list_the_period_and_the_court_contact(
+    make_app, site, database_url: str, tmp_path: Path
+) -> None:
+    contact_site(site, HUANGPU_CONTACT)
+    app = make_app(database_url, SECRET_KEY=TEST_SECRET, RATELIMIT_ENABLED=False)
+    load(app, tmp_path, [person("R1", listed_until="2027-05-10"),
+                         person("R2", id_number=resident_id(sequence="456"),
+                                court="上海市徐汇区人民法院")])  # fmt: skip
+    body = app.test_client().post(API, json={"name": "张伟"}).get_json()
+    assert "courts whose records this portal imports" in body["list"]["en"]
+    assert "失信被执行人名单" in body["list"]["zh"]
+    by_court = {record["court"]: record for record in body["records"]}
+    huangpu = by_court["上海市黄浦区人民法院"]
+    assert huangpu["listed_until"] == "2027-05-10"
+    assert huangpu["court_contact"]["en"] == {
+        "court": "Huangpu District People's Court of Shanghai",
+        "address": "1 Example Road, Huangpu",
+        "telephone": "+86 21 5555 0100",
+        "email": "office@court.example",
+    }
+    assert huangpu["court_contact"]["zh"]["address"] == "黄浦区示例路1号"
+    other = by_court["上海市徐汇区人民法院"]  # not in the vocabulary
+    assert (other["listed_until"], other["court_contact"]) == (None, None)

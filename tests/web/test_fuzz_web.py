@@ -31,6 +31,8 @@ ENDPOINT_URLS = [
     "/en/cases/2020-difficult/", "/zh/cases/2020-difficult/02-li/",
     "/en/search/", "/zh/search/", "/en/debtors/", "/en/data/", "/data/cases.csv",
     "/data/press-releases.json", "/data/catalog.jsonld", "/zh/statistics/",
+    "/data/datapackage.json", "/en/data/api/", "/zh/search/opensearch.xml", "/en/contact/",
+    "/healthz",
     "/feeds/en/press.atom", "/feeds/zh/cases.atom", "/en/cases/court/minhang-district/feed.atom",
     "/en/cases/cause/private-lending/feed.atom",
     "/en/cases/category/difficult-enforcement/feed.atom",

@@ -27,9 +27,10 @@ MOST_STATEMENTS = {
     "search-facet": 1,
     "search-nothing": 1,
     "lookup": 1,
-    "lookup-found": 1,
+    "lookup-found": 2,  # the records with the list's state, the courts' contacts
     "lookup-absent": 1,
     "lookup-invalid": 1,
+    "contact": 2,  # the page's versions, the courts' contacts
     "statistics": 3,
     "data": 6,
     "api-reference": 1,  # the vocabularies' keys, for the filters' allowed values

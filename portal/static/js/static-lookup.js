@@ -115,7 +115,7 @@ const StaticLookup = (() => {
     return { records, more: records.length > 0 && count > records.length };
   }
 
-  return { nameKey, numberKey, derive, find, NUMBER_SHAPE };
+  return { nameKey, numberKey, derive, find, load, NUMBER_SHAPE };
 })();
 
 if (typeof module === "object" && module.exports) module.exports = StaticLookup;
@@ -130,6 +130,8 @@ if (typeof module === "object" && module.exports) module.exports = StaticLookup;
   const status = document.querySelector("[data-static-status]");
   const result = document.querySelector("[data-static-result]");
   const recordsBox = document.querySelector("[data-static-records]");
+  // The courts that publish contact details, by the name key of each name a record may give.
+  const courts = JSON.parse(result.dataset.courts);
   const fields = {
     name: document.getElementById("debtor-name"),
     number: document.getElementById("debtor-number"),
@@ -209,11 +211,54 @@ if (typeof module === "object" && module.exports) module.exports = StaticLookup;
       circumstances.append(element("li", labels.circumstance_names[key] ?? key));
     }
     add(labels.circumstances, circumstances);
-    const published = element("time", dateFormat.format(new Date(record.published_on)));
-    published.dateTime = record.published_on;
-    add(labels.published_on, published);
+    add(labels.listing_period, listingPeriod(record));
+    const court = Object.hasOwn(courts, record.court_key) ? courts[record.court_key] : null;
+    if (court) add(labels.court_contact, courtContact(court));
     article.append(list);
     return article;
+  }
+
+  function dateElement(iso) {
+    const time = element("time", dateFormat.format(new Date(iso)));
+    time.dateTime = iso;
+    return time;
+  }
+
+  // "Listed on <start>, until <end>" (or "until removed"), with the dates as <time> elements.
+  function listingPeriod(record) {
+    const sentence = record.listed_until ? texts.listed_until : texts.listed_until_removed;
+    const span = element("span");
+    for (const part of sentence.split(/(\{start\}|\{end\})/)) {
+      if (part === "{start}") span.append(dateElement(record.published_on));
+      else if (part === "{end}") span.append(dateElement(record.listed_until));
+      else if (part) span.append(part);
+    }
+    return span;
+  }
+
+  // The court's label and the contact details it publishes, as the live page shows them.
+  function courtContact(court) {
+    const box = element("span");
+    box.append(court.label);
+    const list = element("dl", undefined, "court-contact");
+    for (const [field, label] of labels.contact_fields) {
+      if (!court[field]) continue;
+      list.append(element("dt", label));
+      const dd = element("dd");
+      const href = {
+        telephone: `tel:${court[field].replaceAll(" ", "")}`,
+        email: `mailto:${court[field]}`,
+        website: court[field],
+      }[field];
+      if (href) {
+        const link = element("a", court[field]);
+        link.href = href;
+        dd.append(link);
+      } else dd.textContent = court[field];
+      list.append(dd);
+    }
+    box.append(list);
+    return box;
   }
 
   function answer(records, more, withNumber) {
@@ -233,8 +278,13 @@ if (typeof module === "object" && module.exports) module.exports = StaticLookup;
     }
     paragraph.append(
       element("strong", found ? texts.on_list : texts.not_on_list),
-      ` ${sentence}${texts.as_of ? ` ${texts.as_of}` : ""}`,
+      ` ${sentence}${texts.as_of ? ` ${texts.as_of}` : ""} ${texts.list_scope}`,
     );
+    if (found) {
+      const more = element("a", texts.explained);
+      more.href = "#debtor-explanation";
+      paragraph.append(" ", more);
+    }
     const parts = [paragraph];
     // The same answer whatever number was typed: it can be confirmed only live.
     if (withNumber) parts.push(element("p", texts.number_live, "debtor-answer__number"));
@@ -256,6 +306,8 @@ if (typeof module === "object" && module.exports) module.exports = StaticLookup;
     try {
       const withNumber = StaticLookup.numberKey(fields.number.value) !== "";
       const { records, more } = await StaticLookup.find(root, fields.name.value);
+      const [, rule] = await StaticLookup.load(root);
+      for (const record of records) record.court_key = StaticLookup.nameKey(record.court, rule);
       fields.number.value = ""; // as on the live page, the number is not kept in the form
       status.replaceChildren(...answer(records, more, withNumber));
       recordsBox.replaceChildren(...records.map(recordArticle));

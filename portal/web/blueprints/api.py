@@ -24,6 +24,7 @@ from portal.db.queries import (
     vocabulary,
     vocabulary_terms,
 )
+from portal.debtors.courts import CourtDirectory, contact_fields, court_directory
 from portal.debtors.lookup import InvalidQuery
 from portal.debtors.static_lookup import display_fields
 from portal.opendata import datasets as opendata
@@ -37,7 +38,8 @@ from portal.opendata.api_spec import (
     parse_params,
 )
 from portal.search.query import SearchRequest
-from portal.web.blueprints.debtors import QUERY_ERRORS, run_lookup
+from portal.text.languages import LANGUAGE_CODES
+from portal.web.blueprints.debtors import QUERY_ERRORS, list_scope_texts, run_lookup
 from portal.web.blueprints.search import hit_endpoint, parameters_with_numbers, run_search
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url
@@ -291,9 +293,16 @@ def search() -> ResponseReturnValue:
     )
 
 
-def _debtor_record(record: DebtorRecord) -> dict[str, Any]:
-    """What the lookup shows of a record (the same fields the static copy encrypts)."""
+def _debtor_record(record: DebtorRecord, courts: dict[str, CourtDirectory]) -> dict[str, Any]:
+    """What the lookup shows of a record (the same fields the static copy encrypts), and the
+    enforcing court's contact details in each language when the court publishes them."""
     fields = display_fields(record)
+    found = {lang: directory.find(record.court) for lang, directory in courts.items()}
+    fields["court_contact"] = {
+        lang: {"court": court.label, **contact_fields(court.contact)}
+        for lang, court in found.items()
+        if court
+    } or None
     person = record.kind == "person"
     identifier = {
         "type": "resident_id" if person else "unified_social_credit_code",
@@ -335,13 +344,20 @@ def _debtor_lookup() -> Response:
             ],
         )  # fmt: skip
     state = result.state
+    demo = bool(state and state.demo)
+    courts = (
+        {lang: court_directory(db_session(), lang) for lang in LANGUAGE_CODES}
+        if result.found
+        else {}
+    )
     return jsonify(
         {
             "as_of": state.as_of.isoformat() if state else None,
-            "demonstration_data": bool(state and state.demo),
+            "demonstration_data": demo,
+            "list": list_scope_texts(demo),
             "found": result.found,
             "match": "name_and_number" if result.by_number else "name",
             "truncated": result.truncated,
-            "records": [_debtor_record(record) for record in result.records],
+            "records": [_debtor_record(record, courts) for record in result.records],
         }
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_datetime, get_translations
+from flask_babel import force_locale, format_datetime, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.debtors.courts import CourtDirectory, contact_fields, court_directory
 from portal.debtors.identity import IdentityKeys
 from portal.debtors.lookup import (
     COURT_TIMEZONE,
@@ -21,6 +22,7 @@ from portal.debtors.lookup import (
     parse_query,
 )
 from portal.debtors.records import CIRCUMSTANCE_NAMES, PERFORMANCE_NAMES
+from portal.text.languages import LANGUAGE_CODES
 from portal.web.db import db_session
 from portal.web.i18n import render_page
 
@@ -37,7 +39,29 @@ QUERY_ERRORS = {
 }
 
 
-def static_check_texts(as_of: str | None) -> dict[str, str]:
+def list_scope_text(demo: bool) -> str:
+    """Which list an answer covers, in the current language."""
+    if demo:
+        return _(
+            "This answer covers only the fictional demonstration list loaded into this portal, "
+            "not any real list."
+        )
+    return _(
+        "This answer covers the list of dishonest persons subject to enforcement as published by "
+        "the courts whose records this portal imports; a listing by another court is not in it."
+    )
+
+
+def list_scope_texts(demo: bool) -> dict[str, str]:
+    """Which list an answer covers, in every language (for the API)."""
+    texts = {}
+    for lang in LANGUAGE_CODES:
+        with force_locale(lang):
+            texts[lang] = list_scope_text(demo)
+    return texts
+
+
+def static_check_texts(as_of: str | None, demo: bool) -> dict[str, str]:
     """The static check's sentences, in the page's language, for static-lookup.js: the live
     page's own wording wherever the answer is the same."""
     translations = get_translations()
@@ -60,6 +84,11 @@ def static_check_texts(as_of: str | None) -> dict[str, str]:
             count="{count}",
         ),
         "as_of": _("This answer is as of %(time)s.", time=as_of) if as_of else "",
+        "list_scope": list_scope_text(demo),
+        "explained": _("What this means, how long it lasts and how to object: see below."),
+        # {start} and {end} stand for dates.
+        "listed_until": _("Listed on %(start)s, until %(end)s", start="{start}", end="{end}"),
+        "listed_until_removed": _("Listed on %(start)s, until removed", start="{start}"),
         "name_required": str(QUERY_ERRORS["name_required"]),
         "name_too_long": str(QUERY_ERRORS["name_too_long"]),
         "number_live": _(
@@ -89,9 +118,32 @@ def static_check_labels(lang: str) -> dict[str, object]:
         "obligations": _("Obligations set by the effective legal document"),
         "performance": _("Performance"),
         "circumstances": _("Circumstances of dishonesty"),
-        "published_on": _("Published on"),
+        "listing_period": _("Listing period"),
+        "court_contact": _("Contact the enforcing court"),
+        # A list, in the live page's order (a JSON object's keys would be sorted).
+        "contact_fields": list(contact_labels().items()),
         "performance_names": _names(PERFORMANCE_NAMES, lang),
         "circumstance_names": _names(CIRCUMSTANCE_NAMES, lang),
+    }
+
+
+def contact_labels() -> dict[str, str]:
+    """The headings of a court's contact fields."""
+    return {
+        "address": _("Address"),
+        "telephone": _("Telephone"),
+        "email": _("E-mail"),
+        "office_hours": _("Office hours"),
+        "website": _("Website"),
+    }
+
+
+def static_court_contacts(directory: CourtDirectory) -> dict[str, dict[str, str]]:
+    """For the frozen check: each name key a register may give a court, with the court's label
+    and contact details (the browser derives the key with the same name rule)."""
+    return {
+        key: {"label": court.label, **contact_fields(court.contact)}
+        for key, court in directory.by_name.items()
     }
 
 
@@ -131,6 +183,8 @@ def index(lang: str) -> ResponseReturnValue:
         "errors": {},
         "result": None,
         "name": "",
+        "number": "",
+        "number_error": str(QUERY_ERRORS["number_invalid"]),
         "with_number": False,
         "performance_labels": _names(PERFORMANCE_NAMES, lang),
         "circumstance_labels": _names(CIRCUMSTANCE_NAMES, lang),
@@ -138,22 +192,29 @@ def index(lang: str) -> ResponseReturnValue:
     status = 200
     if request.method == "POST" and not current_app.config["STATIC_SITE"]:
         name, number = request.form.get("name", ""), request.form.get("number", "")
-        # The name is echoed into the form (the page is not cached); the number never is.
+        # The name is echoed into the form (the page is not cached); a number only when it is
+        # invalid, so that it can be corrected: a valid number is never shown again.
         context["name"] = name
         try:
             context["result"] = run_lookup(name, number)
         except InvalidQuery as error:
             context["errors"] = {field: QUERY_ERRORS[code] for field, code in error.errors.items()}
+            context["number"] = number if "number" in error.errors else ""
             status = 422
     # A lookup read the state of the list with its records; the form alone reads it here.
     state = context["result"].state if context["result"] else list_state(db_session())
     context |= {"state": state, "as_of": as_of_text(state) if state else None}
+    context["list_scope"] = list_scope_text(bool(state and state.demo))
+    context["contact_labels"] = contact_labels()
+    if context["result"] and context["result"].found:
+        context["courts"] = court_directory(db_session(), lang)
     if current_app.config["STATIC_SITE"]:
         # The frozen copy: the check runs in the browser on the shards `write_shards` writes.
         context |= {
             "freezing": True,
             "live_url": current_app.config.get("LIVE_URL") or "",
-            "static_texts": static_check_texts(context["as_of"]),
+            "static_texts": static_check_texts(context["as_of"], bool(state and state.demo)),
             "static_labels": static_check_labels(lang),
+            "static_courts": static_court_contacts(court_directory(db_session(), lang)),
         }
     return render_page("debtors/index.html", **context), status

@@ -1,8 +1,10 @@
-"""Home, the plain pages (About, licence), the language redirect at / and attachment files."""
+"""Home, the plain pages (About, licence, contact), the language redirect at / and attachment
+files."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from flask import (
@@ -24,7 +26,10 @@ from portal.db.queries import (
     latest_releases,
     page_versions,
 )
+from portal.debtors.courts import court_directory
 from portal.opendata import schema_org
+from portal.text.languages import LANGUAGE_CODES
+from portal.web.blueprints.debtors import contact_labels
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url, current_language, preferred_language, render_page
 
@@ -109,6 +114,32 @@ def about(lang: str) -> ResponseReturnValue:
 @bp.route("/<lang:lang>/licence/")
 def licence(lang: str) -> ResponseReturnValue:
     return _plain_page("licence")
+
+
+@bp.route("/<lang:lang>/contact/")
+def contact(lang: str) -> ResponseReturnValue:
+    # The page's text, then the contact details of the courts that publish some. Every page
+    # links here, so without its content file the page still exists, with a sentence of its own.
+    session = db_session()
+    versions = page_versions(session, "contact")
+    page = versions.get(lang) or SimpleNamespace(
+        title=_l("Contact"),
+        summary=_l(
+            "About a record on the list, an objection or a correction, contact the enforcing "
+            "court named in the record, through the channels the court publishes."
+        ),
+        body_html="",
+        updated=None,
+        draft=False,
+        publish_on=None,
+    )
+    return render_page(
+        "pages/page.html",
+        available=tuple(versions) or LANGUAGE_CODES,
+        page=page,
+        courts=court_directory(session, lang).courts,
+        contact_labels=contact_labels(),
+    )
 
 
 @bp.route("/files/<path:path>")
