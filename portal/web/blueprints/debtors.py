@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, format_datetime, get_translations
+from flask_babel import force_locale, format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -61,23 +61,28 @@ def list_scope_texts(demo: bool) -> dict[str, str]:
     return texts
 
 
+def _name_matches(count: int) -> str:
+    """The static check's sentence for `count` records of one name, with {count} left to fill."""
+    return ngettext(
+        "%(count)s listed record has this name. Compare the masked numbers; a full number can be "
+        "confirmed only on the live lookup.",
+        "%(count)s listed records have this name. Compare the masked numbers; a full number can "
+        "be confirmed only on the live lookup.",
+        count,
+        count="{count}",
+    )
+
+
 def static_check_texts(as_of: str | None, demo: bool) -> dict[str, str]:
     """The static check's sentences, in the page's language, for static-lookup.js: the live
     page's own wording wherever the answer is the same."""
-    translations = get_translations()
-    matches = (
-        "%(num)s listed record has this name. Compare the masked numbers; a full number can be "
-        "confirmed only on the live lookup.",
-        "%(num)s listed records have this name. Compare the masked numbers; a full number can be "
-        "confirmed only on the live lookup.",
-    )
     return {
         "on_list": _("On the list."),
         "not_on_list": _("Not on the list."),
         "no_match": _("No listed record has this name."),
         # {count} stands for the number of records; the plural form is chosen for 1 and for 2.
-        "matches_one": translations.ungettext(*matches, 1).replace("%(num)s", "{count}"),
-        "matches_other": translations.ungettext(*matches, 2).replace("%(num)s", "{count}"),
+        "matches_one": _name_matches(1),
+        "matches_other": _name_matches(2),
         "truncated": _(
             "More than %(count)s listed records have this name; the %(count)s published most "
             "recently are shown.",
