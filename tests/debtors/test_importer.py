@@ -31,18 +31,6 @@ KEYS = IdentityKeys.from_secret(TEST_SECRET)
 OBLIGATIONS = 'Pay 1,000 yuan\n"in full"\nby 1 May'
 
 
-@pytest.fixture
-def engine(engine_for, database_url: str) -> Engine:
-    made = engine_for(database_url)
-    upgrade_schema(made)
-    return made
-
-
-@pytest.fixture
-def factory(engine: Engine) -> sessionmaker[Session]:
-    return make_session_factory(engine)
-
-
 def records(factory: sessionmaker[Session]) -> dict[str, DebtorRecord]:
     with factory() as session:
         return {r.record_id: r for r in session.scalars(select(DebtorRecord))}

@@ -13,10 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.db.engine import make_session_factory, upgrade_schema
 from portal.db.models import DebtorImport, DebtorRecord
 from portal.debtors import importer
 from portal.debtors.identity import IdentityKeys
@@ -31,18 +30,6 @@ NOW = dt.datetime(2025, 6, 1, 4, tzinfo=dt.UTC)  # noon on TODAY at the courts
 LARGE = 40_000
 # However slow the machine, a delisting that takes this long has hung.
 PATIENCE_SECONDS = 120
-
-
-@pytest.fixture
-def engine(engine_for, database_url: str) -> Engine:
-    made = engine_for(database_url)
-    upgrade_schema(made)
-    return made
-
-
-@pytest.fixture
-def factory(engine: Engine) -> sessionmaker[Session]:
-    return make_session_factory(engine)
 
 
 def stored(factory: sessionmaker[Session], record_id: str) -> DebtorRecord:

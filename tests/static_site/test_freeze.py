@@ -24,6 +24,7 @@ from portal.static_site.freeze import FreezeError, freeze
 from portal.static_site.links import check_links
 from portal.web.db import session_factory
 from tests.support.debtorfiles import find_in_files, person, resident_id, write_csv
+from tests.support.freezing import freeze_through_the_cli
 from tests.support.site import UNPUBLISHED_MARKERS, SiteBuilder
 
 EXPECTED_FILES = [
@@ -316,19 +317,6 @@ def test_portal_freeze_exits_non_zero_naming_the_failing_page(
     result = CliRunner().invoke(cli, ["freeze", str(tmp_path / "out")], env=environment)
     assert result.exit_code == 1
     assert "The freeze failed: /en/press/1999/gone/ could not be frozen" in result.output
-
-
-def freeze_through_the_cli(app: Flask, out: Path, *options: str):
-    """`portal freeze OUT` on `app`'s database and content, as a user runs it."""
-    config = app.config
-    environment = {
-        "PORTAL_DATABASE_URL": config["DATABASE_URL"],
-        "PORTAL_CONTENT_DIR": config["CONTENT_DIR"],
-        "PORTAL_CASES_DIR": config["CASES_DIR"],
-        "PORTAL_INDEX_DIR": config["INDEX_DIR"],
-        "PORTAL_FREEZE_PROCESSES": "1",
-    }
-    return CliRunner().invoke(cli, ["freeze", str(out), *options], env=environment)
 
 
 def test_a_shard_that_cannot_be_written_fails_the_freeze_naming_it(

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from click.testing import CliRunner
 from flask import Flask
 
-from portal.cli import cli
 from portal.db.load import load_content
 from portal.web.db import session_factory
+from tests.support.freezing import freeze_through_the_cli
 from tests.support.pagekinds import HTML_LANG
 from tests.support.site import SiteBuilder, build_bundled_site
 
@@ -119,17 +118,7 @@ def wrong_language(out: Path) -> list[str]:
 
 def portal_freeze(app: Flask, out: Path, processes: int = 2) -> None:
     """`portal freeze OUT` in a shell whose environment holds `app`'s settings."""
-    config = app.config
-    environment = {
-        "PORTAL_DATABASE_URL": config["DATABASE_URL"],
-        "PORTAL_CONTENT_DIR": config["CONTENT_DIR"],
-        "PORTAL_CASES_DIR": config["CASES_DIR"],
-        "PORTAL_INDEX_DIR": config["INDEX_DIR"],
-        "PORTAL_SITE_URL": config["SITE_URL"],
-        "PORTAL_SECRET_KEY": config["SECRET_KEY"],
-        "PORTAL_FREEZE_PROCESSES": str(processes),
-    }
-    result = CliRunner().invoke(cli, ["freeze", str(out), "--no-pagefind"], env=environment)
+    result = freeze_through_the_cli(app, out, "--no-pagefind", processes=processes)
     assert result.exit_code == 0, result.output
     assert f"rendered in {processes} process(es)" in result.output
 
