@@ -52,9 +52,10 @@ class SourcedMixin:
         DateTime(timezone=True), default=utc_now, index=True
     )
     # Public only when not a draft and from `publish_on` (the courts' calendar day) on; the one
-    # rule that says so is portal.db.queries.published.
+    # rule that says so is portal.db.queries.published. Indexed: Last-Modified reads the latest
+    # publication day that has come.
     draft: Mapped[bool] = mapped_column(default=False, server_default=false())
-    publish_on: Mapped[dt.date | None]
+    publish_on: Mapped[dt.date | None] = mapped_column(index=True)
 
 
 # Rows whose class names a `change_kind` are items of the public changes list: the sync records
@@ -235,6 +236,10 @@ class Case(SourcedMixin, Base):
         return f"{self.collection}/{self.slug}"
 
 
+# Listings show cases newest collection first: in this order a page is read off the index.
+Index("ix_cases_listing_order", Case.year.desc(), Case.collection, Case.number)
+
+
 class CaseMeasure(Base):
     """An enforcement measure taken in a case; one row each, so measures can be counted."""
 
@@ -246,6 +251,19 @@ class CaseMeasure(Base):
     measure: Mapped[str] = mapped_column(String(100), index=True)
 
     case: Mapped[Case] = relationship(back_populates="measure_rows")
+
+
+class CaseFacetCount(Base):
+    """How many cases of a facet value become public on a day (portal/db/facet_summary.py)."""
+
+    __tablename__ = "case_facet_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facet: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(100))
+    # None: public from the start (no version scheduled).
+    public_from: Mapped[dt.date | None] = mapped_column(index=True)
+    cases: Mapped[int]
 
 
 class StatisticGroup(Base):

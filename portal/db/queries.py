@@ -23,7 +23,6 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    literal_column,
     or_,
     select,
     tuple_,
@@ -36,6 +35,7 @@ from portal.db.court_day import COURT_TIMEZONE, court_today, start_of_court_day
 from portal.db.models import (
     Attachment,
     Case,
+    CaseFacetCount,
     CaseMeasure,
     Collection,
     Page,
@@ -278,7 +278,7 @@ def listed_total(
 
 def _facet_counts_statement() -> Any:
     """Every facet's values among the listed cases, with how many cases have each, in one
-    statement: rows of (facet's position in CASE_FACETS, value as text, count), most first."""
+    statement: rows of (facet's position in CASE_FACETS, value as text, count)."""
     facets = list(CASE_FACETS.values())
     columns = [getattr(Case, facet.attribute) for facet in facets if not facet.many]
     listed = _LISTED_CASES.with_only_columns(Case.id, *columns).cte("listed")
@@ -298,24 +298,47 @@ def _facet_counts_statement() -> Any:
                 func.count().label("count"),
             ).group_by(value)
         )
-    return union_all(*parts).order_by(
-        literal_column("facet"), literal_column("count").desc(), literal_column("value")
-    )
+    return union_all(*parts)
 
 
 _FACET_COUNTS = _facet_counts_statement()
 
 
+_PUBLIC_FACET_COUNTS = (
+    select(CaseFacetCount.facet, CaseFacetCount.value, func.sum(CaseFacetCount.cases))
+    .where(or_(CaseFacetCount.public_from.is_(None), CaseFacetCount.public_from <= TODAY))
+    .group_by(CaseFacetCount.facet, CaseFacetCount.value)
+)
+
+
 def facet_counts(session: Session, lang: str) -> dict[str, list[tuple[str | int, int]]]:
-    """For each facet, its values that have cases, with how many cases each has, most first."""
+    """For each facet, its values that have cases, with how many cases each has, most first,
+    from the summary kept at load (portal/db/facet_summary.py); a preview, which sees drafts
+    too, counts the cases themselves."""
+    params = {"lang": lang, **publication(session)}
+    if params["preview"]:
+        return facet_counts_of_cases(session, lang)
+    return _sorted_counts(session.execute(_PUBLIC_FACET_COUNTS, params))
+
+
+def facet_counts_of_cases(session: Session, lang: str) -> dict[str, list[tuple[str | int, int]]]:
+    """`facet_counts` read from the cases themselves, slower: what the summary must equal."""
     facets = list(CASE_FACETS.values())
-    counts: dict[str, list[tuple[str | int, int]]] = {facet.name: [] for facet in facets}
-    for position, key, count in session.execute(
-        _FACET_COUNTS, {"lang": lang, **publication(session)}
-    ):
-        facet = facets[position]
-        counts[facet.name].append((int(key) if facet.integer else key, count))
-    counts["year"].sort(key=lambda pair: pair[0], reverse=True)
+    rows = session.execute(_FACET_COUNTS, {"lang": lang, **publication(session)})
+    return _sorted_counts((facets[position].name, key, count) for position, key, count in rows)
+
+
+def _sorted_counts(rows: Iterable[Any]) -> dict[str, list[tuple[str | int, int]]]:
+    """Rows of (facet name, value as text, count) by facet: years newest first, other values
+    most cases first."""
+    counts: dict[str, list[tuple[str | int, int]]] = {name: [] for name in CASE_FACETS}
+    for name, key, count in rows:
+        counts[name].append((int(key) if CASE_FACETS[name].integer else key, int(count)))
+    for name, pairs in counts.items():
+        if name == "year":
+            pairs.sort(key=lambda pair: pair[0], reverse=True)
+        else:
+            pairs.sort(key=lambda pair: (-pair[1], str(pair[0])))
     return counts
 
 
@@ -342,9 +365,12 @@ _COLLECTIONS_BY_KEY = _LISTED_COLLECTIONS.where(
 )
 
 
-def collection_summaries(session: Session, lang: str) -> tuple[CollectionSummary, ...]:
-    """Every collection, one version each, newest first."""
-    rows = session.execute(_COLLECTION_SUMMARIES, {"lang": lang, **publication(session)})
+def collection_summaries(
+    session: Session, lang: str, limit: int | None = None
+) -> tuple[CollectionSummary, ...]:
+    """Every collection (or the `limit` newest), one version each, newest first."""
+    statement = _COLLECTION_SUMMARIES if limit is None else _COLLECTION_SUMMARIES.limit(limit)
+    rows = session.execute(statement, {"lang": lang, **publication(session)})
     return tuple(CollectionSummary(*row) for row in rows)
 
 

@@ -15,6 +15,7 @@ from portal.content.contacts import CONTACT_FIELDS
 from portal.content.files import ContentProblem
 from portal.content.press import ContentSet, PageFile, PressReleaseFile
 from portal.content.statistics import FIGURE_FIELDS, GROUP_FIELDS
+from portal.db.facet_summary import rebuild_facet_summary
 from portal.db.models import (
     Attachment,
     Base,
@@ -225,4 +226,6 @@ def sync_site(session: Session, content: ContentSet, cases: CaseSet) -> SyncRepo
         report.added[kind], report.updated[kind] = len(added), len(updated)
         report.removed[kind] = len(removed)
         report.written_keys[kind], report.removed_keys[kind] = added + updated, removed
+    if report.written_keys["cases"] or report.removed_keys["cases"]:
+        rebuild_facet_summary(session)
     return report

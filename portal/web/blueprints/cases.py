@@ -16,6 +16,7 @@ from portal.db.queries import (
     collection_heading,
     collection_summaries,
     collection_versions,
+    collections_by_key,
     facet_counts,
     listed_total,
     neighbours,
@@ -51,7 +52,11 @@ def _listing(
     result = cases_page(session, lang, page, page_size, facet, key, total=total)
     if page < 1 or page > result.pages or (facet is not None and result.total == 0):
         abort(404)
-    collections = {c.key: c for c in collection_summaries(session, lang)}
+    # Page 1 of all cases lists every collection; other listings name only their cases' own.
+    if facet is None and page == 1:
+        collections: dict[str, Any] = {c.key: c for c in collection_summaries(session, lang)}
+    else:
+        collections = collections_by_key(session, {c.collection for c in result.items}, lang)
     return render_page(
         "cases/index.html",
         result=result,

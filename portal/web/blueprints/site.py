@@ -93,7 +93,7 @@ def home(lang: str) -> ResponseReturnValue:
     return render_page(
         "home.html",
         releases=latest_releases(session, lang, LATEST_ON_HOME),
-        collections=collection_summaries(session, lang)[:FEATURED_COLLECTIONS],
+        collections=collection_summaries(session, lang, limit=FEATURED_COLLECTIONS),
         structured_data=[site],
     )
 

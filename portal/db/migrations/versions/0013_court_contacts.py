@@ -1,7 +1,7 @@
 """court contacts: the contact details each court publishes, from the vocabulary
 
 Revision ID: 0013_court_contacts
-Revises: 0010_static_lookup_by_name
+Revises: 0012_drafts
 Create Date: 2026-12-05 09:30:00.000000
 
 """
