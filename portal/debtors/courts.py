@@ -65,3 +65,16 @@ def court_directory(session: Session, lang: str) -> CourtDirectory:
 def contact_fields(contact: CourtContact) -> dict[str, str]:
     """The filled contact fields of a court, for the API and the frozen check."""
     return {name: value for name in CourtContact.FIELDS if (value := getattr(contact, name))}
+
+
+def court_labels(session: Session) -> dict[str, dict[str, str]]:
+    """The vocabulary courts' labels by language, under the name key of each name a register
+    may give (either label or the key), so that a count shows the court in the page's language."""
+    labels: dict[str, dict[str, str]] = {}
+    for key, lang, label in session.execute(
+        select(Term.key, Term.lang, Term.label).where(Term.kind == COURTS)
+    ):
+        labels.setdefault(key, {})[lang] = label
+    return {
+        name_key(name): names for key, names in labels.items() for name in (key, *names.values())
+    }

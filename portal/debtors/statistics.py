@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from portal.db.register_summary import listed_counts
+from portal.debtors.courts import court_labels
 from portal.debtors.lookup import court_today
 from portal.debtors.records import CIRCUMSTANCE_NAMES, KIND_NAMES
+from portal.text.names import name_key
 
 # What the listed records are counted by, in the order the statistics page shows them.
 DIMENSIONS = ("court", "kind", "circumstance", "month")
@@ -44,6 +46,7 @@ def register_aggregates(session: Session, today: dt.date | None = None) -> list[
         if count > 0:
             counts[dimension][value] = count
     names = {"kind": KIND_NAMES, "circumstance": CIRCUMSTANCE_NAMES}
+    courts = court_labels(session)
     rows = []
     for dimension in DIMENSIONS:
         ordered = sorted(counts[dimension].items(), key=lambda item: (-item[1], item[0]))
@@ -51,5 +54,8 @@ def register_aggregates(session: Session, today: dt.date | None = None) -> list[
             ordered.sort()
         for key, count in ordered:
             label = names.get(dimension, {}).get(key, {"en": key, "zh": key})
+            if dimension == "court":
+                # A court the vocabulary does not know keeps the register's own name.
+                label = {"en": key, "zh": key} | courts.get(name_key(key), {})
             rows.append(AggregateRow(dimension, key, label["en"], label["zh"], count))
     return rows

@@ -361,14 +361,18 @@ REGISTER_STATISTICS = Dataset(
     title_en="List of dishonest persons subject to enforcement: aggregate statistics",
     title_zh="失信被执行人名单汇总统计",
     description_en="How many records are listed, by court, kind of debtor, circumstance and month "
-    "of publication. Counts only: no record of any person or organisation.",
-    description_zh="按法院、被执行人类型、失信情形和公布月份统计的在列记录数。仅为数量，不含任何个人或单位的记录。",
+    "of publication, as of the list's latest import. Counts only: no record of any person or "
+    "organisation. While the portal holds the fictional demonstration list, every row says so.",
+    description_zh="按法院、被执行人类型、失信情形和公布月份统计的在列记录数，截至名单最近一次导入。"
+    "仅为数量，不含任何个人或单位的记录。门户载入的是虚构的演示名单时，每一行都注明。",
     fields=(
         Field("dimension", "string", "Counted by: court, kind, circumstance or month", "统计维度：court、kind、circumstance 或 month"),
         Field("key", "string", "Value of the dimension (a court key, kind, circumstance or YYYY-MM)", "维度取值"),
         Field("label_en", "string", "Name in English", "英文名称"),
         Field("label_zh", "string", "Name in Chinese", "中文名称"),
-        Field("listed_records", "integer", "Records listed now", "当前在列记录数"),
+        Field("listed_records", "integer", "Records listed as of as_of (records, not cases)", "截至 as_of 的在列记录条数（记录数，非案件数）"),
+        Field("as_of", "string", "When the list was last imported", "名单最近一次导入的时间", format="date-time", nullable=True),
+        Field("demonstration", "boolean", "true: counted from the fictional demonstration list, not a real list", "true：按虚构的演示名单统计，并非真实名单"),
     ),
 )  # fmt: skip
 
@@ -441,6 +445,7 @@ def to_csv(dataset: Dataset, records: Iterable[Mapping[str, Any]]) -> str:
 def dataset_records(session: Any, key: str, page_url: PageUrl) -> list[dict[str, Any]]:
     """Every record of the dataset `key` (one of DATASETS in the catalogue)."""
     from portal.db import queries
+    from portal.debtors.lookup import list_state
     from portal.debtors.statistics import register_aggregates
 
     if key == PRESS_RELEASES.key:
@@ -453,7 +458,9 @@ def dataset_records(session: Any, key: str, page_url: PageUrl) -> list[dict[str,
     if key == STATISTICS.key:
         return [statistic_record(f, page_url) for f in queries.statistic_figures(session)]
     if key == REGISTER_STATISTICS.key:
-        return [dict(row.__dict__) for row in register_aggregates(session)]
+        state = list_state(session)
+        about = {"as_of": _iso(state and state.as_of), "demonstration": bool(state and state.demo)}
+        return [row.__dict__ | about for row in register_aggregates(session)]
     raise KeyError(key)
 
 

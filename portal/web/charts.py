@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-WIDTH = 640
-ROW_HEIGHT = 56
-BAR_HEIGHT = 22
-LABEL_SIZE = 14
-VALUE_ROOM = 170  # room right of the longest bar for its value
+# Drawn at 480 units and shown at most 480 px wide (portal.css): on a 390 px phone the chart is
+# about 358 px wide, so a 17-unit label is still 12.7 px; a wider drawing would shrink it below 12.
+WIDTH = 480
+ROW_HEIGHT = 60
+BAR_HEIGHT = 20
+LABEL_SIZE = 17
+VALUE_ROOM = 190  # room right of the longest bar for its value
 MARGIN = 8
 # Colours with WCAG AA contrast on white: text 16.1:1, bars (non-text, 3:1 needed) 8.0:1.
 TEXT_COLOUR = "#1b1f24"

@@ -27,6 +27,8 @@ def _unit_text(unit: str, value: int, number: str) -> str:
         return ngettext("%(count)s case", "%(count)s cases", value, count=number)
     if unit == "people":
         return ngettext("%(count)s person", "%(count)s people", value, count=number)
+    if unit == "records":
+        return ngettext("%(count)s record", "%(count)s records", value, count=number)
     if unit == "materials":
         return ngettext("%(count)s item", "%(count)s items", value, count=number)
     return number

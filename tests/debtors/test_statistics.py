@@ -37,10 +37,16 @@ LISTED_ROWS = [
 ]  # fmt: skip
 
 
-def import_rows(factory: sessionmaker, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "list.csv", LISTED_ROWS)
+def import_rows(factory: sessionmaker, tmp_path: Path, demo: bool = False) -> None:
+    # Demonstration records carry ids starting with DEMO-, as demo-debtors writes them.
+    rows = (
+        [row | {"record_id": f"DEMO-{row['record_id']}"} for row in LISTED_ROWS]
+        if demo
+        else LISTED_ROWS
+    )
+    path = write_csv(tmp_path / "list.csv", rows)
     import_debtors(factory, path, IdentityKeys.from_secret(TEST_SECRET),
-                   now=dt.datetime(2025, 6, 1, tzinfo=dt.UTC))  # fmt: skip
+                   now=dt.datetime(2025, 6, 1, tzinfo=dt.UTC), demo=demo)  # fmt: skip
 
 
 def test_only_listed_records_are_counted(engine_for, database_url: str, tmp_path: Path) -> None:
@@ -76,10 +82,60 @@ def test_the_statistics_page_and_download_show_counts_and_no_record(
     assert register is not None
     assert len(register.select("svg[role=img]")) == 4
     download = client.get("/data/register-statistics.csv").data.decode("utf-8-sig")
-    assert "kind,person,Person,自然人,2" in download.splitlines()
+    assert "kind,person,Person,自然人,2,2025-06-01T00:00:00Z,false" in download.splitlines()
     for secret in ("张伟", "王芳", resident_id(), "R1", "支付货款"):
         assert secret not in download
         assert secret not in register.get_text()
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_the_counts_say_what_they_are_counted_from_and_when(
+    make_app, site, sqlite_url: str, tmp_path: Path, demo: bool
+) -> None:
+    # The vocabulary is read with the cases; its Minhang court named as the register names it.
+    site.standard().standard_cases()
+    courts = {
+        "minhang-district": {"en": "Minhang District Court", "zh": "上海市闵行区人民法院"},
+        "shanghai-no1-intermediate": {"en": "No.1 Intermediate Court", "zh": "第一中级人民法院"},
+    }
+    site.vocabulary(courts=courts)
+    app = make_app(sqlite_url, SECRET_KEY=TEST_SECRET)
+    import_rows(sessionmaker(database_engine(app)), tmp_path, demo=demo)
+    client = app.test_client()
+    # Imported at 2025-06-01 00:00 UTC, which is 08:00 in Shanghai.
+    english = fetch(client, "/en/statistics/").html.select_one(".register-statistics")
+    chinese = fetch(client, "/zh/statistics/").html.select_one(".register-statistics")
+    # (Babel writes a narrow no-break space before AM; any space will do here.)
+    assert "As of Jun 1, 2025, 8:00:00 AM (UTC+8)." in " ".join(english.get_text().split())
+    assert "截至2025年6月1日 08:00:00 (UTC+8)。" in chinese.get_text()
+    assert ("fictional demonstration list" in english.get_text()) is demo
+    assert ("虚构演示名单" in chinese.get_text()) is demo
+    data_page = fetch(client, "/en/data/").html.select_one("#dataset-register-statistics")
+    assert ("Demonstration data" in data_page.get_text()) is demo
+    assert "As of Jun 1, 2025" in data_page.get_text()
+    # Records, not cases; a court the vocabulary knows in the page's language, another as given.
+    english_rows = [
+        [c.get_text() for c in tr.select("th, td")] for tr in english.select("tbody tr")
+    ]
+    assert ["Minhang District Court", "1 record"] in english_rows
+    assert ["上海市黄浦区人民法院", "2 records"] in english_rows
+    chinese_rows = [
+        [c.get_text() for c in tr.select("th, td")] for tr in chinese.select("tbody tr")
+    ]
+    assert ["上海市闵行区人民法院", "1条"] in chinese_rows
+    assert "case" not in english.get_text()
+    assert "件" not in chinese.get_text()
+    download = client.get("/data/register-statistics.csv").data.decode("utf-8-sig").splitlines()
+    flag = "true" if demo else "false"
+    assert download[0].endswith(",listed_records,as_of,demonstration")
+    assert (
+        "court,上海市闵行区人民法院,Minhang District Court,上海市闵行区人民法院,1,"
+        f"2025-06-01T00:00:00Z,{flag}" in download
+    )
+    items = client.get("/data/register-statistics.json").get_json()["items"]
+    assert {(item["demonstration"], item["as_of"]) for item in items} == {
+        (demo, "2025-06-01T00:00:00Z")
+    }
 
 
 # The generated registers below are written relative to this day, whatever the clock says.

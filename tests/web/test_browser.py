@@ -172,3 +172,37 @@ def test_the_debtor_lookup_by_keyboard(page, live_server: str) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_attribute("#debtor-name", "aria-invalid") == "true"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_statistics_page_on_a_phone(page, live_server: str, lang: str) -> None:
+    """At 390 px every chart label is at least 12 px tall as drawn, and every column of every
+    table can be reached: the table scrolls in a region that takes the keyboard's focus."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/{lang}/statistics/")
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart__svg text')].map(
+            text => parseFloat(text.getAttribute('font-size')) * text.getScreenCTM().a)"""
+    )
+    assert len(sizes) > 10  # the figures' charts and the register's
+    assert min(sizes) >= 12
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    regions = page.locator(".table-scroll")
+    assert regions.count() == page.locator("table").count() > 1
+    for region in regions.all():
+        assert region.get_attribute("role") == "region"
+        assert region.get_attribute("tabindex") == "0"
+        assert region.get_attribute("aria-labelledby")
+        region.focus()
+        page.keyboard.press("End")
+        for _ in range(20):  # the arrow keys scroll a focused region
+            page.keyboard.press("ArrowRight")
+        # Keyboard scrolling is animated: wait until the last column is in view.
+        page.wait_for_function(
+            """region => {
+                const last = region.querySelector('thead th:last-child').getBoundingClientRect();
+                const box = region.getBoundingClientRect();
+                return last.left >= box.left - 1 && last.right <= box.right + 1;
+            }""",
+            arg=region.element_handle(),
+        )

@@ -104,17 +104,17 @@ def test_the_register_appears_only_as_aggregates_once_it_has_records(
     monkeypatch.setattr("portal.web.blueprints.statistics.register_aggregates", lambda s: rows)
     text = od.get("/data/register-statistics.csv").data.decode("utf-8-sig")
     assert text.splitlines() == [
-        "dimension,key,label_en,label_zh,listed_records",
-        "court,minhang-district,Minhang District Court,闵行区人民法院,7",
-        "kind,person,Person,自然人,5",
-        "month,2021-01,January 2021,2021年1月,7",
+        "dimension,key,label_en,label_zh,listed_records,as_of,demonstration",
+        "court,minhang-district,Minhang District Court,闵行区人民法院,7,,false",
+        "kind,person,Person,自然人,5,,false",
+        "month,2021-01,January 2021,2021年1月,7,,false",
     ]
     page = fetch(od, "/zh/statistics/")
     register = page.html.select_one(".register-statistics")
     assert [h.get_text() for h in register.select("h3")] == [
         "按法院统计的在列记录", "按被执行人类型统计的在列记录", "按公布月份统计的在列记录",
     ]  # fmt: skip
-    assert register.select_one("td").get_text() == "7件"
+    assert register.select_one("td").get_text() == "7条"  # records, not cases (件)
     assert len(register.select("svg[role=img]")) == 3
 
 

@@ -70,7 +70,7 @@ def test_a_release_links_to_its_translation(fetch_page) -> None:
     switch = page.html.select_one(".language-switch a[hreflang='zh-Hans']")
     assert switch["href"] == "/zh/press/2021/annual-report/"
     assert page.text_of(".release__translation-link") == "Read this press release in 中文"
-    assert page.text_of(".notice") == "For reference."
+    assert page.text_of(".notice").startswith("For reference. ")
     assert page.html.select_one("time")["datetime"] == "2021-01-15"
 
 
@@ -78,6 +78,22 @@ def test_a_sample_translation_says_so(fetch_page) -> None:
     page = fetch_page("/zh/press/2021/annual-report/")
     assert "本译文为本平台制作的示例译文" in page.text_of(".notice")
     assert page.text_of(".release__meta") == "2021年1月15日"
+
+
+def test_both_versions_name_the_same_authoritative_text(fetch_page) -> None:
+    """The Chinese version is the portal's sample translation: both notices say that the court's
+    Chinese original prevails, and neither that the portal's Chinese page does."""
+    english = fetch_page("/en/press/2021/annual-report/").text_of(".release__authoritative")
+    chinese = fetch_page("/zh/press/2021/annual-report/").text_of(".release__authoritative")
+    assert english == (
+        "The authoritative text is the court's Chinese original on its website; the Chinese "
+        "version on this portal is a sample translation made for the portal."
+    )
+    assert (
+        chinese
+        == "以法院在其官方网站发布的中文原文为准；本门户的中文版本是为本门户制作的示例译文。"
+    )
+    assert fetch_page("/en/press/2020/older-news/").html.select(".release__authoritative") == []
 
 
 def test_a_release_without_translation_has_no_alternates(fetch_page) -> None:

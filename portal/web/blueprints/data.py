@@ -13,6 +13,7 @@ from portal.opendata import schema_org
 from portal.opendata.api_reference import operations
 from portal.opendata.datapackage import data_package
 from portal.web.blueprints.api import api_document
+from portal.web.blueprints.statistics import register_about
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url, render_page
 from portal.web.responses import data_response
@@ -40,6 +41,8 @@ def index(lang: str) -> ResponseReturnValue:
         licence_url=opendata.LICENCE_URL,
         licence_name=opendata.LICENCE_NAME,
         row_limit=opendata.CSV_ROW_LIMIT,
+        register_about=register_about(),
+        register_key=opendata.REGISTER_STATISTICS.key,
     )
 
 

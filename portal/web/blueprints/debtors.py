@@ -52,6 +52,17 @@ def list_scope_text(demo: bool) -> str:
     )
 
 
+def register_counts_text(state: ListState) -> str:
+    """What the register's counts are counted from and when, in the current language."""
+    if state.demo:
+        return _(
+            "Demonstration data: these counts come from the fictional demonstration list loaded "
+            "into this portal, not from any real list. As of %(as_of)s.",
+            as_of=as_of_text(state),
+        )
+    return _("As of %(as_of)s.", as_of=as_of_text(state))
+
+
 def list_scope_texts(demo: bool) -> dict[str, str]:
     """Which list an answer covers, in every language (for the API)."""
     texts = {}

@@ -6,6 +6,7 @@ from itertools import groupby
 
 from flask import Blueprint, abort, current_app
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 
 from portal.db.queries import collections_by_key, release_versions, release_years, releases_page
 from portal.opendata import schema_org
@@ -13,6 +14,19 @@ from portal.web.db import db_session
 from portal.web.i18n import absolute_url, render_page
 
 bp = Blueprint("press", __name__, url_prefix="/<lang:lang>/press")
+
+# Which text prevails when a version of a release is the portal's own sample translation into this
+# language: every version of the release says the same, so that its notices agree.
+AUTHORITATIVE_TEXT = {
+    "en": _l(
+        "The authoritative text is the court's own English text on its website; the English "
+        "version on this portal is a sample translation made for the portal."
+    ),
+    "zh": _l(
+        "The authoritative text is the court's Chinese original on its website; the Chinese "
+        "version on this portal is a sample translation made for the portal."
+    ),
+}
 
 
 def _listing(lang: str, page: int, year: int | None = None) -> ResponseReturnValue:
@@ -54,6 +68,11 @@ def release(lang: str, year: int, slug: str) -> ResponseReturnValue:
         "press/release.html",
         available=tuple(versions),
         release=item,
+        authoritative=[
+            AUTHORITATIVE_TEXT[code]
+            for code, version in versions.items()
+            if version.sample_translation
+        ],
         collections=collections_by_key(db_session(), item.collections, lang),
         structured_data=[
             schema_org.news_article(

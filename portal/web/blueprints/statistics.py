@@ -14,7 +14,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from portal.db.queries import statistic_figures, statistic_groups
+from portal.debtors.lookup import list_state
 from portal.debtors.statistics import DIMENSIONS, register_aggregates
+from portal.web.blueprints.debtors import register_counts_text
 from portal.web.charts import Bar, bar_chart
 from portal.web.db import db_session
 from portal.web.filters import figure_value
@@ -86,7 +88,7 @@ def _register_tables(lang: str) -> list[dict[str, Any]]:
             continue
         title = str(DIMENSION_TITLES[dimension])
         labelled = [
-            (getattr(row, f"label_{lang}"), figure_value(row.listed_records, "cases"), row)
+            (getattr(row, f"label_{lang}"), figure_value(row.listed_records, "records"), row)
             for row in mine
         ]
         bars = [Bar(label, row.listed_records, text) for label, text, row in labelled]
@@ -112,4 +114,11 @@ def index(lang: str) -> ResponseReturnValue:
         groups=groups,
         sources=sources,
         register=_register_tables(lang),
+        register_about=register_about(),
     )
+
+
+def register_about() -> str | None:
+    """Where the register's counts come from and when (None before the first import)."""
+    state = list_state(db_session())
+    return register_counts_text(state) if state else None
