@@ -446,3 +446,59 @@ def test_the_bulk_page_cache_is_given_back_after_an_import(sqlite_url: str, engi
         assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() < default
     with engine.connect() as connection:  # the same pooled connection, back to the default
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == default
+
+
+# -- PostgreSQL's staging by COPY -----------------------------------------------------------
+
+AWKWARD = [
+    'a, b; "c"',
+    "tab\there",
+    "back\\slash \\N \\.",
+    "line\nbreak\r\nend",
+    "é 中文 🙂 \u2028",
+]
+
+
+def stored(factory: sessionmaker[Session]) -> dict[str, tuple]:
+    """Every record's stored values, as the import wrote them."""
+    return {
+        record_id: tuple(getattr(record, name) for name in importer.STORED_COLUMNS)
+        for record_id, record in records(factory).items()
+    }
+
+
+@pytest.mark.postgres
+def test_postgresql_stages_by_copy_and_stores_what_sqlite_stores(
+    postgres_url: str, sqlite_url: str, engine_for, tmp_path: Path
+) -> None:
+    first = [person("C1"), organisation("C2", removed_on="2024-04-01", removal_reason="paid")]
+    changed = [
+        person("C1", obligations=AWKWARD[0], basis_issuer=AWKWARD[1]),
+        organisation("C2", obligations=AWKWARD[2], removed_on="2024-05-01", removal_reason="x"),
+    ]
+    new = [
+        person(f"N{n}", obligations=text, basis_document=text, id_number=resident_id(
+            sequence=f"{n:03d}"), circumstances="refuses_despite_ability;evades_enforcement")
+        for n, text in enumerate(AWKWARD)
+    ]  # fmt: skip
+    new.append(organisation("N9", listed_until="2025-03-01", basis_issuer="\\"))
+    before = write_csv(tmp_path / "before.csv", first)
+    after = write_csv(tmp_path / "after.csv", [*changed, *new])
+    results = []
+    for url in (sqlite_url, postgres_url):
+        engine = engine_for(url)
+        upgrade_schema(engine)
+        factory = make_session_factory(engine)
+        with engine.connect() as connection:
+            sending = importer._staging_insert(connection, importer.STAGED_NEW, ("record_id",))
+            assert isinstance(sending, importer._PostgresCopy) == (url == postgres_url)
+        import_debtors(factory, before, KEYS)
+        report = import_debtors(factory, after, KEYS)
+        results.append((report, stored(factory)))
+    (sqlite_report, on_sqlite), (postgres_report, on_postgres) = results
+    assert sqlite_report == postgres_report
+    assert (postgres_report.added, postgres_report.updated) == (6, 2)
+    assert on_postgres == on_sqlite
+    assert on_postgres["N3"][importer.STORED_COLUMNS.index("obligations")] == AWKWARD[3]
+    assert on_postgres["C1"][importer.STORED_COLUMNS.index("legal_representative")] is None
+    assert on_postgres["C2"][importer.STORED_COLUMNS.index("removal_reason")] == "paid"
