@@ -45,6 +45,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -594,7 +595,7 @@ def _write(
     counted = RegisterChanges()
     counted.count(connection.execute(_CHANGED_RECORDS), sign=-1)
     with bulk_write_cache(connection), _lookup_indexes_built_last(connection, report.added):
-        connection.execute(_ADD_NEW, {"now": now})
+        _add_new(connection, now)
         connection.execute(_APPLY_CHANGES, {"now": now, "today": court_today(now)})
     counted.count(connection.execute(_WRITTEN_RECORDS))
     counted.apply(connection)
@@ -610,6 +611,23 @@ def _write(
     signals.check()  # a signal that came during the write: rolled back, not committed
     connection.commit()
     signals.committed = True
+
+
+ADDED_MEANWHILE = (
+    "another import added some of this file's new records while it ran; nothing was imported"
+    " from it: import it again"
+)
+
+
+def _add_new(connection: Connection, now: dt.datetime) -> None:
+    """Add the staged new records; a record id another import added since they were compared
+    is a problem of the file (the write is rolled back), not a crash."""
+    try:
+        connection.execute(_ADD_NEW, {"now": now})
+    except IntegrityError as error:
+        if "record_id" not in str(error.orig):
+            raise
+        raise DebtorFileError(RowProblem(None, "record_id", ADDED_MEANWHILE)) from None
 
 
 _NOW = bindparam("now", type_=RECORDS.c.updated_at.type)

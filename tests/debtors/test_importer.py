@@ -278,6 +278,31 @@ def test_reimporting_the_same_file_changes_nothing(factory, tmp_path: Path) -> N
     assert {key: (r.row_hash, r.updated_at) for key, r in records(factory).items()} == before
 
 
+def test_two_imports_adding_the_same_record_at_once_refuse_the_second_cleanly(
+    factory, tmp_path: Path
+) -> None:
+    mine = write_csv(tmp_path / "mine.csv", [person("R1"), person("R2", name="李四")])
+    theirs = write_csv(tmp_path / "theirs.csv", [person("R2", name="王五")])
+    others: list[importer.ImportReport] = []
+
+    def another_import_meanwhile(stage: importer.ImportStage) -> None:
+        # After this import compared its rows (R2 was new then), before its write.
+        if stage is importer.ImportStage.STAGED and not others:
+            others.append(import_debtors(factory, theirs, KEYS))
+
+    with pytest.raises(DebtorImportError) as refused:
+        import_debtors(factory, mine, KEYS, on_stage=another_import_meanwhile)
+    assert [str(problem) for problem in refused.value.problems] == [
+        f"file, field 'record_id': {importer.ADDED_MEANWHILE}"
+    ]
+    assert others[0].added == 1
+    assert {key: record.name for key, record in records(factory).items()} == {"R2": "王五"}
+    with factory() as session:
+        actions = list(session.scalars(select(DebtorImport.action).order_by(DebtorImport.id)))
+    assert actions == ["import", "refused"]
+    assert import_debtors(factory, mine, KEYS).added == 1  # run again, it goes through
+
+
 def test_a_changed_row_updates_its_record_and_others_stay(factory, tmp_path: Path) -> None:
     import_debtors(factory, write_csv(tmp_path / "a.csv", [person("R1"), person("R2")]), KEYS)
     changed = person("R1", performance="partially_performed", name="張 偉")
