@@ -43,6 +43,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
@@ -549,6 +550,14 @@ class _Staging:
         self.connection.invalidate()
         self.connection.close()
 
+    def analyze(self) -> None:
+        """On PostgreSQL, the staging tables' statistics gathered (autovacuum never sees
+        temporary tables), so that the write's statements are planned for their real size."""
+        if self.connection.dialect.name == "postgresql":
+            for table in _STAGING.sorted_tables:
+                self.connection.exec_driver_sql(f'ANALYZE "{table.name}"')
+            self.connection.commit()
+
     def stage(self, rows: list[tuple[Any, ...]], report: ImportReport) -> None:
         """Compare a batch with the register and stage what is new or changed."""
         existing: dict[str, Any] = {}
@@ -587,6 +596,7 @@ def _write(
     and the import recorded. Nothing in it is validated or derived, so it lasts as long as
     the database takes to copy the staged rows."""
     connection = staging.connection
+    staging.analyze()
     begin_writing(connection)  # a delisting under way finishes first
     notify(ImportStage.WRITING)
     now = now or utc_now()
@@ -656,9 +666,13 @@ def _changes_applied() -> UpdateBase:
 
 _APPLY_CHANGES = _changes_applied()
 _CHANGED_RECORDS = select(*COUNTED).where(RECORDS.c.id.in_(select(STAGED_CHANGED.c.record_pk)))
-_WRITTEN_RECORDS = select(*COUNTED).where(
-    RECORDS.c.id.in_(select(STAGED_CHANGED.c.record_pk))
-    | RECORDS.c.record_id.in_(select(STAGED_NEW.c.record_id))
+# Two joins, not one filter with two IN lists: PostgreSQL can run that filter only as a scan of
+# the staged new records for each record once they no longer fit in its work memory (a first
+# load of a million records did not end in minutes). The two sets are disjoint: a staged new
+# record was not in the register (or its write fails, `_add_new`).
+_WRITTEN_RECORDS = union_all(
+    select(*COUNTED).join_from(RECORDS, STAGED_CHANGED, RECORDS.c.id == STAGED_CHANGED.c.record_pk),
+    select(*COUNTED).join_from(RECORDS, STAGED_NEW, RECORDS.c.record_id == STAGED_NEW.c.record_id),
 )
 
 
