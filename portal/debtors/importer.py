@@ -496,6 +496,8 @@ class _PostgresCopy(_DriverInsert):
         self.sql = f'COPY "{table.name}" ({columns}) FROM STDIN'
 
     def send(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        if not self.connection.in_transaction():  # so that the batch's commit() commits it
+            self.connection.begin()
         driver = self.connection.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(self.sql) as copy:  # type: ignore[union-attr]
             for values in rows:
