@@ -324,6 +324,8 @@ def public_site_url_problem(url: str) -> str | None:
         return None
     if address.is_loopback or address.is_unspecified or address.is_link_local:
         return f"{host} is a local address"
+    if not address.is_global:  # private (10/8, 192.168/16, fc00::/7…), shared or reserved
+        return f"{host} is not a public address"
     return None
 
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +36,17 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    Select,
     Table,
     bindparam,
     case,
     func,
     insert,
     select,
+    union_all,
 )
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -321,6 +326,7 @@ def _parsing_pool(processes: int) -> Iterator[Executor | None]:
         yield None
         return
     context = multiprocessing.get_context("fork")
+    others = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(
         processes, context, initializer=_validating_process_started, initargs=(os.getpid(),)
     )
@@ -328,25 +334,23 @@ def _parsing_pool(processes: int) -> Iterator[Executor | None]:
         pool.submit(int).result()  # with fork, the first task starts every process
         yield pool
     except BaseException:
-        _kill_workers(pool)
+        _kill_workers(pool, others)
         raise
     pool.shutdown(wait=True)
 
 
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    # The executor has no public way to stop a process in the middle of a task (Python 3.14
-    # adds terminate_workers); its table of processes and its thread are read here.
-    workers = list((pool._processes or {}).values())
-    manager = pool._executor_manager_thread
-    pool.shutdown(wait=False, cancel_futures=True)
+def _kill_workers(pool: ProcessPoolExecutor, others: set[BaseProcess]) -> None:
+    """Stop the pool's processes, even in the middle of a task: the executor has no public way
+    to (Python 3.14 adds terminate_workers), so they are found among this process's children,
+    all but `others`, the children it had before the pool."""
+    workers = [child for child in multiprocessing.active_children() if child not in others]
     for worker in workers:
         worker.terminate()
     for worker in workers:
         worker.join()
-    # Its thread closes its pipe as it ends; left running, it races the executor's own exit
-    # handler, which then prints an error as the command exits.
-    if manager is not None:
-        manager.join()
+    # The pool's thread sees its processes gone, fails what was pending and ends; waiting for it
+    # here keeps it from racing the executor's own exit handler, which then prints an error.
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _validating_process_started(importer_pid: int) -> None:
@@ -470,18 +474,54 @@ class _DriverInsert:
             distinct = list(set(columns[index]))
             converted = dict(zip(distinct, map(process, distinct), strict=True))
             columns[index] = list(map(converted.__getitem__, columns[index]))
-        ordered = zip(*(columns[index] for index in self.order), strict=True)
+        self.send(zip(*(columns[index] for index in self.order), strict=True))
+
+    def send(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        """Send converted rows, in the statement's order of columns."""
         if self.positional:
-            parameters: list[Any] = list(ordered)
+            parameters: list[Any] = list(rows)
         else:
-            parameters = [dict(zip(self.bind_names, values, strict=True)) for values in ordered]
+            parameters = [dict(zip(self.bind_names, values, strict=True)) for values in rows]
         self.connection.exec_driver_sql(self.sql, parameters)
 
 
-# What a batch needs to know of the records it may change: one statement, whatever the batch.
-EXISTING_RECORDS = select(
-    RECORDS.c.id, RECORDS.c.record_id, RECORDS.c.row_hash, RECORDS.c.removed_on
-).where(RECORDS.c.record_id.in_(bindparam("record_ids", expanding=True)))
+class _PostgresCopy(_DriverInsert):
+    """On PostgreSQL, the rows sent with COPY rather than one INSERT each: the staging spent
+    most of its time on the statements' round trips. The driver writes each value as its
+    parameter would be sent (the same conversions), so what is stored is the same."""
+
+    def __init__(self, connection: Connection, table: Table, names: tuple[str, ...]):
+        super().__init__(connection, table, names)
+        columns = ", ".join(f'"{name}"' for name in self.bind_names)
+        self.sql = f'COPY "{table.name}" ({columns}) FROM STDIN'
+
+    def send(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        if not self.connection.in_transaction():  # so that the batch's commit() commits it
+            self.connection.begin()
+        driver = self.connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(self.sql) as copy:  # type: ignore[union-attr]
+            for values in rows:
+                copy.write_row(values)
+
+
+def _staging_insert(connection: Connection, table: Table, names: tuple[str, ...]) -> _DriverInsert:
+    """How rows go into a staging table: COPY on PostgreSQL, the driver's executemany else."""
+    if connection.dialect.name == "postgresql":
+        return _PostgresCopy(connection, table, names)
+    return _DriverInsert(connection, table, names)
+
+
+def _existing_records(dialect_name: str) -> Select[Any]:
+    """What a batch needs to know of the records it may change, in one statement; on
+    PostgreSQL with the ids as one array, not a parameter each (their SQL costs more than
+    the lookup)."""
+    record_id = RECORDS.c.record_id
+    if dialect_name == "postgresql":
+        ids = bindparam("record_ids", type_=postgresql.ARRAY(record_id.type))
+        matching = record_id == func.any(ids)
+    else:
+        matching = record_id.in_(bindparam("record_ids", expanding=True))
+    return select(RECORDS.c.id, record_id, RECORDS.c.row_hash, RECORDS.c.removed_on).where(matching)
 
 
 class _Staging:
@@ -499,8 +539,9 @@ class _Staging:
             _STAGING.create_all(self.connection)
             self.register_was_empty = self.connection.scalar(select(RECORDS.c.id).limit(1)) is None
             self.connection.commit()
-            self.new = _DriverInsert(self.connection, STAGED_NEW, STORED_COLUMNS)
-            self.changed = _DriverInsert(self.connection, STAGED_CHANGED, CHANGED_COLUMNS)
+            self.new = _staging_insert(self.connection, STAGED_NEW, STORED_COLUMNS)
+            self.changed = _staging_insert(self.connection, STAGED_CHANGED, CHANGED_COLUMNS)
+            self.existing_records = _existing_records(self.connection.dialect.name)
         except BaseException:
             self.__exit__()
             raise
@@ -511,15 +552,21 @@ class _Staging:
         self.connection.invalidate()
         self.connection.close()
 
+    def analyze(self) -> None:
+        """On PostgreSQL, the staging tables' statistics gathered (autovacuum never sees
+        temporary tables), so that the write's statements are planned for their real size."""
+        if self.connection.dialect.name == "postgresql":
+            for table in _STAGING.sorted_tables:
+                self.connection.exec_driver_sql(f'ANALYZE "{table.name}"')
+            self.connection.commit()
+
     def stage(self, rows: list[tuple[Any, ...]], report: ImportReport) -> None:
         """Compare a batch with the register and stage what is new or changed."""
         existing: dict[str, Any] = {}
         if not self.register_was_empty:  # then every record is new (repeats are refused)
             record_ids = [values[RECORD_ID] for values in rows]
-            existing = {
-                found.record_id: found
-                for found in self.connection.execute(EXISTING_RECORDS, {"record_ids": record_ids})
-            }
+            found = self.connection.execute(self.existing_records, {"record_ids": record_ids})
+            existing = {record.record_id: record for record in found}
         new, changed = [], []
         for values in rows:
             current = existing.get(values[RECORD_ID])
@@ -551,6 +598,7 @@ def _write(
     and the import recorded. Nothing in it is validated or derived, so it lasts as long as
     the database takes to copy the staged rows."""
     connection = staging.connection
+    staging.analyze()
     begin_writing(connection)  # a delisting under way finishes first
     notify(ImportStage.WRITING)
     now = now or utc_now()
@@ -559,7 +607,7 @@ def _write(
     counted = RegisterChanges()
     counted.count(connection.execute(_CHANGED_RECORDS), sign=-1)
     with bulk_write_cache(connection), _lookup_indexes_built_last(connection, report.added):
-        connection.execute(_ADD_NEW, {"now": now})
+        _add_new(connection, now)
         connection.execute(_APPLY_CHANGES, {"now": now, "today": court_today(now)})
     counted.count(connection.execute(_WRITTEN_RECORDS))
     counted.apply(connection)
@@ -575,6 +623,23 @@ def _write(
     signals.check()  # a signal that came during the write: rolled back, not committed
     connection.commit()
     signals.committed = True
+
+
+ADDED_MEANWHILE = (
+    "another import added some of this file's new records while it ran; nothing was imported"
+    " from it: import it again"
+)
+
+
+def _add_new(connection: Connection, now: dt.datetime) -> None:
+    """Add the staged new records; a record id another import added since they were compared
+    is a problem of the file (the write is rolled back), not a crash."""
+    try:
+        connection.execute(_ADD_NEW, {"now": now})
+    except IntegrityError as error:
+        if "record_id" not in str(error.orig):
+            raise
+        raise DebtorFileError(RowProblem(None, "record_id", ADDED_MEANWHILE)) from None
 
 
 _NOW = bindparam("now", type_=RECORDS.c.updated_at.type)
@@ -603,9 +668,13 @@ def _changes_applied() -> UpdateBase:
 
 _APPLY_CHANGES = _changes_applied()
 _CHANGED_RECORDS = select(*COUNTED).where(RECORDS.c.id.in_(select(STAGED_CHANGED.c.record_pk)))
-_WRITTEN_RECORDS = select(*COUNTED).where(
-    RECORDS.c.id.in_(select(STAGED_CHANGED.c.record_pk))
-    | RECORDS.c.record_id.in_(select(STAGED_NEW.c.record_id))
+# Two joins, not one filter with two IN lists: PostgreSQL can run that filter only as a scan of
+# the staged new records for each record once they no longer fit in its work memory (a first
+# load of a million records did not end in minutes). The two sets are disjoint: a staged new
+# record was not in the register (or its write fails, `_add_new`).
+_WRITTEN_RECORDS = union_all(
+    select(*COUNTED).join_from(RECORDS, STAGED_CHANGED, RECORDS.c.id == STAGED_CHANGED.c.record_pk),
+    select(*COUNTED).join_from(RECORDS, STAGED_NEW, RECORDS.c.record_id == STAGED_NEW.c.record_id),
 )
 
 

@@ -278,6 +278,31 @@ def test_reimporting_the_same_file_changes_nothing(factory, tmp_path: Path) -> N
     assert {key: (r.row_hash, r.updated_at) for key, r in records(factory).items()} == before
 
 
+def test_two_imports_adding_the_same_record_at_once_refuse_the_second_cleanly(
+    factory, tmp_path: Path
+) -> None:
+    mine = write_csv(tmp_path / "mine.csv", [person("R1"), person("R2", name="李四")])
+    theirs = write_csv(tmp_path / "theirs.csv", [person("R2", name="王五")])
+    others: list[importer.ImportReport] = []
+
+    def another_import_meanwhile(stage: importer.ImportStage) -> None:
+        # After this import compared its rows (R2 was new then), before its write.
+        if stage is importer.ImportStage.STAGED and not others:
+            others.append(import_debtors(factory, theirs, KEYS))
+
+    with pytest.raises(DebtorImportError) as refused:
+        import_debtors(factory, mine, KEYS, on_stage=another_import_meanwhile)
+    assert [str(problem) for problem in refused.value.problems] == [
+        f"file, field 'record_id': {importer.ADDED_MEANWHILE}"
+    ]
+    assert others[0].added == 1
+    assert {key: record.name for key, record in records(factory).items()} == {"R2": "王五"}
+    with factory() as session:
+        actions = list(session.scalars(select(DebtorImport.action).order_by(DebtorImport.id)))
+    assert actions == ["import", "refused"]
+    assert import_debtors(factory, mine, KEYS).added == 1  # run again, it goes through
+
+
 def test_a_changed_row_updates_its_record_and_others_stay(factory, tmp_path: Path) -> None:
     import_debtors(factory, write_csv(tmp_path / "a.csv", [person("R1"), person("R2")]), KEYS)
     changed = person("R1", performance="partially_performed", name="張 偉")
@@ -446,3 +471,59 @@ def test_the_bulk_page_cache_is_given_back_after_an_import(sqlite_url: str, engi
         assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() < default
     with engine.connect() as connection:  # the same pooled connection, back to the default
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == default
+
+
+# -- PostgreSQL's staging by COPY -----------------------------------------------------------
+
+AWKWARD = [
+    'a, b; "c"',
+    "tab\there",
+    "back\\slash \\N \\.",
+    "line\nbreak\r\nend",
+    "é 中文 🙂 \u2028",
+]
+
+
+def stored(factory: sessionmaker[Session]) -> dict[str, tuple]:
+    """Every record's stored values, as the import wrote them."""
+    return {
+        record_id: tuple(getattr(record, name) for name in importer.STORED_COLUMNS)
+        for record_id, record in records(factory).items()
+    }
+
+
+@pytest.mark.postgres
+def test_postgresql_stages_by_copy_and_stores_what_sqlite_stores(
+    postgres_url: str, sqlite_url: str, engine_for, tmp_path: Path
+) -> None:
+    first = [person("C1"), organisation("C2", removed_on="2024-04-01", removal_reason="paid")]
+    changed = [
+        person("C1", obligations=AWKWARD[0], basis_issuer=AWKWARD[1]),
+        organisation("C2", obligations=AWKWARD[2], removed_on="2024-05-01", removal_reason="x"),
+    ]
+    new = [
+        person(f"N{n}", obligations=text, basis_document=text, id_number=resident_id(
+            sequence=f"{n:03d}"), circumstances="refuses_despite_ability;evades_enforcement")
+        for n, text in enumerate(AWKWARD)
+    ]  # fmt: skip
+    new.append(organisation("N9", listed_until="2025-03-01", basis_issuer="\\"))
+    before = write_csv(tmp_path / "before.csv", first)
+    after = write_csv(tmp_path / "after.csv", [*changed, *new])
+    results = []
+    for url in (sqlite_url, postgres_url):
+        engine = engine_for(url)
+        upgrade_schema(engine)
+        factory = make_session_factory(engine)
+        with engine.connect() as connection:
+            sending = importer._staging_insert(connection, importer.STAGED_NEW, ("record_id",))
+            assert isinstance(sending, importer._PostgresCopy) == (url == postgres_url)
+        import_debtors(factory, before, KEYS)
+        report = import_debtors(factory, after, KEYS)
+        results.append((report, stored(factory)))
+    (sqlite_report, on_sqlite), (postgres_report, on_postgres) = results
+    assert sqlite_report == postgres_report
+    assert (postgres_report.added, postgres_report.updated) == (6, 2)
+    assert on_postgres == on_sqlite
+    assert on_postgres["N3"][importer.STORED_COLUMNS.index("obligations")] == AWKWARD[3]
+    assert on_postgres["C1"][importer.STORED_COLUMNS.index("legal_representative")] is None
+    assert on_postgres["C2"][importer.STORED_COLUMNS.index("removal_reason")] == "paid"
