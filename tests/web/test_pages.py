@@ -58,6 +58,15 @@ def test_the_home_page_shows_the_latest_releases_in_its_language(fetch_page) -> 
     assert only_english.find("a")["href"] == "/en/press/2020/older-news/"
 
 
+def test_the_home_page_offers_search_before_anything_else(fetch_page) -> None:
+    for lang in ("en", "zh"):
+        page = fetch_page(f"/{lang}/")
+        main = page.html.find("main")
+        first_form = main.find("form")
+        assert first_form["role"] == "search"
+        assert first_form.find_previous("h2") is None  # above every section of the page
+
+
 def test_a_release_links_to_its_translation(fetch_page) -> None:
     page = fetch_page("/en/press/2021/annual-report/")
     alternates = {
