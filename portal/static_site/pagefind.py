@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+from portal.text.chinese import character_table
+
 INDEX_DIR = "pagefind"
+# Beside the index: the table with which the browser folds a query to simplified Chinese.
+FOLD_FILE = "fold.json"
 
 
 class PagefindFailed(RuntimeError):
@@ -21,6 +26,14 @@ def run_pagefind(out: Path) -> None:
         output = result.stderr or result.stdout
         raise PagefindFailed(f"Pagefind failed ({result.returncode}): {output}")
     check_index(out / INDEX_DIR)
+    write_fold_table(out / INDEX_DIR / FOLD_FILE)
+
+
+def write_fold_table(path: Path) -> None:
+    """Write OpenCC's traditional-to-simplified character table (the one `to_simplified` applies
+    live, with its phrases) as JSON for the browser, which folds each character of a query."""
+    table = character_table("TSCharacters")
+    path.write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
 def check_index(index: Path) -> None:

@@ -467,3 +467,49 @@ def test_the_query_put_into_the_page_s_sentences_is_escaped(search_app: Flask, l
     assert "<script>alert(1)" not in html
     assert "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # in the title's "Search: …"
+
+
+@pytest.fixture
+def search_app_each_database(make_app, site: SiteBuilder, database_url: str) -> Flask:
+    """The standard site with a Chinese report, indexed, on SQLite and PostgreSQL."""
+    site.standard().standard_cases()
+    site.release(2021, "annual-report", "zh", date="2021-01-15", title="年度报告",
+                 body="最高人民法院发布失信被执行人名单。民间借贷纠纷案件增多。")  # fmt: skip
+    app = make_app(database_url)
+    rebuild_search_index(session_factory(app), index_root(app))
+    return app
+
+
+def test_a_search_that_finds_nothing_here_links_to_the_language_that_has_it(
+    search_app_each_database: Flask,
+) -> None:
+    client = search_app_each_database.test_client()
+    page = fetch(client, "/en/search/?q=失信被执行人名单")
+    assert "0 results" in page.text_of(".results-count")
+    hint = page.html.select_one("#search-elsewhere-zh")
+    assert "In 中文, this search finds 1 page" in hint.get_text(" ", strip=True)
+    target = fetch(client, hint.a["href"])
+    assert [a.get_text() for a in target.html.select(".search-result__title a")] == ["年度报告"]
+    # Nothing anywhere: no hint.
+    assert not fetch(client, "/en/search/?q=asdkjhqwe").html.select("[id^=search-elsewhere]")
+
+
+def test_a_new_search_keeps_the_filters_in_use(search_app_each_database: Flask) -> None:
+    client = search_app_each_database.test_client()
+    page = fetch(client, "/en/search/?q=case&court=shanghai-no1-intermediate&year=2020")
+    form = page.html.select_one("form.search-form")
+    kept = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+    assert kept == {"court": "shanghai-no1-intermediate", "year": "2020"}
+    clear = [a for a in page.html.select(".active-filters a") if "Clear all" in a.get_text()]
+    assert clear[0]["href"] == "/en/search/?q=case"
+    assert form["data-apply-on-change"] == ""
+
+
+def test_a_page_past_the_end_says_so_without_facets(search_app_each_database: Flask) -> None:
+    client = search_app_each_database.test_client()
+    page = fetch(client, "/en/search/?q=case&page=50")
+    assert page.response.status_code == 200
+    assert "so there is no page 50" in page.text_of("#search-past-end")
+    assert page.html.select_one("#search-past-end a")["href"] == "/en/search/?q=case"
+    assert not page.html.select(".facets")
+    assert not page.html.select(".search-result")

@@ -63,8 +63,10 @@ def search(page, base_url: str, lang: str, query: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("lang", "query", "expected"),
-    [("en", "lending", "Case 02-li (en)"), ("zh", "民间借贷", "Case 02-li (zh)")],
-)
+    [("en", "lending", "Case 02-li (en)"), ("zh", "民间借贷", "Case 02-li (zh)"),
+     # Traditional characters folded in the browser with OpenCC's table, as the live search does.
+     ("zh", "民間借貸", "Case 02-li (zh)")],
+)  # fmt: skip
 def test_the_frozen_search_finds_cases_in_both_languages(
     page, frozen_copy: str, lang: str, query: str, expected: str
 ) -> None:
@@ -110,4 +112,21 @@ def test_the_frozen_search_withholds_an_identity_number(
     assert page.input_value("#search-query") == ""
     assert page.locator("#static-search-results li").count() == 0
     assert number not in page.content()
+    assert not page.csp_errors
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "message"),
+    [("en", "asdkjhqwe", "Nothing matches all of these words."),
+     # Pagefind alone answers this with the pages holding "lending".
+     ("en", "lendingqzxvk", "Nothing matches all of these words."),
+     ("zh", "lendingqzxvk", "没有")],
+)  # fmt: skip
+def test_the_frozen_search_shows_nothing_for_nonsense_and_says_so(
+    page, frozen_copy: str, lang: str, query: str, message: str
+) -> None:
+    page.goto(f"{frozen_copy}/{lang}/search/?q={query}")
+    page.wait_for_function("document.getElementById('static-search-status').textContent !== ''")
+    assert message in page.text_content("#static-search-status")
+    assert page.locator("#static-search-results li").count() == 0
     assert not page.csp_errors

@@ -123,14 +123,34 @@ def test_the_search_form_by_keyboard(page, live_server: str, lang: str, query: s
         page.keyboard.press("Enter")
     assert page.locator(".search-result").count() >= 1
     assert page.input_value("#search-query") == query
-    # The language scope is a radio group: Tab reaches the checked choice, an arrow moves it.
+    # The language scope is a radio group: Tab reaches the checked choice, an arrow moves it,
+    # and the choice applies at once, as the hint beside it says.
+    assert page.is_visible("#search-options-hint")
     tab_to(page, "#scope-lang")
-    page.keyboard.press("ArrowDown")
-    assert page.is_checked("#scope-all")
-    tab_to(page, "#search-query")
     with page.expect_navigation():
-        page.keyboard.press("Enter")
+        page.keyboard.press("ArrowDown")
     assert "scope=all" in page.url
+    assert page.is_checked("#scope-all")
+    assert page.input_value("#search-query") == query
+    with page.expect_navigation():
+        page.select_option("#search-sort", "date")
+    assert "sort=date" in page.url
+
+
+def test_the_search_options_apply_with_the_button_without_javascript(
+    browser, live_server: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/en/search/?q=case&year=2020")
+    assert page.is_hidden("#search-options-hint")
+    page.check("#scope-all")
+    page.select_option("#search-sort", "date")
+    assert "scope=all" not in page.url
+    with page.expect_navigation():
+        page.click(".search-form button[type=submit]")
+    assert {"scope=all", "sort=date", "year=2020"} <= set(page.url.split("?")[1].split("&"))
+    context.close()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -232,3 +232,28 @@ def test_a_long_listing_links_every_page_through_its_neighbours(
         before_next = html.split('rel="next"')[0] if 'rel="next"' in html else None
         url = before_next.rsplit('href="', 1)[1].split('"', 1)[0] if before_next else None
     assert seen == ["/en/cases/"] + [f"/en/cases/page/{n}/" for n in range(2, 11)]
+
+
+def test_measures_are_promised_only_when_some_case_has_one(
+    make_app, site: SiteBuilder, database_url: str
+) -> None:
+    site.standard().standard_cases()
+    with_measures = fetch(make_app(database_url).test_client(), "/en/cases/")
+    assert "year or measure" in with_measures.text_of(".lead")
+    assert "measure" in facet_links(with_measures)
+
+
+def test_no_measure_is_promised_when_no_case_has_one(
+    make_app, site: SiteBuilder, database_url: str
+) -> None:
+    site.standard()
+    for lang in ("en", "zh"):
+        site.collection("2020-difficult", lang, year=2020)
+        site.case("2020-difficult", "01-zhang", lang)
+    client = make_app(database_url).test_client()
+    page = fetch(client, "/en/cases/")
+    assert "measure" not in page.text_of(".lead")
+    assert "measure" not in page.html.find("meta", attrs={"name": "description"})["content"]
+    assert "measure" not in facet_links(page)
+    assert "measure" not in fetch(client, "/en/").text_of(".entry-list")
+    fetch(client, "/en/cases/measure/detention/", status=404)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urldefrag, urlsplit
+
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 
+from portal.web.db import database_engine
 from portal.web.security import CONTENT_SECURITY_POLICY
 from tests.support.pagecheck import fetch
-from tests.support.site import SiteBuilder
+from tests.support.site import SiteBuilder, build_bundled_site
 
 STANDARD_PAGES = [
     "/en/", "/zh/", "/en/press/", "/zh/press/", "/en/press/2021/", "/zh/press/2020/",
@@ -56,6 +60,15 @@ def test_the_home_page_shows_the_latest_releases_in_its_language(fetch_page) -> 
     assert only_english["lang"] == "en"
     assert "仅有English版" in only_english.get_text()
     assert only_english.find("a")["href"] == "/en/press/2020/older-news/"
+
+
+def test_the_home_page_offers_search_before_anything_else(fetch_page) -> None:
+    for lang in ("en", "zh"):
+        page = fetch_page(f"/{lang}/")
+        main = page.html.find("main")
+        first_form = main.find("form")
+        assert first_form["role"] == "search"
+        assert first_form.find_previous("h2") is None  # above every section of the page
 
 
 def test_a_release_links_to_its_translation(fetch_page) -> None:
@@ -212,3 +225,29 @@ def test_markup_in_content_is_escaped_in_titles_and_summaries(
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html
+
+
+def test_no_page_of_the_bundled_site_links_to_a_missing_page(database_url: str) -> None:
+    """Every link from page to page of the shipped content, followed from both home pages:
+    nothing promises a page that is not there (such as a measure no case has)."""
+    app = build_bundled_site(database_url)
+    client = app.test_client()
+    seen, queue, broken = set(), ["/en/", "/zh/"], []
+    while queue:
+        url = queue.pop()
+        response = client.get(url)
+        if response.status_code >= 400:
+            broken.append((url, response.status_code))
+        if response.mimetype != "text/html":
+            continue
+        for link in BeautifulSoup(response.get_data(as_text=True), "html.parser").find_all("a"):
+            target = urldefrag(link.get("href", ""))[0]
+            # The search answers any query (it has no index here); other sites are not ours.
+            if not target.startswith("/") or "/search" in urlsplit(target).path:
+                continue
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    database_engine(app).dispose()
+    assert len(seen) > 100
+    assert broken == []

@@ -11,9 +11,11 @@ async function start(form) {
   const list = document.getElementById("static-search-results");
   const filterBox = document.getElementById("static-search-filters");
   let pagefind;
+  let fold;
   try {
     pagefind = await import(form.dataset.pagefind);
     await pagefind.options({ baseUrl: form.dataset.baseUrl });
+    fold = await (await fetch(form.dataset.fold)).json();
   } catch (error) {
     status.textContent = form.dataset.unavailable;
     return;
@@ -36,7 +38,8 @@ async function start(form) {
   }
 
   async function run() {
-    const query = input.value.trim();
+    // Traditional characters folded to simplified with OpenCC's table, as the live search does.
+    const query = Array.from(input.value.trim(), (c) => (Object.hasOwn(fold, c) ? fold[c] : c)).join("");
     const filters = {};
     for (const [name, select] of selects) {
       if (select.value) filters[name] = select.value;
@@ -47,11 +50,12 @@ async function start(form) {
       return;
     }
     const search = await pagefind.search(query || null, { filters });
-    const shown = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
-    status.textContent = search.results.length
-      ? form.dataset.count.replace("{num}", String(search.results.length))
+    const found = await Promise.all(search.results.map((result) => result.data()));
+    const shown = found.filter((data) => wellMatched(query, data));
+    status.textContent = shown.length
+      ? form.dataset.count.replace("{num}", String(shown.length))
       : form.dataset.none;
-    list.replaceChildren(...shown.map(renderResult));
+    list.replaceChildren(...shown.slice(0, 20).map(renderResult));
   }
 
   form.addEventListener("submit", (event) => {
@@ -66,6 +70,28 @@ async function start(form) {
     run();
   });
   if (!withhold([...params.keys(), ...params.values()])) run();
+}
+
+// Pagefind answers a word it does not know with the pages holding its longest known beginning
+// (asdkjhqwe finds "as"); the live search finds nothing then. A page is kept only if some word
+// it matched starts like a typed word but for an ending of up to three letters, as stemming
+// allows (lend, lends, lending, companies and company all match each other).
+// Chinese words are segmented by Pagefind and not checked.
+function wellMatched(query, data) {
+  const typed = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+  const latin = typed.filter((word) => !/\p{Script=Han}/u.test(word));
+  if (latin.length === 0) return true;
+  const words = data.content.toLowerCase().split(/\s+/);
+  const matched = data.locations.map((at) => (words[at] || "").replace(/[^\p{L}\p{N}]+/gu, ""));
+  return matched.some((word) =>
+    latin.some((term) => commonStart(word, term) >= Math.max(2, term.length - 3)),
+  );
+}
+
+function commonStart(a, b) {
+  let length = 0;
+  while (length < a.length && length < b.length && a[length] === b[length]) length++;
+  return length;
 }
 
 // portal/text/identity_numbers.py's holds_identity_number, with its shapes (number_shapes):

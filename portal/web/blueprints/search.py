@@ -5,6 +5,7 @@ API never echo it, log it or build a URL with it (`withheld_search`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import (
@@ -25,6 +26,7 @@ from portal.db.queries import vocabulary
 from portal.search.query import FACETS, SORTS, SearchRequest, SearchResults, SearchUnavailable
 from portal.search.searcher import SearchIndex
 from portal.text.identity_numbers import holds_identity_number, number_shapes
+from portal.text.languages import other_languages
 from portal.text.numbers import whole_number
 from portal.web.db import db_session
 from portal.web.i18n import FACET_NAMES, absolute_url, render_page
@@ -118,6 +120,8 @@ def index(lang: str) -> ResponseReturnValue:
         "search/index.html",
         search=search,
         results=results,
+        elsewhere=found_elsewhere(search, results),
+        past_end=results.total > 0 and results.page > results.pages,
         facet_names=FACET_NAMES,
         kind_names=KIND_NAMES,
         labels=vocabulary(db_session(), lang),
@@ -126,6 +130,19 @@ def index(lang: str) -> ResponseReturnValue:
         params=search_parameters(),
         number_withheld=request.args.get(WITHHELD_PARAMETER) == "number",
     )
+
+
+def found_elsewhere(search: SearchRequest, results: SearchResults) -> list[tuple[str, int]]:
+    """When a search in one language finds nothing, the other languages where it finds something,
+    with how many pages each (their search pages are linked to, filters left out)."""
+    if results.total or search.both_languages or not results.query.include:
+        return []
+    found = []
+    for language in other_languages(search.lang):
+        there = run_search(replace(search, lang=language.code, filters={}, page=1, page_size=1))
+        if there.total:
+            found.append((language.code, there.total))
+    return found
 
 
 def search_parameters() -> dict[str, str]:
