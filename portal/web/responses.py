@@ -18,7 +18,10 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
     "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, X-Total-Count, X-Row-Limit",
+    "Access-Control-Expose-Headers": (
+        "ETag, Last-Modified, Link, X-Total-Count, X-Row-Limit, RateLimit, RateLimit-Policy, "
+        "Retry-After"
+    ),
     "Access-Control-Max-Age": "86400",
     # Data is meant to be read by other sites; pages keep the stricter same-origin default.
     "Cross-Origin-Resource-Policy": "cross-origin",
