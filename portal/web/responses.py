@@ -42,7 +42,7 @@ PUBLIC_BLUEPRINTS = frozenset(
 PRIVATE_ENDPOINTS = frozenset({"debtors.index", "api.debtor_lookup"})
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 # Search answers may be kept a while but never indexed: a results page is not content.
-NOINDEX_ENDPOINTS = frozenset({"search.index", "feeds.search", "api.search"})
+NOINDEX_ENDPOINTS = frozenset({"search.index", "search.results_csv", "feeds.search", "api.search"})
 REGISTER_ENDPOINTS = frozenset(
     {"statistics.index", "data.index", "data.download", "data.catalogue", "data.datapackage"}
 )
