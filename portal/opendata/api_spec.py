@@ -392,6 +392,25 @@ _VALIDATORS = {
 }
 
 
+# draft-ietf-httpapi-ratelimit-headers-10: on every answer that spent the lookup budget.
+RATELIMIT_HEADERS = {
+    "RateLimit-Policy": {
+        "description": "Every quota: name, quota q and window w in seconds, such as "
+        '"minute";q=10;w=60, "day";q=100;w=86400',
+        "schema": {"type": "string"},
+    },
+    "RateLimit": {
+        "description": "What is left (r) of each quota this request was counted against, and "
+        'the seconds until it frees up (t), such as "minute";r=7;t=58, "day";r=97;t=86398',
+        "schema": {"type": "string"},
+    },
+}
+RETRY_AFTER = {
+    "description": "Seconds until a lookup is allowed again",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
 def _ok(description: str, schema_ref: str, csv: bool = False) -> dict[str, Any]:
     content: dict[str, Any] = {"application/json": {"schema": {"$ref": schema_ref}}}
     if csv:
@@ -525,18 +544,28 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
             "responses": {
                 "200": {
                     "description": "The listed records that match (possibly none)",
+                    "headers": RATELIMIT_HEADERS,
                     "content": {
                         "application/json": {
                             "schema": {"$ref": "#/components/schemas/DebtorLookup"}
                         }
                     },
                 },
-                "400": _problem_response("The body is not a JSON object with a name"),
+                "400": {
+                    **_problem_response("The body is not a JSON object with a name"),
+                    "headers": RATELIMIT_HEADERS,
+                },
                 "403": _problem_response(
                     "The browser says another site sent the request (Sec-Fetch-Site or Origin)"
                 ),
-                "422": _problem_response("The name or the number cannot be used as sent"),
-                "429": _problem_response("Too many lookups from this client; see Retry-After"),
+                "422": {
+                    **_problem_response("The name or the number cannot be used as sent"),
+                    "headers": RATELIMIT_HEADERS,
+                },
+                "429": {
+                    **_problem_response("Too many lookups from this client; see Retry-After"),
+                    "headers": {**RATELIMIT_HEADERS, "Retry-After": RETRY_AFTER},
+                },
             },
         }
     }

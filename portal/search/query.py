@@ -125,6 +125,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     page_size: int = 10
+    # Marking the words in each hit's text is the costly part; a CSV of titles does without.
+    snippets: bool = True
 
 
 @dataclass(frozen=True)

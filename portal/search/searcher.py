@@ -244,7 +244,7 @@ class SearchIndex:
                     kind=hit["kind"],
                     lang=hit["lang"],
                     title=hit["title"],
-                    snippet=snippet(hit, parsed),
+                    snippet=snippet(hit, parsed) if request.snippets else Markup(""),
                     date=hit.get("date"),
                     year=hit.get("year", ""),
                     court=hit.get("court", ""),

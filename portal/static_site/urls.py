@@ -23,6 +23,8 @@ LANGUAGE_PAGES = (
     "debtors.index",
     "feeds.press",
     "feeds.cases",
+    "feeds.index",
+    "feeds.stylesheet",
 )
 
 

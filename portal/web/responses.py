@@ -18,7 +18,10 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
     "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, X-Total-Count, X-Row-Limit",
+    "Access-Control-Expose-Headers": (
+        "ETag, Last-Modified, Link, X-Total-Count, X-Row-Limit, RateLimit, RateLimit-Policy, "
+        "Retry-After"
+    ),
     "Access-Control-Max-Age": "86400",
     # Data is meant to be read by other sites; pages keep the stricter same-origin default.
     "Cross-Origin-Resource-Policy": "cross-origin",
@@ -39,7 +42,7 @@ PUBLIC_BLUEPRINTS = frozenset(
 PRIVATE_ENDPOINTS = frozenset({"debtors.index", "api.debtor_lookup"})
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 # Search answers may be kept a while but never indexed: a results page is not content.
-NOINDEX_ENDPOINTS = frozenset({"search.index", "feeds.search", "api.search"})
+NOINDEX_ENDPOINTS = frozenset({"search.index", "search.results_csv", "feeds.search", "api.search"})
 REGISTER_ENDPOINTS = frozenset(
     {"statistics.index", "data.index", "data.download", "data.catalogue", "data.datapackage"}
 )

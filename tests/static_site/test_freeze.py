@@ -30,7 +30,7 @@ from tests.support.site import UNPUBLISHED_MARKERS, SiteBuilder
 EXPECTED_FILES = [
     "index.html", "404.html", "robots.txt", "sitemap.xml", "data/catalog.jsonld",
     "data/datapackage.json", "en/search/opensearch.xml", "zh/search/opensearch.xml",
-    "static/css/portal.css", "static/js/static-search.js",
+    "static/css/portal.css", "static/js/static-search.js", "en/feeds/feed.xsl", "zh/feeds/feed.xsl",
     "files/press/2021/attachments/cases.pdf",
     "pagefind/pagefind.js",
 ]  # fmt: skip
@@ -38,7 +38,7 @@ EXPECTED_PAGES = [
     "", "press/", "press/2021/", "press/2021/annual-report/", "cases/",
     "cases/court/minhang-district/", "cases/measure/fine/", "cases/year/2020/",
     "cases/2020-difficult/", "cases/2020-difficult/01-zhang/", "search/", "debtors/",
-    "data/", "data/api/", "statistics/", "about/", "licence/",
+    "data/", "data/api/", "statistics/", "about/", "licence/", "feeds/",
 ]  # fmt: skip
 
 
@@ -221,6 +221,11 @@ def test_the_copy_works_from_a_sub_path(make_app, site: SiteBuilder, sqlite_url:
     assert '<link rel="canonical" href="https://court.example/portal/en/">' in home
     assert not re.search(r'(?:href|src)="/(?!portal/)', home)
     assert "https://court.example/portal/en/cases/" in (out / "sitemap.xml").read_text("utf-8")
+    feed = (out / "feeds/en/press.atom").read_text("utf-8")
+    assert '<?xml-stylesheet type="text/xsl" href="/portal/en/feeds/feed.xsl"?>' in feed
+    xslt = (out / "en/feeds/feed.xsl").read_text("utf-8")
+    assert 'href="/portal/static/css/portal.css"' in xslt
+    assert 'href="/portal/en/feeds/"' in xslt
 
 
 def test_an_empty_database_is_loaded_before_freezing(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 import urllib.error
 import urllib.parse
@@ -304,6 +305,44 @@ def test_too_many_lookups_get_a_designed_429_with_retry_after(
     # Another client has its own budget.
     other = {"REMOTE_ADDR": "192.0.2.7"}
     submit(client, LOOKUP, {"name": "张伟"}, environ_base=other)
+
+
+def remaining_budget(headers) -> dict[str, tuple[int, int]]:
+    """The RateLimit field as {policy: (remaining, seconds until reset)}."""
+    fields = re.findall(r'"([a-z0-9-]+)";r=(\d+);t=(\d+)', headers["RateLimit"])
+    assert ", ".join(f'"{n}";r={r};t={t}' for n, r, t in fields) == headers["RateLimit"]
+    return {name: (int(r), int(t)) for name, r, t in fields}
+
+
+def test_lookup_answers_carry_the_ratelimit_fields_with_the_counters_true_values(
+    make_app, site, database_url: str, tmp_path: Path
+) -> None:
+    client = limited_app(make_app, site, database_url, tmp_path).test_client()
+    assert "RateLimit" not in fetch(client, LOOKUP).response.headers  # the empty form is free
+    first = client.post(API, json={"name": "张伟"})
+    policy = '"minute";q=2;w=60, "day";q=50;w=86400'
+    assert first.headers["RateLimit-Policy"] == policy
+    budget = remaining_budget(first.headers)
+    assert [(name, left) for name, (left, _) in budget.items()] == [("minute", 1), ("day", 49)]
+    assert 1 <= budget["minute"][1] <= 60
+    assert 60 < budget["day"][1] <= 86400
+    assert "RateLimit" in first.headers["Access-Control-Expose-Headers"]
+    page = submit(client, LOOKUP, {"name": "张伟"}).response  # the page spends the same budget
+    assert page.headers["RateLimit-Policy"] == policy
+    assert {n: left for n, (left, _) in remaining_budget(page.headers).items()} == {
+        "minute": 0,
+        "day": 48,
+    }
+    refused = client.post(API, json={"name": "张伟"})
+    assert refused.status_code == 429
+    assert refused.headers["RateLimit-Policy"] == policy
+    # The breached minute is the one counted; it opens again when Retry-After says.
+    assert remaining_budget(refused.headers) == {"minute": (0, int(refused.headers["Retry-After"]))}
+    refused_page = submit(client, LOOKUP, {"name": "张伟"}, status=429).response
+    assert remaining_budget(refused_page.headers)["minute"][0] == 0
+    bad = client.post(API, json={"name": 3}, environ_base={"REMOTE_ADDR": "192.0.2.9"})
+    assert bad.status_code == 400  # a refused body still spent one lookup
+    assert remaining_budget(bad.headers)["minute"][0] == 1
 
 
 class Clock:

@@ -217,8 +217,10 @@ def test_pages_announce_the_feeds_that_follow_them(od: FlaskClient, page_url, fe
     page = fetch(od, page_url)
     announced = page.html.select('link[rel=alternate][type="application/atom+xml"]')
     assert [link["href"] for link in announced] == feed_urls
-    visible = [a["href"] for a in page.html.select(".feed-links a")]
+    visible = [a["href"] for a in page.html.select('.feed-links a[type="application/atom+xml"]')]
     assert visible == feed_urls
+    explained = [a["href"] for a in page.html.select(".feed-links a:not([type])")]
+    assert explained == ([f"/{page_url[1:3]}/feeds/"] if feed_urls else [])
     for url in feed_urls:
         assert feedparser.parse(od.get(url).data).bozo == 0
 

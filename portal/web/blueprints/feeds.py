@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
@@ -18,6 +18,7 @@ from portal.db.queries import (
     as_utc,
     case_versions,
     cases_page,
+    facet_counts,
     last_change,
     release_versions,
     releases_page,
@@ -30,13 +31,14 @@ from portal.web.blueprints.search import (
     withheld_search,
 )
 from portal.web.db import db_session
-from portal.web.i18n import FACET_NAMES, LANGUAGES, absolute_url
+from portal.web.i18n import FACET_NAMES, LANGUAGES, absolute_url, render_page
 from portal.web.responses import data_response
 
 bp = Blueprint("feeds", __name__)
 
 FEED_SIZE = 50
 ATOM = "application/atom+xml"
+XSLT = "text/xsl"
 
 
 def _feed(
@@ -64,7 +66,11 @@ def _feed(
             entry.published(item["published"])
         entry.summary(item["summary"])
         entry.content(item["content"], type="html")
-    return data_response(feed.atom_str(pretty=True).decode("utf-8"), ATOM)
+    atom = feed.atom_str(pretty=True).decode("utf-8")
+    # Browsers that apply XSLT show the feed as a page; the others show the XML as before.
+    declaration, rest = atom.split("\n", 1)
+    stylesheet = f'<?xml-stylesheet type="{XSLT}" href="{url_for("feeds.stylesheet", lang=lang)}"?>'
+    return data_response(f"{declaration}\n{stylesheet}\n{rest}", ATOM)
 
 
 def _release_entry(r: Any) -> dict[str, Any]:
@@ -107,6 +113,45 @@ def _release_entries(result: ResultPage[Any]) -> list[dict[str, Any]]:
 def _case_entries(result: ResultPage[Any], lang: str) -> list[dict[str, Any]]:
     labels = vocabulary(db_session(), lang)
     return [_case_entry(case, labels) for case in result.items]
+
+
+@bp.route("/<lang:lang>/feeds/")
+def index(lang: str) -> ResponseReturnValue:
+    """The feeds for people: what each holds and how to subscribe (browsers without XSLT show
+    a feed as raw XML)."""
+    session = db_session()
+    labels = vocabulary(session, lang)
+    facet_feeds = [
+        {
+            "name": FACET_NAMES[name],
+            "values": [
+                {
+                    "label": CASE_FACETS[name].value_label(key, labels),
+                    "url": url_for("feeds.facet", lang=lang, facet=name, key=key),
+                }
+                for key, _count in values
+            ],
+        }
+        for name, values in facet_counts(session, lang).items()
+        if values
+    ]
+    return render_page(
+        "feeds/index.html",
+        facet_feeds=facet_feeds,
+        search_feeds=not current_app.config["STATIC_SITE"],
+    )
+
+
+@bp.route("/<lang:lang>/feeds/feed.xsl")
+def stylesheet(lang: str) -> ResponseReturnValue:
+    """The XSLT that shows a feed of this language as a page, in the site's style."""
+    body = render_template(
+        "feeds/stylesheet.xml",
+        html_lang=LANGUAGES[lang].html_lang,
+        stylesheet_url=url_for("static", filename="css/portal.css"),
+        feeds_url=url_for("feeds.index", lang=lang),
+    )
+    return Response(body, mimetype=XSLT)
 
 
 @bp.route("/feeds/<lang:lang>/press.atom")

@@ -5,6 +5,8 @@ API never echo it, log it or build a URL with it (`withheld_search`)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from typing import Any
 
@@ -23,6 +25,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from portal.db.queries import vocabulary
+from portal.opendata.datasets import UTF8_BOM
 from portal.search.query import FACETS, SORTS, SearchRequest, SearchResults, SearchUnavailable
 from portal.search.searcher import SearchIndex
 from portal.text.identity_numbers import holds_identity_number, number_shapes
@@ -30,7 +33,7 @@ from portal.text.languages import other_languages
 from portal.text.numbers import whole_number
 from portal.web.db import db_session
 from portal.web.i18n import FACET_NAMES, absolute_url, render_page
-from portal.web.responses import private_response
+from portal.web.responses import data_response, private_response
 
 bp = Blueprint("search", __name__, url_prefix="/<lang:lang>/search")
 
@@ -39,6 +42,11 @@ MAX_PAGE = 1000
 # The page a search holding an identity number is sent on to says why (?withheld=number).
 WITHHELD_PARAMETER = "withheld"
 KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
+# The most rows a CSV of search results holds (the first ones in the search's own order).
+CSV_RESULT_LIMIT = 1000
+CSV_COLUMNS = ("type", "title", "date", "url", "language")
+# A cell a spreadsheet would read as a formula is written as text (OWASP's CSV injection advice).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def init_search(app: Flask) -> None:
@@ -129,7 +137,46 @@ def index(lang: str) -> ResponseReturnValue:
         search_url=_search_url,
         params=search_parameters(),
         number_withheld=request.args.get(WITHHELD_PARAMETER) == "number",
+        csv_limit=CSV_RESULT_LIMIT,
     )
+
+
+@bp.route("/results.csv")
+def results_csv(lang: str) -> ResponseReturnValue:
+    """The results of a search (same parameters as the page) as CSV: the first CSV_RESULT_LIMIT,
+    without snippets; X-Total-Count says how many matched."""
+    if current_app.config["STATIC_SITE"]:
+        abort(404)  # a static copy searches in the browser only
+    withheld = withheld_search(lang)
+    if withheld is not None:
+        return withheld
+    wanted = replace(request_from_args(request.args, lang), page=1,
+                     page_size=CSV_RESULT_LIMIT, snippets=False)  # fmt: skip
+    results = run_search(wanted)
+    buffer = io.StringIO()
+    buffer.write(UTF8_BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for hit in results.hits:
+        date = hit.date.date().isoformat() if hit.date else ""
+        url = absolute_url(hit_endpoint(hit), lang=hit.lang, **hit.route)
+        writer.writerow([hit.kind, _as_text(hit.title), date, url, hit.lang])
+    page = absolute_url("search.index", lang=lang, **search_parameters())
+    return data_response(
+        buffer.getvalue(),
+        "text/csv",
+        cors=False,
+        **{
+            "Content-Disposition": 'attachment; filename="search-results.csv"',
+            "Link": f'<{page}>; rel="alternate"; type="text/html"',
+            "X-Total-Count": str(results.total),
+            "X-Row-Limit": str(CSV_RESULT_LIMIT),
+        },
+    )
+
+
+def _as_text(cell: str) -> str:
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
 def found_elsewhere(search: SearchRequest, results: SearchResults) -> list[tuple[str, int]]:
