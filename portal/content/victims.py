@@ -237,6 +237,41 @@ def read_victim_notice(
     )
 
 
+def payout_to_json(payout: Payout) -> dict[str, Any]:
+    """The payout figures as JSON values: amounts as decimal text, dates as ISO text."""
+
+    def payments(items: tuple[Payment, ...]) -> list[dict[str, Any]]:
+        return [
+            {"date": p.date.isoformat(), "people": p.people, "amount": str(p.amount)} for p in items
+        ]
+
+    return {
+        "registered_people": payout.registered_people,
+        "confirmed_total": str(payout.confirmed_total),
+        "recovered": str(payout.recovered),
+        "batches": payments(payout.batches),
+        "supplementary": payments(payout.supplementary),
+    }
+
+
+def payout_from_json(data: dict[str, Any]) -> Payout:
+    """The inverse of payout_to_json."""
+
+    def payments(items: list[dict[str, Any]]) -> tuple[Payment, ...]:
+        return tuple(
+            Payment(dt.date.fromisoformat(i["date"]), i["people"], Decimal(i["amount"]))
+            for i in items
+        )
+
+    return Payout(
+        registered_people=data["registered_people"],
+        confirmed_total=Decimal(data["confirmed_total"]),
+        recovered=Decimal(data["recovered"]),
+        batches=payments(data["batches"]),
+        supplementary=payments(data["supplementary"]),
+    )
+
+
 def format_yuan(amount: Decimal, lang: str) -> str:
     """An amount with thousands separators and its unit: '117,384,476.57 yuan' / '… 元'."""
     text = f"{amount:,.2f}"

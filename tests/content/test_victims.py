@@ -7,30 +7,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from portal.content.press import ContentError, read_content
 from portal.content.victims import format_yuan
-from tests.support.site import SiteBuilder
+from tests.support.site import SiteBuilder, victim_notice_fields
 
 BUNDLED = Path(__file__).resolve().parents[2] / "content" / "victims" / "demo-2026-01.en.md"
 
 
-def notice_fields() -> dict[str, Any]:
-    """The bundled demonstration notice's front matter, to vary one field at a time."""
-    text = BUNDLED.read_text("utf-8")
-    return yaml.safe_load(text.split("---")[1])
-
-
 def problems_of(site: SiteBuilder, front: dict[str, Any]) -> list[str]:
-    site.write("victims/demo-case.en.md", front, "Notice.")
+    site.write("victims/demo-case.en.md", front)
     with pytest.raises(ContentError) as caught:
         read_content(site.content)
     return [str(problem) for problem in caught.value.problems]
 
 
 def test_a_notice_is_read_with_its_payout_figures(site: SiteBuilder) -> None:
-    site.write("victims/demo-case.en.md", notice_fields(), "Notice **text**.")
+    site.victim_notice(body="Notice **text**.")
     (notice,) = read_content(site.content).victim_notices
     assert (notice.key, notice.lang, notice.demonstration) == ("demo-case", "en", True)
     assert notice.closes > notice.opens
@@ -77,7 +70,7 @@ def test_a_bad_notice_names_file_and_field_and_nothing_is_loaded(
     site: SiteBuilder, change: Any, field: str, expected: str
 ) -> None:
     site.release(2021, "report", "en")
-    front = notice_fields()
+    front = victim_notice_fields()
     change(front)
     (problem,) = problems_of(site, front)
     assert problem.startswith(f"content/victims/demo-case.en.md: field '{field}': ")
