@@ -23,6 +23,7 @@ LANGUAGE_PAGES = (
     "debtors.index",
     "feeds.press",
     "feeds.cases",
+    "feeds.victims",
 )
 
 

@@ -36,7 +36,13 @@ EXTENSION_KEY = "portal_search"
 MAX_PAGE = 1000
 # The page a search holding an identity number is sent on to says why (?withheld=number).
 WITHHELD_PARAMETER = "withheld"
-KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
+KIND_NAMES = {
+    "press": _l("Press release"),
+    "case": _l("Typical case"),
+    "victims": _l("Victim notice"),
+}
+# The page of each kind of hit, which takes the hit's `route` and `lang`.
+HIT_ENDPOINTS = {"press": "press.release", "case": "cases.case", "victims": "victims.notice"}
 
 
 def init_search(app: Flask) -> None:
@@ -70,7 +76,7 @@ def run_search(search: SearchRequest) -> SearchResults:
 
 def hit_endpoint(hit: Any) -> str:
     """The endpoint of a search hit's page, which takes the hit's `route` and `lang`."""
-    return "press.release" if hit.kind == "press" else "cases.case"
+    return HIT_ENDPOINTS[hit.kind]
 
 
 def hit_url(hit: Any) -> str:
