@@ -467,3 +467,24 @@ def test_the_query_put_into_the_page_s_sentences_is_escaped(search_app: Flask, l
     assert "<script>alert(1)" not in html
     assert "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # in the title's "Search: …"
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "bank password"), ("zh", "银行密码")])
+def test_a_victim_notice_is_found_under_its_own_kind(
+    make_app, site: SiteBuilder, sqlite_url: str, lang: str, query: str
+) -> None:
+    site.standard()
+    for version in ("en", "zh"):
+        site.victim_notice(lang=version)
+    app = make_app(sqlite_url)
+    rebuild_search_index(session_factory(app), index_root(app))
+    client = app.test_client()
+    page = fetch(client, f"/{lang}/search/?q={query}")
+    link = page.html.select_one(f'a[href="/{lang}/victims/demo-case/"]')
+    assert link is not None
+    kind = "Victim notice" if lang == "en" else "被害人公告"
+    assert kind in page.text_of(".search-result__meta")
+    feed = feedparser.parse(client.get(f"/{lang}/search/feed.atom?q={query}").data)
+    assert [entry.link for entry in feed.entries] == [
+        f"https://portal.example.test/{lang}/victims/demo-case/"
+    ]
