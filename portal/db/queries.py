@@ -594,7 +594,7 @@ def statistic_groups(session: Session) -> list[StatisticGroup]:
     return list(session.scalars(select(StatisticGroup).order_by(StatisticGroup.position)))
 
 
-CHANGE_MODELS = (PressRelease, Collection, Case, Page, StatisticFigure)
+CHANGE_MODELS = (PressRelease, Collection, Case, Page, StatisticFigure, VictimNotice)
 
 
 def went_public(row: Any) -> dt.datetime:
