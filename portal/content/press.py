@@ -30,7 +30,12 @@ from portal.content.files import (
 )
 from portal.content.markup import render_markdown
 from portal.content.statistics import StatisticsSet, read_statistics
-from portal.content.victims import VICTIMS_FILE, VictimNoticeFile, read_victim_notice
+from portal.content.victims import (
+    VICTIMS_FILE,
+    VictimNoticeFile,
+    check_notices_agree,
+    read_victim_notice,
+)
 
 PRESS_FILE = re.compile(r"^press/(?P<year>\d{4})/(?P<slug>[^/.]+)\.(?P<lang>[^/.]+)\.md$")
 PAGE_FILE = re.compile(r"^pages/(?P<slug>[^/.]+)\.(?P<lang>[^/.]+)\.md$")
@@ -294,6 +299,7 @@ def read_content(content_dir: Path, collections: Iterable[str] = ()) -> ContentS
                 "pages/<slug>.<lang>.md, victims/<case-key>.<lang>.md or statistics/<name>.yaml",
             )
     _check_translations_agree(content.press_releases, problems)
+    check_notices_agree(content.victim_notices, problems)
     content.statistics = read_statistics(content_dir, content.press_releases, problems)
     content.held_back = in_folder(content.held_back, content_dir)
     if problems:

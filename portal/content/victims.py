@@ -16,6 +16,7 @@ from typing import Any
 
 from portal.content.files import (
     PUBLICATION_FIELDS,
+    ContentProblem,
     FileReport,
     Invalid,
     Schema,
@@ -235,6 +236,28 @@ def read_victim_notice(
         draft=values.get("draft", False),
         publish_on=values.get("publish_on"),
     )
+
+
+# What every language version of one case's notice must say alike: the figures are one set.
+SHARED_FIELDS = ("date", "opens", "closes", "payout")
+
+
+def check_notices_agree(notices: list[VictimNoticeFile], problems: list[ContentProblem]) -> None:
+    """Every language version of a notice shares its dates and payout figures with the first."""
+    first_by_key: dict[str, VictimNoticeFile] = {}
+    for notice in sorted(notices, key=lambda n: n.source_path):
+        first = first_by_key.setdefault(notice.key, notice)
+        for name in SHARED_FIELDS:
+            if getattr(notice, name) != getattr(first, name):
+                field_name = f"registration.{name}" if name in ("opens", "closes") else name
+                problems.append(
+                    ContentProblem(
+                        notice.source_path,
+                        field_name,
+                        f"differs from {first.source_path}; all language versions of a notice "
+                        "share its dates and payout figures",
+                    )
+                )
 
 
 def payout_to_json(payout: Payout) -> dict[str, Any]:

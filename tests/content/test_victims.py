@@ -85,3 +85,14 @@ def test_the_bundled_notice_is_a_demonstration_in_both_languages() -> None:
     assert set(notices) == {"en", "zh"}
     assert all(notice.demonstration for notice in notices.values())
     assert notices["en"].payout == notices["zh"].payout
+
+
+def test_the_language_versions_of_a_notice_share_its_payout_figures(site: SiteBuilder) -> None:
+    site.victim_notice(lang="en")
+    front = victim_notice_fields("zh")
+    front["payout"]["recovered"] = "117384476.58"
+    site.write("victims/demo-case.zh.md", front)
+    with pytest.raises(ContentError) as caught:
+        read_content(site.content)
+    (problem,) = [str(problem) for problem in caught.value.problems]
+    assert problem.startswith("content/victims/demo-case.zh.md: field 'payout': differs from ")
