@@ -1,4 +1,5 @@
-"""Reading and validating the content folder: press releases, plain pages and their attachments."""
+"""Reading and validating the content folder: press releases, plain pages, their attachments
+and victim registration notices."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ from portal.content.files import (
 )
 from portal.content.markup import render_markdown
 from portal.content.statistics import StatisticsSet, read_statistics
+from portal.content.victims import (
+    VICTIMS_FILE,
+    VictimNoticeFile,
+    check_notices_agree,
+    read_victim_notice,
+)
 
 PRESS_FILE = re.compile(r"^press/(?P<year>\d{4})/(?P<slug>[^/.]+)\.(?P<lang>[^/.]+)\.md$")
 PAGE_FILE = re.compile(r"^pages/(?P<slug>[^/.]+)\.(?P<lang>[^/.]+)\.md$")
@@ -108,6 +115,7 @@ class ContentSet:
 
     press_releases: list[PressReleaseFile] = field(default_factory=list)
     pages: list[PageFile] = field(default_factory=list)
+    victim_notices: list[VictimNoticeFile] = field(default_factory=list)
     statistics: StatisticsSet = field(default_factory=StatisticsSet)
     held_back: list[ContentProblem] = field(default_factory=list)
 
@@ -280,13 +288,18 @@ def read_content(content_dir: Path, collections: Iterable[str] = ()) -> ContentS
             page = _read_page(path, match, report)
             if page:
                 content.pages.append(page)
+        elif match := VICTIMS_FILE.match(relative):
+            notice = read_victim_notice(path, match, report)
+            if notice:
+                content.victim_notices.append(notice)
         else:
             report.add(
                 None,
                 "is not where content goes: expected press/<yyyy>/<slug>.<lang>.md, "
-                "pages/<slug>.<lang>.md or statistics/<name>.yaml",
+                "pages/<slug>.<lang>.md, victims/<case-key>.<lang>.md or statistics/<name>.yaml",
             )
     _check_translations_agree(content.press_releases, problems)
+    check_notices_agree(content.victim_notices, problems)
     content.statistics = read_statistics(content_dir, content.press_releases, problems)
     content.held_back = in_folder(content.held_back, content_dir)
     if problems:

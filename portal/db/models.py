@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portal.content.contacts import CONTACT_FIELDS
+from portal.content.victims import Payout, payout_from_json
 
 # Stable constraint names, so that Alembic migrations name them the same on every database.
 NAMING_CONVENTION = {
@@ -138,6 +139,44 @@ class Page(SourcedMixin, Base):
     @property
     def item_key(self) -> str:
         return self.slug
+
+
+class VictimNotice(SourcedMixin, Base):
+    """One language version of a case's victim registration notice, with the case's public
+    payout aggregates (`payout`, amounts as decimal text) when the court has published them."""
+
+    __tablename__ = "victim_notices"
+    __table_args__ = (UniqueConstraint("key", "lang", name="uq_victim_notices_key"),)
+    change_kind = "victim-notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(500))
+    date: Mapped[dt.date] = mapped_column(index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    court: Mapped[str] = mapped_column(String(300))
+    case_number: Mapped[str] = mapped_column(String(200))
+    crime: Mapped[str] = mapped_column(String(500))
+    opens: Mapped[dt.date]
+    closes: Mapped[dt.date]
+    channel: Mapped[str] = mapped_column(Text)
+    who_may_register: Mapped[str] = mapped_column(Text)
+    materials: Mapped[list[str]] = mapped_column(JSON, default=list)
+    anti_fraud: Mapped[str] = mapped_column(Text)
+    payout_rules: Mapped[str] = mapped_column(Text)
+    payout: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    body_html: Mapped[str] = mapped_column(Text)
+    demonstration: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def item_key(self) -> str:
+        return self.key
+
+    @property
+    def payout_figures(self) -> Payout | None:
+        """The stored payout aggregates as figures the pages compute with."""
+        return payout_from_json(self.payout) if self.payout is not None else None
 
 
 class Term(Base):

@@ -44,6 +44,7 @@ from portal.db.models import (
     StatisticFigure,
     StatisticGroup,
     Term,
+    VictimNotice,
 )
 from portal.text.languages import LANGUAGE_CODES
 
@@ -187,6 +188,27 @@ def page_versions(session: Session, slug: str) -> dict[str, Page]:
     """Every published language version of one plain page, by language code."""
     rows = session.scalars(_PAGE_VERSIONS, {"slug": slug, **publication(session)})
     return {page.lang: page for page in rows}
+
+
+_VICTIM_NOTICE_VERSIONS = select(VictimNotice).where(
+    VictimNotice.key == bindparam("key"), published(VictimNotice)
+)
+_VICTIM_NOTICES = (
+    select(VictimNotice)
+    .where(VictimNotice.lang == bindparam("lang"), published(VictimNotice))
+    .order_by(VictimNotice.date.desc(), VictimNotice.key)
+)
+
+
+def victim_notice_versions(session: Session, key: str) -> dict[str, VictimNotice]:
+    """Every published language version of one case's victim notice, by language code."""
+    rows = session.scalars(_VICTIM_NOTICE_VERSIONS, {"key": key, **publication(session)})
+    return {notice.lang: notice for notice in rows}
+
+
+def victim_notices(session: Session, lang: str) -> list[VictimNotice]:
+    """The published victim notices in `lang`, newest first."""
+    return list(session.scalars(_VICTIM_NOTICES, {"lang": lang, **publication(session)}))
 
 
 _ATTACHMENT = (
@@ -598,7 +620,7 @@ def statistic_groups(session: Session) -> list[StatisticGroup]:
     return list(session.scalars(select(StatisticGroup).order_by(StatisticGroup.position)))
 
 
-CHANGE_MODELS = (PressRelease, Collection, Case, Page, StatisticFigure)
+CHANGE_MODELS = (PressRelease, Collection, Case, Page, StatisticFigure, VictimNotice)
 
 
 def went_public(row: Any) -> dt.datetime:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.db.court_day import start_of_court_day
-from portal.db.models import Case, Collection, Page, PressRelease, StatisticFigure
+from portal.db.models import Case, Collection, Page, PressRelease, StatisticFigure, VictimNotice
 from portal.db.queries import (
     as_utc,
     facet_counts,
@@ -111,4 +111,8 @@ def public_pages(session: Session, press_page_size: int, cases_page_size: int) -
     pages.append(
         PublicPage("statistics.index", lastmod=modified(session, StatisticFigure, "statistic"))
     )
+    notices = modified(session, VictimNotice, "victim-notice")
+    pages.append(PublicPage("victims.index", lastmod=notices))  # the navigation always links it
+    for (key,), langs, lastmod in _versions(session, VictimNotice, VictimNotice.key):
+        pages.append(PublicPage("victims.notice", {"key": key}, langs, lastmod))
     return pages

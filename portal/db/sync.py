@@ -15,6 +15,7 @@ from portal.content.contacts import CONTACT_FIELDS
 from portal.content.files import ContentProblem
 from portal.content.press import ContentSet, PageFile, PressReleaseFile
 from portal.content.statistics import FIGURE_FIELDS, GROUP_FIELDS
+from portal.content.victims import VictimNoticeFile, payout_to_json
 from portal.db.facet_summary import rebuild_facet_summary
 from portal.db.models import (
     Attachment,
@@ -29,6 +30,7 @@ from portal.db.models import (
     StatisticFigure,
     StatisticGroup,
     Term,
+    VictimNotice,
     utc_now,
 )
 
@@ -152,6 +154,19 @@ def _apply_page(row: Page, source: PageFile) -> None:
     row.source_path, row.source_hash = source.source_path, source.source_hash
 
 
+VICTIM_NOTICE_FIELDS = (
+    "key", "lang", "title", "date", "summary", "court", "case_number", "crime", "opens", "closes",
+    "channel", "who_may_register", "anti_fraud", "payout_rules", "body_html", "demonstration",
+    "draft", "publish_on", "source_path", "source_hash",
+)  # fmt: skip
+
+
+def _apply_victim_notice(row: VictimNotice, source: VictimNoticeFile) -> None:
+    _copy_fields(VICTIM_NOTICE_FIELDS)(row, source)
+    row.materials = list(source.materials)
+    row.payout = payout_to_json(source.payout) if source.payout is not None else None
+
+
 def _apply_term(row: Term, source: VocabularyTerm) -> None:
     row.kind, row.key, row.lang = source.kind, source.key, source.lang
     row.label, row.position = source.label, source.position
@@ -216,6 +231,8 @@ def sync_site(session: Session, content: ContentSet, cases: CaseSet) -> SyncRepo
         ("press releases", PressRelease, lambda r: (r.year, r.slug, r.lang),
          content.press_releases, _apply_press_release, _hash_differs),
         ("pages", Page, lambda p: (p.slug, p.lang), content.pages, _apply_page, _hash_differs),
+        ("victim notices", VictimNotice, lambda n: (n.key, n.lang), content.victim_notices,
+         _apply_victim_notice, _hash_differs),
         ("statistic groups", StatisticGroup, lambda g: g.key, content.statistics.groups,
          _copy_fields(GROUP_FIELDS), _fields_differ(GROUP_FIELDS)),
         ("statistics", StatisticFigure, lambda f: (f.key, f.year), content.statistics.figures,

@@ -269,7 +269,11 @@ SEARCH_PARAMS: tuple[Param, ...] = (
     Param("sort", "relevance or date (newest first).", enum=("relevance", "date"),
           default="relevance"),
     Param("page", "Page number, from 1.", type="integer", minimum=1, maximum=1000, default=1),
-    Param("kind", "Only press releases or only cases.", enum=("press", "case")),
+    Param(
+        "kind",
+        "Only press releases, only cases or only victim notices.",
+        enum=("press", "case", "victims"),
+    ),
     Param("language", "Only results in this language.", enum=LANGUAGE_CODES),
     *(
         Param(name, f"Only cases with this {name} (a key of the vocabulary's {kind}).",
@@ -299,7 +303,7 @@ SEARCH_RESULTS_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     "id": {"type": "string"},
-                    "kind": {"type": "string", "enum": ["press", "case"]},
+                    "kind": {"type": "string", "enum": ["press", "case", "victims"]},
                     "lang": {"type": "string", "enum": list(LANGUAGE_CODES)},
                     "title": {"type": "string"},
                     "snippet_html": {"type": "string"},

@@ -379,7 +379,7 @@ REGISTER_STATISTICS = Dataset(
 
 # The changes list (an API listing, not a download)
 
-CHANGE_KINDS = ("press-release", "collection", "case", "page", "statistic")
+CHANGE_KINDS = ("press-release", "collection", "case", "page", "statistic", "victim-notice")
 
 CHANGES = Dataset(
     key="changes",

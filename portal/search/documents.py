@@ -1,4 +1,5 @@
-"""Search documents made from the database: what of a press release or a case is searchable.
+"""Search documents made from the database: what of a press release, a case or a victim notice
+is searchable.
 
 Only what is published on the day the index is written is in it: a draft never, a scheduled
 item once `portal index` (or a load that changes it) runs on or after its day.
@@ -13,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.db.models import Case, Collection, PressRelease, Term
+from portal.db.models import Case, Collection, PressRelease, Term, VictimNotice
 from portal.db.queries import publication, published
 from portal.search.index import SearchDocument
 
@@ -26,6 +27,11 @@ def press_doc_id(year: int, slug: str, lang: str) -> str:
 def case_doc_id(collection: str, slug: str, lang: str) -> str:
     """The index id of one language version of a case."""
     return f"case/{collection}/{slug}/{lang}"
+
+
+def victims_doc_id(key: str, lang: str) -> str:
+    """The index id of one language version of a victim notice."""
+    return f"victims/{key}/{lang}"
 
 
 def _plain_text(html: str) -> str:
@@ -45,6 +51,23 @@ def press_document(release: PressRelease) -> SearchDocument:
         date=release.date,
         year=str(release.year),
         route={"year": release.year, "slug": release.slug},
+    )
+
+
+def victims_document(notice: VictimNotice) -> SearchDocument:
+    """A victim notice as a search document: its case, court, rules and text."""
+    described = [notice.court, notice.case_number, notice.crime, notice.channel]
+    rules = [notice.who_may_register, *notice.materials, notice.anti_fraud, notice.payout_rules]
+    return SearchDocument(
+        doc_id=victims_doc_id(notice.key, notice.lang),
+        kind="victims",
+        lang=notice.lang,
+        title=notice.title,
+        summary=notice.summary,
+        body="\n".join([*described, _plain_text(notice.body_html), *rules]),
+        date=notice.date,
+        year=str(notice.date.year),
+        route={"key": notice.key},
     )
 
 
@@ -114,6 +137,9 @@ def all_documents(session: Session) -> Iterator[SearchDocument]:
     releases = select(PressRelease).where(published(PressRelease)).order_by(PressRelease.id)
     for release in session.scalars(releases, rule):
         yield press_document(release)
+    notices = select(VictimNotice).where(published(VictimNotice)).order_by(VictimNotice.id)
+    for notice in session.scalars(notices, rule):
+        yield victims_document(notice)
     context = _CaseContext(session)
     for case in session.scalars(select(Case).where(published(Case)).order_by(Case.id), rule):
         yield case_document(case, context)
@@ -124,7 +150,8 @@ def count_documents(session: Session) -> int:
     rule = publication(session)
     press = select(func.count()).select_from(PressRelease).where(published(PressRelease))
     cases = select(func.count()).select_from(Case).where(published(Case))
-    return (session.scalar(press, rule) or 0) + (session.scalar(cases, rule) or 0)
+    notices = select(func.count()).select_from(VictimNotice).where(published(VictimNotice))
+    return sum(session.scalar(query, rule) or 0 for query in (press, cases, notices))
 
 
 def documents_for(session: Session, doc_ids: Iterable[str]) -> list[SearchDocument]:

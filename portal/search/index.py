@@ -97,7 +97,7 @@ class SearchDocument:
     """One press release or case in one language, as the index sees it."""
 
     doc_id: str
-    kind: str  # "press" or "case"
+    kind: str  # "press", "case" or "victims"
     lang: str
     title: str
     summary: str

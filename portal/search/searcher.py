@@ -113,6 +113,13 @@ class MarkFormatter(highlight.HtmlFormatter):
 
 FRAGMENTER = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_CONTEXT)
 FORMATTER = MarkFormatter()
+_FRAGMENT_SCORE = highlight.BasicFragmentScorer()
+
+
+def _fragment_score(fragment: highlight.Fragment) -> float:
+    """Whoosh's score, with ties going to the earlier fragment: Whoosh breaks them by memory
+    address, which made one page's snippet (and its ETag) change from answer to answer."""
+    return _FRAGMENT_SCORE(fragment) + 0.5 / (1 + fragment.startchar)
 
 
 def _window(text: str, terms: frozenset[str]) -> str:
@@ -132,7 +139,13 @@ def snippet(hit: dict[str, Any], parsed: ParsedQuery) -> Markup:
     if terms:
         source = _window(hit.get("excerpt_source", ""), terms)
         marked = highlight.highlight(
-            source, terms, analyzer, FRAGMENTER, FORMATTER, top=SNIPPET_FRAGMENTS
+            source,
+            terms,
+            analyzer,
+            FRAGMENTER,
+            FORMATTER,
+            top=SNIPPET_FRAGMENTS,
+            scorer=_fragment_score,
         )
         if marked:
             return Markup(marked)  # noqa: S704 - Whoosh's HtmlFormatter escaped the text

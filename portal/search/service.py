@@ -16,6 +16,7 @@ from portal.search.documents import (
     count_documents,
     documents_for,
     press_doc_id,
+    victims_doc_id,
 )
 from portal.search.index import IndexCheckFailed, rebuild, update
 from portal.search.query import build_query, parse_query
@@ -63,6 +64,8 @@ def update_search_index(
     written = [press_doc_id(*key) for key in report.written_keys.get("press releases", [])]
     removed = [press_doc_id(*key) for key in report.removed_keys.get("press releases", [])]
     removed += [case_doc_id(*key) for key in report.removed_keys.get("cases", [])]
+    written += [victims_doc_id(*key) for key in report.written_keys.get("victim notices", [])]
+    removed += [victims_doc_id(*key) for key in report.removed_keys.get("victim notices", [])]
     with session_factory() as session:
         if report.written_keys.get("vocabulary terms") or report.written_keys.get("collections"):
             # A case's text holds its collection's title and its vocabulary labels.

@@ -25,6 +25,7 @@ LANGUAGE_PAGES = (
     "feeds.cases",
     "feeds.index",
     "feeds.stylesheet",
+    "feeds.victims",
 )
 
 

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from flask_babel import format_date, format_decimal, get_locale, gettext, ngettext
 
+from portal.content.victims import format_yuan
+
 
 def long_date(value: dt.date) -> str:
     """A date as readers of the page's language write it: 15 January 2021, 2021年1月15日."""
@@ -63,6 +65,11 @@ def figure_value(value: int, unit: str, qualifier: str = "exact") -> str:
     if qualifier == "about":
         return gettext("about %(value)s", value=text)
     return text
+
+
+def exact_yuan(amount: Decimal) -> str:
+    """An exact amount to the fen with thousands separators: 117,384,476.57 yuan / 元."""
+    return format_yuan(amount, get_locale().language)
 
 
 def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:

@@ -35,7 +35,7 @@ PUBLIC_MAX_AGE = 60
 REGISTER_MAX_AGE = 10
 # The areas whose answers are the same for everyone who asks for the same URL.
 PUBLIC_BLUEPRINTS = frozenset(
-    {"site", "press", "cases", "search", "feeds", "sitemap", "data", "statistics", "api"}
+    {"site", "press", "cases", "search", "feeds", "sitemap", "data", "statistics", "victims", "api"}
 )
 # Personal answers (the debtor lookup): never kept by anyone, never indexed, whatever else they
 # say and whatever their status (a refusal and a 429 too).

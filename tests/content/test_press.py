@@ -244,7 +244,8 @@ def test_file_names_must_name_a_known_language_and_a_clean_slug(site: SiteBuilde
     site.write("notes/draft.md", {"title": "Draft"})
     assert problems_of(site) == [
         "content/notes/draft.md: is not where content goes: expected "
-        "press/<yyyy>/<slug>.<lang>.md, pages/<slug>.<lang>.md or statistics/<name>.yaml",
+        "press/<yyyy>/<slug>.<lang>.md, pages/<slug>.<lang>.md, victims/<case-key>.<lang>.md "
+        "or statistics/<name>.yaml",
         "content/press/2021/Bad_Slug.en.md: slug 'Bad_Slug' must be lowercase letters, digits and "
         "hyphens",
         "content/press/2021/report.fr.md: language 'fr' in the file name is not one of en, zh",

@@ -133,6 +133,7 @@ def test_the_bundled_content_loads(engine: Engine) -> None:
         "vocabulary terms": report.added["vocabulary terms"],
         "statistic groups": 5,
         "statistics": 14,
+        "victim notices": 2,  # the demonstration, in both languages
     }
     assert report.added["vocabulary terms"] > 100
 
@@ -166,6 +167,26 @@ def test_a_removal_is_recorded_for_the_changes_list_in_the_same_transaction(
     with Session(engine) as session:
         assert len(session.scalars(select(Removal)).all()) == 2
         assert session.scalar(select(Page).where(Page.slug == "about", Page.lang == "zh"))
+
+
+def test_a_victim_notice_loads_with_its_payout_and_its_removal_is_recorded(
+    engine: Engine, site: SiteBuilder
+) -> None:
+    from portal.db.models import Removal, VictimNotice
+
+    site.standard().victim_notice()
+    assert nonzero(load(engine, site).added)["victim notices"] == 1
+    with Session(engine) as session:
+        notice = session.scalars(select(VictimNotice)).one()
+        assert notice.materials[0].startswith("Identity card")
+        assert notice.payout_figures is not None
+        assert str(notice.payout_figures.ratio_percent) == "18.42915"
+    (site.content / "victims/demo-case.en.md").unlink()
+    assert load(engine, site).removed["victim notices"] == 1
+    with Session(engine) as session:
+        assert session.scalars(select(VictimNotice)).all() == []
+        removals = [(r.kind, r.key, r.lang) for r in session.scalars(select(Removal))]
+        assert removals == [("victim-notice", "demo-case", "en")]
 
 
 def test_a_case_edited_around_its_measures_keeps_them_in_order(

@@ -513,3 +513,24 @@ def test_a_page_past_the_end_says_so_without_facets(search_app_each_database: Fl
     assert page.html.select_one("#search-past-end a")["href"] == "/en/search/?q=case"
     assert not page.html.select(".facets")
     assert not page.html.select(".search-result")
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "bank password"), ("zh", "银行密码")])
+def test_a_victim_notice_is_found_under_its_own_kind(
+    make_app, site: SiteBuilder, sqlite_url: str, lang: str, query: str
+) -> None:
+    site.standard()
+    for version in ("en", "zh"):
+        site.victim_notice(lang=version)
+    app = make_app(sqlite_url)
+    rebuild_search_index(session_factory(app), index_root(app))
+    client = app.test_client()
+    page = fetch(client, f"/{lang}/search/?q={query}")
+    link = page.html.select_one(f'a[href="/{lang}/victims/demo-case/"]')
+    assert link is not None
+    kind = "Victim notice" if lang == "en" else "被害人公告"
+    assert kind in page.text_of(".search-result__meta")
+    feed = feedparser.parse(client.get(f"/{lang}/search/feed.atom?q={query}").data)
+    assert [entry.link for entry in feed.entries] == [
+        f"https://portal.example.test/{lang}/victims/demo-case/"
+    ]

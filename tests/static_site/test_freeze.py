@@ -38,13 +38,16 @@ EXPECTED_PAGES = [
     "", "press/", "press/2021/", "press/2021/annual-report/", "cases/",
     "cases/court/minhang-district/", "cases/measure/fine/", "cases/year/2020/",
     "cases/2020-difficult/", "cases/2020-difficult/01-zhang/", "search/", "debtors/",
-    "data/", "data/api/", "statistics/", "about/", "licence/", "feeds/",
+    "data/", "data/api/", "statistics/", "about/", "licence/", "victims/", "victims/demo-case/",
+    "feeds/",
 ]  # fmt: skip
 
 
 @pytest.fixture
 def frozen_app(make_app, site: SiteBuilder, sqlite_url: str) -> Flask:
     site.standard().standard_cases().statistics()
+    for lang in ("en", "zh"):
+        site.victim_notice(lang=lang)
     (site.content / "press/2021/attachments").mkdir(parents=True, exist_ok=True)
     (site.content / "press/2021/attachments/cases.pdf").write_bytes(b"%PDF-1.7 test")
     site.release(2021, "annual-report", "en", date="2021-01-15",
@@ -71,7 +74,8 @@ def test_every_page_kind_in_both_languages(frozen_app: Flask, tmp_path: Path) ->
     ]
     missing += [
         name
-        for name in ("feeds/en/press.atom", "feeds/zh/cases.atom", "data/cases.csv",
+        for name in ("feeds/en/press.atom", "feeds/zh/cases.atom", "feeds/zh/victims.atom",
+                     "data/cases.csv",
                      "en/cases/court/minhang-district/feed.atom", "data/press-releases.json")
         if not (out / name).is_file()
     ]  # fmt: skip

@@ -151,7 +151,8 @@ def test_every_page_of_the_bundled_content_speaks_its_language(
         for value in Interface(path.read_text(encoding="utf-8")).filters
         if value.startswith("kind:")
     }
-    assert kinds == {"kind:Typical case", "kind:Press release"}  # what Pagefind offers to filter
+    # What Pagefind offers to filter.
+    assert kinds == {"kind:Typical case", "kind:Press release", "kind:Victim notice"}
 
 
 def alternates(page: Path) -> list[tuple[str, str]]:

@@ -91,6 +91,8 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     ),
     PageKind("contact", "/{lang}/contact/"),
     PageKind("statistics", "/{lang}/statistics/"),
+    PageKind("victims", "/{lang}/victims/"),
+    PageKind("victim-notice", "/{lang}/victims/demo-case/"),
     PageKind("data", "/{lang}/data/"),
     PageKind("api-reference", "/{lang}/data/api/"),
     PageKind("not-found", "/{lang}/no-such-page/", status=404, frozen=False),
@@ -104,6 +106,7 @@ OTHER_RESPONSES: tuple[str, ...] = (
     "/api/v1/cases",
     "/api/v1/search?q=case",
     "/feeds/en/press.atom",
+    "/feeds/en/victims.atom",
     "/en/search/feed.atom?q=case",
     "/sitemap.xml",
     "/robots.txt",
@@ -127,13 +130,15 @@ def page_ids() -> list[str]:
 
 def build_proof_site(root: Path, **overrides) -> Flask:
     """The small site that holds an example of every page kind: releases, pages, cases in two
-    collections, statistics, a search index and a debtor list; on SQLite unless overridden."""
+    collections, statistics, a victim notice, a search index and a debtor list; on SQLite unless
+    overridden."""
     from tests.support.site import SiteBuilder
 
     site = SiteBuilder(root / "site")
     site.standard().standard_cases().statistics()
     for lang in ("en", "zh"):
         site.page("contact", lang)
+        site.victim_notice(lang=lang)
     settings = {
         "TESTING": True,
         "DATABASE_URL": f"sqlite:///{root / 'portal.sqlite3'}",

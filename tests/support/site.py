@@ -29,6 +29,12 @@ ARTIFACTS = REPO_ROOT / "test-artifacts"
 UNPUBLISHED_MARKERS = ("draftmarker", "schedmarker", "Draftmarker", "Schedmarker")
 
 
+def victim_notice_fields(lang: str = "en") -> dict[str, Any]:
+    """The bundled demonstration notice's front matter, to vary one field at a time."""
+    text = (REPO_ROOT / f"content/victims/demo-2026-01.{lang}.md").read_text("utf-8")
+    return yaml.safe_load(text.split("---")[1])
+
+
 class SiteBuilder:
     """Writes content files into a temporary site folder, the way an editor would."""
 
@@ -65,6 +71,12 @@ class SiteBuilder:
         """Write a valid plain page."""
         front = {"title": f"Page {slug} ({lang})", "summary": f"About {slug}."} | fields
         return self.write(f"pages/{slug}.{lang}.md", front, body)
+
+    def victim_notice(
+        self, key: str = "demo-case", lang: str = "en", body: str = "Notice.", **fields: Any
+    ) -> Path:
+        """Write a valid victim notice: the bundled demonstration with `fields` changed."""
+        return self.write(f"victims/{key}.{lang}.md", victim_notice_fields(lang) | fields, body)
 
     def vocabulary(self, **extra: dict[str, dict[str, str]]) -> None:
         """Write a small vocabulary: two courts, two causes, two categories, three measures."""

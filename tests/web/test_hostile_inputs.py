@@ -157,6 +157,8 @@ class RoutePaths:
         defaults = self.rule.defaults or {}
         if variable == "key" and "facet" in defaults:
             return str(FACET_KEYS[defaults["facet"]])
+        if variable == "key" and self.rule.endpoint == "victims.notice":
+            return "demo-case"
         samples = {
             "lang": "en",
             "year": "2021",

@@ -32,6 +32,8 @@ MOST_STATEMENTS = {
     "lookup-invalid": 1,
     "contact": 2,  # the page's versions, the courts' contacts
     "statistics": 3,
+    "victims": 2,  # the notices, the platform's figures
+    "victim-notice": 1,  # versions
     "data": 6,
     "api-reference": 1,  # the vocabularies' keys, for the filters' allowed values
     "not-found": 0,

@@ -17,6 +17,7 @@ def all_blueprints() -> list[Blueprint]:
         site,
         sitemap,
         statistics,
+        victims,
     )
 
     return [
@@ -27,6 +28,7 @@ def all_blueprints() -> list[Blueprint]:
         debtors.bp,
         data.bp,
         statistics.bp,
+        victims.bp,
         feeds.bp,
         sitemap.bp,
         api.bp,

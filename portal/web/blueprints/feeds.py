@@ -22,6 +22,8 @@ from portal.db.queries import (
     last_change,
     release_versions,
     releases_page,
+    victim_notice_versions,
+    victim_notices,
     vocabulary,
 )
 from portal.web.blueprints.search import (
@@ -178,6 +180,32 @@ def cases(lang: str) -> ResponseReturnValue:
     )
 
 
+def _victim_notice_entry(notice: Any) -> dict[str, Any]:
+    return {
+        "url": absolute_url("victims.notice", lang=notice.lang, key=notice.key),
+        "title": notice.title,
+        "hreflang": LANGUAGES[notice.lang].html_lang,
+        "updated": as_utc(notice.updated_at),
+        "published": dt.datetime(
+            notice.date.year, notice.date.month, notice.date.day, tzinfo=dt.UTC
+        ),
+        "summary": notice.summary,
+        "content": notice.body_html,
+    }
+
+
+@bp.route("/feeds/<lang:lang>/victims.atom")
+def victims(lang: str) -> ResponseReturnValue:
+    notices = victim_notices(db_session(), lang)[:FEED_SIZE]
+    return _feed(
+        gettext("Victims of fund-raising crimes"),
+        absolute_url("victims.index", lang=lang),
+        absolute_url("feeds.victims", lang=lang),
+        lang,
+        [_victim_notice_entry(notice) for notice in notices],
+    )
+
+
 def facet(lang: str, facet: str, key: Any) -> ResponseReturnValue:
     """The feed of one facet value's cases, e.g. /en/cases/court/minhang-district/feed.atom."""
     labels = vocabulary(db_session(), lang)
@@ -221,6 +249,9 @@ def search(lang: str) -> ResponseReturnValue:
         if hit.kind == "press":
             item = release_versions(session, hit.route["year"], hit.route["slug"]).get(hit.lang)
             entries += [_release_entry(item)] if item else []
+        elif hit.kind == "victims":
+            notice = victim_notice_versions(session, hit.route["key"]).get(hit.lang)
+            entries += [_victim_notice_entry(notice)] if notice else []
         else:
             item = case_versions(session, hit.route["collection"], hit.route["slug"]).get(hit.lang)
             entries += [_case_entry(item, labels)] if item else []
@@ -252,6 +283,9 @@ def feeds_of_page(endpoint: str, values: dict[str, Any]) -> list[dict[str, str]]
         return [press_feed()]
     if endpoint == "cases.index":
         return [cases_feed()]
+    if endpoint == "victims.index":
+        return [{"title": gettext("Victims of fund-raising crimes"),
+                 "url": url_for("feeds.victims", lang=lang)}]  # fmt: skip
     if endpoint == "site.home":
         return [press_feed(), cases_feed()]
     if endpoint == "search.index":

@@ -41,7 +41,13 @@ EXTENSION_KEY = "portal_search"
 MAX_PAGE = 1000
 # The page a search holding an identity number is sent on to says why (?withheld=number).
 WITHHELD_PARAMETER = "withheld"
-KIND_NAMES = {"press": _l("Press release"), "case": _l("Typical case")}
+KIND_NAMES = {
+    "press": _l("Press release"),
+    "case": _l("Typical case"),
+    "victims": _l("Victim notice"),
+}
+# The page of each kind of hit, which takes the hit's `route` and `lang`.
+HIT_ENDPOINTS = {"press": "press.release", "case": "cases.case", "victims": "victims.notice"}
 # The most rows a CSV of search results holds (the first ones in the search's own order).
 CSV_RESULT_LIMIT = 1000
 CSV_COLUMNS = ("type", "title", "date", "url", "language")
@@ -80,7 +86,7 @@ def run_search(search: SearchRequest) -> SearchResults:
 
 def hit_endpoint(hit: Any) -> str:
     """The endpoint of a search hit's page, which takes the hit's `route` and `lang`."""
-    return "press.release" if hit.kind == "press" else "cases.case"
+    return HIT_ENDPOINTS[hit.kind]
 
 
 def hit_url(hit: Any) -> str:

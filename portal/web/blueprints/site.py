@@ -43,6 +43,7 @@ NAVIGATION = (
     ("search.index", _l("Search")),
     ("debtors.index", _l("Debtor lookup")),
     ("statistics.index", _l("Statistics")),
+    ("victims.index", _l("Victims")),
     ("data.index", _l("Open data")),
     ("site.about", _l("About")),
 )
