@@ -53,10 +53,12 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_victim_notices_date"), "victim_notices", ["date"])
     op.create_index(op.f("ix_victim_notices_updated_at"), "victim_notices", ["updated_at"])
+    op.create_index(op.f("ix_victim_notices_publish_on"), "victim_notices", ["publish_on"])
 
 
 def downgrade() -> None:
     """Drop the victim_notices table."""
+    op.drop_index(op.f("ix_victim_notices_publish_on"), table_name="victim_notices")
     op.drop_index(op.f("ix_victim_notices_updated_at"), table_name="victim_notices")
     op.drop_index(op.f("ix_victim_notices_date"), table_name="victim_notices")
     op.drop_table("victim_notices")
