@@ -38,6 +38,7 @@ ENDPOINT_URLS = [
     "/en/cases/cause/private-lending/feed.atom",
     "/en/cases/category/difficult-enforcement/feed.atom",
     "/en/cases/year/2020/feed.atom", "/en/cases/measure/fine/feed.atom", "/en/search/feed.atom",
+    "/en/search/results.csv", "/en/feeds/", "/en/feeds/feed.xsl",
     "/sitemap.xml", "/robots.txt", "/api/v1/", "/api/v1/openapi.json", "/api/v1/press-releases",
     "/api/v1/press-releases/2021/annual-report", "/api/v1/cases",
     "/api/v1/cases/2020-difficult/02-li", "/api/v1/vocabularies", "/api/v1/statistics",

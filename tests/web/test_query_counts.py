@@ -31,10 +31,10 @@ MOST_STATEMENTS = {
     "lookup-absent": 1,
     "lookup-invalid": 1,
     "contact": 2,  # the page's versions, the courts' contacts
-    "statistics": 3,
+    "statistics": 5,
     "victims": 2,  # the notices, the platform's figures
     "victim-notice": 1,  # versions
-    "data": 6,
+    "data": 7,
     "api-reference": 1,  # the vocabularies' keys, for the filters' allowed values
     "not-found": 0,
 }
