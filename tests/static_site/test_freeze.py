@@ -12,10 +12,8 @@ from pathlib import Path
 
 import frictionless
 import pytest
-from click.testing import CliRunner
 from flask import Flask
 
-from portal.cli import cli
 from portal.db.court_day import court_today
 from portal.db.load import load_content
 from portal.debtors.identity import IdentityKeys
@@ -316,14 +314,7 @@ def test_portal_freeze_exits_non_zero_naming_the_failing_page(
         "freeze_urls",
         lambda app, s: [*original(app, s), "/en/press/1999/gone/"],
     )
-    config = frozen_app.config
-    environment = {
-        "PORTAL_DATABASE_URL": config["DATABASE_URL"],
-        "PORTAL_CONTENT_DIR": config["CONTENT_DIR"],
-        "PORTAL_CASES_DIR": config["CASES_DIR"],
-        "PORTAL_INDEX_DIR": config["INDEX_DIR"],
-    }
-    result = CliRunner().invoke(cli, ["freeze", str(tmp_path / "out")], env=environment)
+    result = freeze_through_the_cli(frozen_app, tmp_path / "out")
     assert result.exit_code == 1
     assert "The freeze failed: /en/press/1999/gone/ could not be frozen" in result.output
 
