@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -326,7 +325,6 @@ def _parsing_pool(processes: int) -> Iterator[Executor | None]:
         yield None
         return
     context = multiprocessing.get_context("fork")
-    others = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(
         processes, context, initializer=_validating_process_started, initargs=(os.getpid(),)
     )
@@ -334,23 +332,26 @@ def _parsing_pool(processes: int) -> Iterator[Executor | None]:
         pool.submit(int).result()  # with fork, the first task starts every process
         yield pool
     except BaseException:
-        _kill_workers(pool, others)
+        _kill_workers(pool)
         raise
     pool.shutdown(wait=True)
 
 
-def _kill_workers(pool: ProcessPoolExecutor, others: set[BaseProcess]) -> None:
-    """Stop the pool's processes, even in the middle of a task: the executor has no public way
-    to (Python 3.14 adds terminate_workers), so they are found among this process's children,
-    all but `others`, the children it had before the pool."""
-    workers = [child for child in multiprocessing.active_children() if child not in others]
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    # The executor has no public way to stop a process in the middle of a task (Python 3.14
+    # adds terminate_workers); its table of processes and its thread are read here. Terminating
+    # the processes first and then waiting in `shutdown` can hang (seen under CI load).
+    workers = list((pool._processes or {}).values())
+    manager = pool._executor_manager_thread
+    pool.shutdown(wait=False, cancel_futures=True)
     for worker in workers:
         worker.terminate()
     for worker in workers:
         worker.join()
-    # The pool's thread sees its processes gone, fails what was pending and ends; waiting for it
-    # here keeps it from racing the executor's own exit handler, which then prints an error.
-    pool.shutdown(wait=True, cancel_futures=True)
+    # Its thread closes its pipe as it ends; left running, it races the executor's own exit
+    # handler, which then prints an error as the command exits.
+    if manager is not None:
+        manager.join()
 
 
 def _validating_process_started(importer_pid: int) -> None:
