@@ -206,9 +206,15 @@ def test_the_statistics_page_on_a_phone(page, live_server: str, lang: str) -> No
     )
     assert len(sizes) > 10  # the figures' charts and the register's
     assert min(sizes) >= 12
+    assert_every_table_reachable_on_a_phone(page, tables=2)
+
+
+def assert_every_table_reachable_on_a_phone(page, tables: int) -> None:
+    """The page does not scroll sideways at 390 px, and each of its (at least `tables`) tables
+    scrolls in a labelled region the keyboard reaches, to its last column."""
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     regions = page.locator(".table-scroll")
-    assert regions.count() == page.locator("table").count() > 1
+    assert regions.count() == page.locator("table").count() >= tables
     for region in regions.all():
         assert region.get_attribute("role") == "region"
         assert region.get_attribute("tabindex") == "0"
@@ -226,3 +232,11 @@ def test_the_statistics_page_on_a_phone(page, live_server: str, lang: str) -> No
             }""",
             arg=region.element_handle(),
         )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_victim_notice_on_a_phone(page, live_server: str, lang: str) -> None:
+    """The payments table of a victims' notice stays within a phone's width."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/{lang}/victims/demo-case/")
+    assert_every_table_reachable_on_a_phone(page, tables=1)
