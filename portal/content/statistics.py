@@ -1,7 +1,8 @@
 """Enforcement statistics: the figures a press release reports, as a dataset.
 
 `content/statistics/<name>.yaml` lists the figures in groups. Every figure quotes the exact
-sentence of the release's English version it comes from; a figure of an earlier year that the
+sentence it comes from in each language version of the release (`sentence` from the English,
+`sentence_zh` from the Chinese), checked by one rule for both; a figure of an earlier year that the
 release gives only as a growth rate is written `derived: true`, and its value is checked against
 the formula (earlier = later / (1 + rate)). The file is validated like every content file: each
 problem names the file, the field and what was expected, and nothing is loaded while one remains.
@@ -37,7 +38,8 @@ UNITS = ("cases", "people", "materials", "yuan")
 # How exactly the release states a figure ("more than 35,000", "nearly 18,000"); derived figures
 # are "about", since they are computed from rounded figures.
 QUALIFIERS = ("exact", "more-than", "nearly", "about")
-SOURCE_LANGUAGE = "en"  # the sentences are quoted from this language version of the release
+# The field quoting each language version of the release; every language is checked alike.
+SENTENCE_FIELDS = {"en": "sentence", "zh": "sentence_zh"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class FigureSource:
     release_slug: str
     paragraph: str
     source_path: str
+    sentence_zh: str
+    paragraph_zh: str
     change_percent: float | None = None
     derived: bool = False
     formula: str | None = None
@@ -155,6 +159,7 @@ QUOTED_FIELDS: Schema = {
     "unit": (_one_of(UNITS), True),
     "label": (_labels, True),
     "sentence": (text_value, True),
+    "sentence_zh": (text_value, True),
     "qualifier": (_one_of(QUALIFIERS[:-1]), False),
     "change_percent": (_percent, False),
     "release": (_release_key, False),
@@ -176,17 +181,57 @@ FILE_FIELDS: Schema = {"release": (_release_key, True), "groups": (lambda value:
 
 @dataclass
 class _Releases:
-    """The paragraphs of the source language version of each release, by (year, slug)."""
+    """The paragraphs of each language version of each release, by (year, slug, lang)."""
 
-    paragraphs: dict[tuple[int, str], dict[str, str]]
-    on_disk: set[tuple[int, str]]
+    paragraphs: dict[tuple[int, str, str], dict[str, str]]
+    on_disk: set[tuple[int, str, str]]
 
-    def paragraph_of(self, release: tuple[int, str], sentence: str) -> str | None:
+    def paragraph_of(self, release: tuple[int, str], lang: str, sentence: str) -> str | None:
         wanted = " ".join(sentence.split())
-        for paragraph, text in self.paragraphs.get(release, {}).items():
+        for paragraph, text in self.paragraphs.get((*release, lang), {}).items():
             if wanted in text:
                 return paragraph
         return None
+
+
+def _source_path(release: tuple[int, str], lang: str) -> str:
+    return f"press/{release[0]}/{release[1]}.{lang}.md"
+
+
+def _quoted_paragraphs(
+    values: dict[str, Any],
+    where: str,
+    release: tuple[int, str],
+    releases: _Releases,
+    report: FileReport,
+) -> dict[str, str] | None:
+    """The paragraph of each language version that the figure's sentence in that language is
+    in; None once what is wrong is reported (or left to the release's own file)."""
+    missing = [
+        _source_path(release, lang)
+        for lang in SENTENCE_FIELDS
+        if (*release, lang) not in releases.paragraphs and (*release, lang) not in releases.on_disk
+    ]
+    if missing:
+        report.add(
+            f"{where}.release" if "release" in values else "release",
+            f"press release {release[0]}/{release[1]} not found: expected {' and '.join(missing)}",
+        )
+        return None
+    found: dict[str, str] = {}
+    for lang, name in SENTENCE_FIELDS.items():
+        if (*release, lang) not in releases.paragraphs:
+            continue  # the release itself has problems, reported with its own file
+        paragraph = releases.paragraph_of(release, lang, values[name])
+        if paragraph is None:
+            report.add(
+                f"{where}.{name}",
+                f"is not a sentence of {_source_path(release, lang)}: "
+                "expected the exact words of the release",
+            )
+        else:
+            found[lang] = paragraph
+    return found if len(found) == len(SENTENCE_FIELDS) else None
 
 
 def _read_file(
@@ -285,26 +330,9 @@ def _quoted_figure(
     ):
         return None
     release = values.get("release", default_release)
-    release_name = f"{release[0]}/{release[1]}"
-    paragraph = None
-    if release in releases.paragraphs:
-        paragraph = releases.paragraph_of(release, values["sentence"])
-        if paragraph is None:
-            report.add(
-                f"{where}.sentence",
-                f"is not a sentence of press/{release_name}.{SOURCE_LANGUAGE}.md: "
-                "expected the exact words of the release",
-            )
-            return None
-    elif release not in releases.on_disk:
-        report.add(
-            f"{where}.release" if "release" in values else "release",
-            f"press release {release_name} not found: expected press/{release_name}."
-            f"{SOURCE_LANGUAGE}.md",
-        )
+    paragraphs = _quoted_paragraphs(values, where, release, releases, report)
+    if paragraphs is None:
         return None
-    else:
-        return None  # the release itself has problems, reported with its own file
     return FigureSource(
         key=values["key"],
         year=values["year"],
@@ -318,8 +346,10 @@ def _quoted_figure(
         sentence=" ".join(values["sentence"].split()),
         release_year=release[0],
         release_slug=release[1],
-        paragraph=paragraph,
+        paragraph=paragraphs["en"],
         source_path=report.path,
+        sentence_zh=" ".join(values["sentence_zh"].split()),
+        paragraph_zh=paragraphs["zh"],
         change_percent=values.get("change_percent"),
     )
 
@@ -368,6 +398,8 @@ def _derived_figure(
         release_slug=later.release_slug,
         paragraph=later.paragraph,
         source_path=report.path,
+        sentence_zh=later.sentence_zh,
+        paragraph_zh=later.paragraph_zh,
         derived=True,
         formula=derivation_formula(later),
     )
@@ -384,13 +416,12 @@ def read_statistics(
         return result
     known = _Releases(
         paragraphs={
-            (release.year, release.slug): paragraph_texts(release.body_html)
+            (release.year, release.slug, release.lang): paragraph_texts(release.body_html)
             for release in releases
-            if release.lang == SOURCE_LANGUAGE
         },
         on_disk={
-            (int(path.parent.name), path.name.split(".")[0])
-            for path in (content_dir / "press").glob(f"*/*.{SOURCE_LANGUAGE}.md")
+            (int(path.parent.name), path.name.split(".")[0], path.name.split(".")[1])
+            for path in (content_dir / "press").glob("*/*.*.md")
             if path.parent.name.isdigit()
         },
     )

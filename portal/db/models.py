@@ -343,6 +343,9 @@ class StatisticFigure(Base):
     release_slug: Mapped[str] = mapped_column(String(200))
     paragraph: Mapped[str] = mapped_column(String(20))
     source_path: Mapped[str] = mapped_column(String(500))
+    # The same figure's sentence in the Chinese version of the release, and its paragraph.
+    sentence_zh: Mapped[str] = mapped_column(Text, default="", server_default="")
+    paragraph_zh: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     # Indexed: pages and downloads read the latest change of their table for Last-Modified.
     updated_at: Mapped[dt.datetime] = mapped_column(
@@ -352,6 +355,13 @@ class StatisticFigure(Base):
     @property
     def item_key(self) -> str:
         return f"{self.key}/{self.year}"
+
+    def source_in(self, lang: str) -> tuple[str, str, str]:
+        """The sentence quoted from the `lang` version of the release, its paragraph and the
+        language it is in: the English one where a row loaded before sentence_zh has none."""
+        if lang == "zh" and self.sentence_zh:
+            return self.sentence_zh, self.paragraph_zh, "zh"
+        return self.sentence, self.paragraph, "en"
 
 
 class Removal(Base):

@@ -321,10 +321,23 @@ STATISTICS = Dataset(
         Field("derived", "boolean", "True if computed from a growth rate rather than stated", "是否由增长率推算而非直接发布"),
         Field("formula", "string", "How a derived figure is computed", "推算公式", nullable=True),
         Field("sentence", "string", "The sentence of the press release (English) it comes from", "所依据的新闻发布原句（英文）"),
-        Field("source_url", "string", "The paragraph of the press release it comes from", "所依据的新闻发布段落", format="uri"),
+        Field("source_url", "string", "The paragraph of the press release (English) it comes from", "所依据的新闻发布段落（英文）", format="uri"),
+        Field("sentence_zh", "string", "The sentence of the press release (Chinese) it comes from", "所依据的新闻发布原句（中文）"),
+        Field("source_url_zh", "string", "The paragraph of the press release (Chinese) it comes from", "所依据的新闻发布段落（中文）", format="uri"),
         Field("updated_at", "string", "Last change on this portal", "本平台最后更新时间", format="date-time"),
     ),
 )  # fmt: skip
+
+
+def _source_url(figure: Any, lang: str, page_url: PageUrl) -> str:
+    _sentence, paragraph, source_lang = figure.source_in(lang)
+    return page_url(
+        "press.release",
+        lang=source_lang,
+        year=figure.release_year,
+        slug=figure.release_slug,
+        _anchor=paragraph,
+    )
 
 
 def statistic_record(figure: Any, page_url: PageUrl) -> dict[str, Any]:
@@ -342,13 +355,9 @@ def statistic_record(figure: Any, page_url: PageUrl) -> dict[str, Any]:
         "derived": figure.derived,
         "formula": figure.formula,
         "sentence": figure.sentence,
-        "source_url": page_url(
-            "press.release",
-            lang="en",
-            year=figure.release_year,
-            slug=figure.release_slug,
-            _anchor=figure.paragraph,
-        ),
+        "source_url": _source_url(figure, "en", page_url),
+        "sentence_zh": figure.source_in("zh")[0],
+        "source_url_zh": _source_url(figure, "zh", page_url),
         "updated_at": _iso(figure.updated_at),
     }
 

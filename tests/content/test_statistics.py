@@ -67,6 +67,32 @@ def test_a_sentence_that_is_not_in_the_release_is_refused(site: SiteBuilder) -> 
     ]
 
 
+def test_a_chinese_sentence_that_is_not_in_the_chinese_release_is_refused(
+    site: SiteBuilder,
+) -> None:
+    data = site.statistics_data()
+    # The English sentence is in the release, but not in its Chinese version.
+    figure(data, 1, 0)["sentence_zh"] = site.STATISTICS_SENTENCES[1]
+    del figure(data, 1, 1)["sentence_zh"]
+    assert problems_of(site.statistics(data)) == [
+        "content/statistics/figures.yaml: field 'groups[2].figures[1].sentence_zh': is not a "
+        "sentence of press/2021/work-report.zh.md: expected the exact words of the release",
+        "content/statistics/figures.yaml: field 'groups[2].figures[2].sentence_zh': is required",
+    ]
+
+
+def test_each_figure_quotes_the_paragraph_of_each_language_version(site: SiteBuilder) -> None:
+    statistics = read_content(site.statistics().content).statistics
+    first_zh, second_zh = site.STATISTICS_SENTENCES_ZH
+    assert [(f.key, f.year, f.sentence_zh, f.paragraph_zh) for f in statistics.figures] == [
+        ("accepted", 2020, first_zh, "p-2"),
+        ("accepted", 2019, first_zh, "p-2"),
+        ("concluded", 2020, first_zh, "p-2"),
+        ("detained", 2020, second_zh, "p-3"),
+        ("paid", 2020, second_zh, "p-3"),
+    ]
+
+
 def test_a_wrong_derived_value_is_refused_with_the_formula(site: SiteBuilder) -> None:
     data = site.statistics_data()
     figure(data, 0, 1)["value"] = 1001
@@ -105,7 +131,8 @@ def test_fields_are_checked_and_named(site: SiteBuilder) -> None:
         "more-than, nearly, got 'roughly'",
         "content/statistics/figures.yaml: field 'groups[2].figures[2].colour': is not a known "
         "field; "
-        "allowed: key, year, value, unit, label, sentence, qualifier, change_percent, release",
+        "allowed: key, year, value, unit, label, sentence, sentence_zh, qualifier, change_percent, "
+        "release",
         "content/statistics/figures.yaml: field 'groups[2].figures[2].label': is required",
     ]
 
@@ -116,7 +143,7 @@ def test_an_unknown_release_and_a_duplicate_figure_are_refused(site: SiteBuilder
     assert problems_of(site.statistics(data))[0] == (
         "content/statistics/figures.yaml: field 'release': press release 2021/no-such-report not "
         "found: "
-        "expected press/2021/no-such-report.en.md"
+        "expected press/2021/no-such-report.en.md and press/2021/no-such-report.zh.md"
     )
     data = site.statistics_data()
     data["groups"][1]["figures"].append(dict(figure(data, 1, 0)))
@@ -179,3 +206,19 @@ def test_the_bundled_figures_quote_the_2020_report() -> None:
     assert derivation_formula(figures[("initial-cases-accepted", 2020)]).endswith("≈ 150074")
     assert figures[("victims-registered-online", 2020)].qualifier == "more-than"
     assert figures[("victims-paid-first-batch", 2020)].qualifier == "nearly"
+    # Each figure quotes the Chinese release too, in the paragraph that states it.
+    assert {key: (f.paragraph, f.paragraph_zh) for key, f in figures.items() if f.year == 2020} == {
+        ("initial-cases-accepted", 2020): ("p-2", "p-2"),
+        ("cases-concluded", 2020): ("p-2", "p-2"),
+        ("value-of-cases-concluded", 2020): ("p-2", "p-2"),
+        ("paid-to-migrant-workers", 2020): ("p-4", "p-4"),
+        ("mobile-enforcement-people", 2020): ("p-3", "p-3"),
+        ("traceable-evidence-materials", 2020): ("p-3", "p-3"),
+        ("refusal-to-enforce-crime-cases", 2020): ("p-4", "p-4"),
+        ("people-detained", 2020): ("p-4", "p-4"),
+        ("people-restricted-from-leaving", 2020): ("p-4", "p-4"),
+        ("victims-registered-online", 2020): ("p-5", "p-5"),
+        ("victims-paid-first-batch", 2020): ("p-5", "p-5"),
+        ("paid-to-victims-first-batch", 2020): ("p-5", "p-5"),
+    }
+    assert "3.5万余名" in figures[("victims-registered-online", 2020)].sentence_zh

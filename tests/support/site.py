@@ -149,10 +149,15 @@ class SiteBuilder:
         "In 2020, the courts accepted 1,250 cases and concluded 900, up 25% year on year.",
         "The courts detained more than 20 people and paid RMB 5 million to workers.",
     )
+    STATISTICS_SENTENCES_ZH = (
+        "2020年，法院受理案件1250件，执结900件，同比上升25%。",
+        "法院司法拘留20余人，向工人兑付款项500万元。",
+    )
 
     def statistics_data(self) -> dict[str, Any]:
         """A valid statistics dataset quoting the release `statistics()` writes."""
         first, second = self.STATISTICS_SENTENCES
+        first_zh, second_zh = self.STATISTICS_SENTENCES_ZH
         return {
             "release": "2021/work-report",
             "groups": [
@@ -163,11 +168,13 @@ class SiteBuilder:
                     "figures": [
                         {"key": "accepted", "year": 2020, "value": 1250, "unit": "cases",
                          "label": {"en": "Cases accepted", "zh": "受理案件"},
-                         "change_percent": 25, "sentence": first},
+                         "change_percent": 25, "sentence": first,
+                         "sentence_zh": first_zh},
                         {"key": "accepted", "year": 2019, "derived": True, "value": 1000},
                         {"key": "concluded", "year": 2020, "value": 900, "unit": "cases",
                          "label": {"en": "Cases concluded", "zh": "执结案件"},
-                         "sentence": first},
+                         "sentence": first,
+                         "sentence_zh": first_zh},
                     ],
                 },
                 {
@@ -176,10 +183,12 @@ class SiteBuilder:
                     "figures": [
                         {"key": "detained", "year": 2020, "value": 20, "unit": "people",
                          "qualifier": "more-than", "label": {"en": "Detained", "zh": "拘留"},
-                         "sentence": second},
+                         "sentence": second,
+                         "sentence_zh": second_zh},
                         {"key": "paid", "year": 2020, "value": 5000000, "unit": "yuan",
                          "label": {"en": "Paid to workers", "zh": "向工人兑付"},
-                         "sentence": second},
+                         "sentence": second,
+                         "sentence_zh": second_zh},
                     ],
                 },
             ],
@@ -189,7 +198,8 @@ class SiteBuilder:
         """A release in both languages and a statistics file quoting it (`data` replaces it)."""
         body = "Opening paragraph.\n\n{}\n\n{}\n".format(*self.STATISTICS_SENTENCES)
         self.release(2021, "work-report", "en", body=body, date="2021-01-20")
-        self.release(2021, "work-report", "zh", body="中文。", date="2021-01-20")
+        body_zh = "开头一段。\n\n{}\n\n{}\n".format(*self.STATISTICS_SENTENCES_ZH)
+        self.release(2021, "work-report", "zh", body=body_zh, date="2021-01-20")
         data = self.statistics_data() if data is None else data
         text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True)
         path = self.content / "statistics" / "figures.yaml"

@@ -189,6 +189,8 @@ def test_vocabularies_and_statistics_listings(api: FlaskClient) -> None:
     figures = api.get("/api/v1/statistics?year=2019").get_json()["items"]
     assert [(f["key"], f["value"], f["derived"]) for f in figures] == [("accepted", 1000, True)]
     assert figures[0]["source_url"] == f"{BASE}/en/press/2021/work-report/#p-2"
+    assert figures[0]["source_url_zh"] == f"{BASE}/zh/press/2021/work-report/#p-2"
+    assert figures[0]["sentence_zh"] == SiteBuilder.STATISTICS_SENTENCES_ZH[0]
 
 
 def test_etag_and_last_modified_give_304(api: FlaskClient) -> None:

@@ -65,6 +65,9 @@ def test_csv_downloads_keep_chinese_and_start_with_a_bom(od: FlaskClient) -> Non
     assert rows[1]["languages"] == "en;zh"
     statistics = od.get("/data/statistics.csv").data.decode("utf-8-sig")
     assert "受理案件" in statistics
+    figures = list(csv.DictReader(io.StringIO(statistics)))
+    assert figures[0]["sentence_zh"] == SiteBuilder.STATISTICS_SENTENCES_ZH[0]
+    assert figures[0]["source_url_zh"].endswith("/zh/press/2021/work-report/#p-2")
 
 
 @pytest.mark.parametrize("key", ["press-releases", "cases", "vocabularies", "statistics"])
@@ -329,15 +332,21 @@ def test_the_statistics_page_has_charts_with_tables_beside_them(od: FlaskClient,
     assert "2019 = 2020 / (1 + 25%)" in derived.get_text()
 
 
-def test_each_figure_links_to_its_sentence_in_the_release(od: FlaskClient) -> None:
-    page = fetch(od, "/en/statistics/")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_figure_links_to_its_sentence_in_the_release(od: FlaskClient, lang: str) -> None:
+    page = fetch(od, f"/{lang}/statistics/")
     links = {a["href"] for a in page.html.select("table.figures__table a")}
-    assert links == {"/en/press/2021/work-report/#p-2", "/en/press/2021/work-report/#p-3"}
-    release = fetch(od, "/en/press/2021/work-report/")
+    assert links == {f"/{lang}/press/2021/work-report/#p-2", f"/{lang}/press/2021/work-report/#p-3"}
+    release = fetch(od, f"/{lang}/press/2021/work-report/")
+    quotes = page.html.select("blockquote")
+    assert [q.get_text(strip=True) for q in quotes] == list(
+        SiteBuilder.STATISTICS_SENTENCES_ZH if lang == "zh" else SiteBuilder.STATISTICS_SENTENCES
+    )
     for link in links:
         paragraph = release.html.find(id=link.split("#")[1])
-        quoted = page.html.find("blockquote", cite=link).get_text(strip=True)
-        assert quoted in paragraph.get_text()
+        quote = page.html.find("blockquote", cite=link)
+        assert quote["lang"] == lang
+        assert quote.get_text(strip=True) in paragraph.get_text()
 
 
 def test_the_bundled_statistics_page_shows_the_2020_report(make_app, site, sqlite_url) -> None:
@@ -361,5 +370,8 @@ def test_the_bundled_statistics_page_shows_the_2020_report(make_app, site, sqlit
     chinese = fetch(client, "/zh/statistics/").html.get_text(" ", strip=True)
     for text in ["378.94亿元", "3.69亿元", "5亿元以上", "近18,000人", "161,600件"]:
         assert text in chinese, text
+    # The Chinese page quotes the Chinese release, not the English one.
+    assert "全年通过执行共向农民工兑付款项3.69亿元。" in chinese
+    assert "Throughout the year" not in chinese
     release = fetch(client, "/en/press/2021/enforcement-work-2020/")
     assert "161,600" in release.html.find(id="p-2").get_text()

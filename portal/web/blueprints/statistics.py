@@ -102,12 +102,15 @@ def _register_tables(lang: str) -> list[dict[str, Any]]:
 @bp.route("/<lang:lang>/statistics/")
 def index(lang: str) -> ResponseReturnValue:
     groups = _figure_groups(lang)
-    sources: dict[tuple[int, str, str], str] = {}
+    # Each figure's sentence in the page's language, linked to its paragraph of that version.
+    sources: dict[tuple[int, str, str, str], str] = {}
     for group in groups:
         for row in group["rows"]:
             figure = row["figure"]
+            sentence, paragraph, source_lang = figure.source_in(lang)
+            row["source"] = (source_lang, paragraph)
             sources.setdefault(
-                (figure.release_year, figure.release_slug, figure.paragraph), figure.sentence
+                (figure.release_year, figure.release_slug, paragraph, source_lang), sentence
             )
     return render_page(
         "statistics/index.html",
