@@ -27,8 +27,14 @@ LICENCE_NAME = "CC BY 4.0"
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 EU_FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
 EU_DATA_THEMES = "http://publications.europa.eu/resource/authority/data-theme/"  # JUST: justice
-# Who publishes the data, as catalogues and search engines name it.
+# Who publishes the data, as catalogues and search engines name it, and its vocabulary key: the
+# catalogue's contact point is that court's published contact details.
 PUBLISHER = {"en": "Shanghai High People's Court", "zh": "上海市高级人民法院"}
+PUBLISHER_COURT = "shanghai-high"
+# Where the data is about: every dataset is of the Shanghai courts (GeoNames' Shanghai).
+SPATIAL_COVERAGE = "http://sws.geonames.org/1796236/"
+# The formats every dataset is downloaded in, with their media types.
+DOWNLOAD_FORMATS = {"csv": "text/csv", "json": "application/json"}
 
 # page_url(endpoint, **values) -> the absolute URL of a page or API resource; given by the web app.
 PageUrl = Callable[..., str]
@@ -500,27 +506,83 @@ def published_datasets(session: Any) -> list[Dataset]:
     ]
 
 
+def publisher_contact(session: Any) -> dict[str, str]:
+    """The publishing court's published contact details (its filled fields, in English)."""
+    from sqlalchemy import select
+
+    from portal.db.models import CourtContact
+    from portal.debtors.courts import contact_fields
+
+    contact = session.scalar(
+        select(CourtContact).where(CourtContact.court == PUBLISHER_COURT, CourtContact.lang == "en")
+    )
+    return contact_fields(contact) if contact else {}
+
+
 def _texts(en: str, zh: str) -> list[dict[str, str]]:
     return [{"@value": en, "@language": "en"}, {"@value": zh, "@language": "zh-Hans"}]
 
 
+def _telephone_uri(telephone: str) -> str:
+    """A telephone number as a tel: URI (RFC 3966: hyphens are its only visual separators)."""
+    return "tel:" + "-".join(telephone.replace("(", " ").replace(")", " ").split())
+
+
+def dcat_contact_point(contact: Mapping[str, str], page_url: PageUrl) -> dict[str, Any]:
+    """DCAT-AP's contact point: the publishing court as a vCard organisation, with the portal's
+    contact page and whatever of e-mail, telephone and address the court publishes."""
+    point: dict[str, Any] = {
+        "@type": "vcard:Organization",
+        "vcard:fn": _texts(PUBLISHER["en"], PUBLISHER["zh"]),
+        "vcard:hasURL": {"@id": page_url("site.contact", lang="en")},
+    }
+    if "email" in contact:
+        point["vcard:hasEmail"] = {"@id": f"mailto:{contact['email']}"}
+    if "telephone" in contact:
+        point["vcard:hasTelephone"] = {
+            "@type": "vcard:Voice",
+            "vcard:hasValue": {"@id": _telephone_uri(contact["telephone"])},
+        }
+    if "address" in contact:
+        point["vcard:hasAddress"] = {
+            "@type": "vcard:Address",
+            "vcard:street-address": contact["address"],
+        }
+    return point
+
+
 def dcat_catalogue(
-    datasets: Sequence[tuple[Dataset, dt.datetime | None]], page_url: PageUrl
+    datasets: Sequence[tuple[Dataset, dt.datetime | None]],
+    page_url: PageUrl,
+    contact: Mapping[str, str],
+    byte_sizes: Mapping[tuple[str, str], int],
 ) -> dict[str, Any]:
-    """The catalogue as DCAT in JSON-LD."""
+    """The catalogue as DCAT-AP in JSON-LD. `contact` is the publisher's published contact
+    details; `byte_sizes` gives the size of each (dataset key, format) download known."""
     licence = {"@id": LICENCE_URL}
+    contact_point = dcat_contact_point(contact, page_url)
 
     def distribution(dataset: Dataset, format_: str, media_type: str) -> dict[str, Any]:
         url = page_url("data.download", key=dataset.key, format=format_)
+        size = byte_sizes.get((dataset.key, format_))
         return {
             "@id": url,
             "@type": "dcat:Distribution",
             "dct:title": f"{dataset.title_en} ({format_.upper()})",
+            "dct:description": _texts(
+                f"The whole dataset as one {format_.upper()} file.",
+                f"整个数据集，一个 {format_.upper()} 文件。",
+            ),
             "dcat:downloadURL": {"@id": url},
             "dcat:accessURL": {"@id": url},
             "dcat:mediaType": {"@id": IANA_MEDIA_TYPES + media_type},
             "dct:format": {"@id": EU_FILE_TYPES + format_.upper()},
             "dct:license": licence,
+            **(
+                {"dcat:byteSize": {"@value": str(size), "@type": "xsd:nonNegativeInteger"}}
+                if size is not None
+                else {}
+            ),
             # A CSV download's columns and types are its resource in the data package.
             **(
                 {"dct:conformsTo": {"@id": page_url("data.datapackage")}}
@@ -530,11 +592,16 @@ def dcat_catalogue(
         }
 
     landing = page_url("data.index", lang="en")
+    publisher = {
+        "@type": "foaf:Organization",
+        "foaf:name": _texts(PUBLISHER["en"], PUBLISHER["zh"]),
+    }
     return {
         "@context": {
             "dcat": "http://www.w3.org/ns/dcat#",
             "dct": "http://purl.org/dc/terms/",
             "foaf": "http://xmlns.com/foaf/0.1/",
+            "vcard": "http://www.w3.org/2006/vcard/ns#",
             "xsd": "http://www.w3.org/2001/XMLSchema#",
         },
         "@id": page_url("data.catalogue"),
@@ -547,10 +614,7 @@ def dcat_catalogue(
             "Shanghai courts.",
             "上海法院执行工作的新闻发布、典型案例、词表和统计数据。",
         ),
-        "dct:publisher": {
-            "@type": "foaf:Organization",
-            "foaf:name": _texts(PUBLISHER["en"], PUBLISHER["zh"]),
-        },
+        "dct:publisher": publisher,
         "dct:license": licence,
         "foaf:homepage": {"@id": landing},
         "dcat:service": {
@@ -568,8 +632,11 @@ def dcat_catalogue(
                 "dct:title": _texts(dataset.title_en, dataset.title_zh),
                 "dct:description": _texts(dataset.description_en, dataset.description_zh),
                 "dct:license": licence,
+                "dct:publisher": publisher,
+                "dcat:contactPoint": contact_point,
                 "dcat:keyword": [text for en, zh in dataset.keywords for text in _texts(en, zh)],
                 "dcat:theme": {"@id": EU_DATA_THEMES + "JUST"},
+                "dct:spatial": {"@id": SPATIAL_COVERAGE},
                 "dct:language": [
                     {"@id": "http://id.loc.gov/vocabulary/iso639-1/" + c} for c in LANGUAGE_CODES
                 ],
@@ -580,8 +647,8 @@ def dcat_catalogue(
                     else {}
                 ),
                 "dcat:distribution": [
-                    distribution(dataset, "csv", "text/csv"),
-                    distribution(dataset, "json", "application/json"),
+                    distribution(dataset, format_, media_type)
+                    for format_, media_type in DOWNLOAD_FORMATS.items()
                 ],
             }
             for dataset, changed in datasets

@@ -376,3 +376,22 @@ def test_the_frozen_copy_has_no_draft_and_no_scheduled_item_even_from_a_preview(
         or any(marker in path.as_posix() for marker in UNPUBLISHED_MARKERS)
     ]
     assert shown == []
+
+
+def test_the_frozen_catalogue_gives_each_download_s_size_in_bytes(frozen_app, tmp_path) -> None:
+    import json
+
+    out = tmp_path / "out"
+    freeze(frozen_app, out, pagefind=False)
+    catalogue = json.loads((out / "data" / "catalog.jsonld").read_text(encoding="utf-8"))
+    sizes = {
+        distribution["dcat:downloadURL"]["@id"].rsplit("/", 1)[1]: distribution["dcat:byteSize"]
+        for dataset in catalogue["dcat:dataset"]
+        for distribution in dataset["dcat:distribution"]
+    }
+    assert len(sizes) == 8  # CSV and JSON of each of the four datasets
+    for name, size in sizes.items():
+        assert size == {
+            "@value": str((out / "data" / name).stat().st_size),
+            "@type": "xsd:nonNegativeInteger",
+        }, name

@@ -375,3 +375,54 @@ def test_the_bundled_statistics_page_shows_the_2020_report(make_app, site, sqlit
     assert "Throughout the year" not in chinese
     release = fetch(client, "/en/press/2021/enforcement-work-2020/")
     assert "161,600" in release.html.find(id="p-2").get_text()
+
+
+# DCAT-AP's recommended properties (DCAT-AP 2.1: Dataset and Distribution classes)
+DATASET_PROPERTIES = {
+    "dct:title", "dct:description", "dcat:contactPoint", "dcat:distribution", "dcat:keyword",
+    "dct:publisher", "dct:spatial", "dcat:theme",
+}  # fmt: skip
+DISTRIBUTION_PROPERTIES = {"dcat:accessURL", "dct:description", "dct:format", "dct:license"}
+
+
+def test_every_dataset_and_distribution_has_dcat_ap_s_recommended_properties(
+    od: FlaskClient,
+) -> None:
+    catalogue = od.get("/data/catalog.jsonld").get_json(force=True)
+    assert catalogue["@context"]["vcard"] == "http://www.w3.org/2006/vcard/ns#"
+    for dataset in catalogue["dcat:dataset"]:
+        assert DATASET_PROPERTIES - set(dataset) == set(), dataset["dct:identifier"]
+        languages = {keyword["@language"] for keyword in dataset["dcat:keyword"]}
+        assert languages == {"en", "zh-Hans"}, dataset["dct:identifier"]
+        point = dataset["dcat:contactPoint"]
+        assert point["@type"] == "vcard:Organization"
+        assert {"@value": "上海市高级人民法院", "@language": "zh-Hans"} in point["vcard:fn"]
+        assert point["vcard:hasURL"]["@id"] == f"{BASE}/en/contact/"
+        for distribution in dataset["dcat:distribution"]:
+            assert DISTRIBUTION_PROPERTIES - set(distribution) == set(), distribution["@id"]
+            # The live downloads are made from the database when asked: no size is promised.
+            assert "dcat:byteSize" not in distribution
+            if distribution["@id"].endswith(".csv"):
+                assert distribution["dct:conformsTo"]["@id"] == f"{BASE}/data/datapackage.json"
+
+
+def test_the_contact_point_gives_what_the_publishing_court_publishes(
+    make_app, site: SiteBuilder, sqlite_url: str
+) -> None:
+    site.vocabulary(
+        courts={
+            "shanghai-high": {
+                "en": "Shanghai High People's Court",
+                "zh": "上海市高级人民法院",
+                "contact": {"telephone": "(021) 5555 0100", "email": "press@court.example"},
+            },
+            "minhang-district": {"en": "Minhang District Court", "zh": "闵行区人民法院"},
+            "shanghai-no1-intermediate": {"en": "No.1 Intermediate Court", "zh": "第一中级"},
+        }
+    )
+    site.standard().standard_cases()
+    catalogue = make_app(sqlite_url).test_client().get("/data/catalog.jsonld").get_json(force=True)
+    point = catalogue["dcat:dataset"][0]["dcat:contactPoint"]
+    assert point["vcard:hasEmail"] == {"@id": "mailto:press@court.example"}
+    assert point["vcard:hasTelephone"]["vcard:hasValue"] == {"@id": "tel:021-5555-0100"}
+    assert "vcard:hasAddress" not in point  # the court gives none: nothing is made up

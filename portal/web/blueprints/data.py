@@ -20,7 +20,7 @@ from portal.web.responses import data_response
 
 bp = Blueprint("data", __name__)
 
-MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
+MEDIA_TYPES = opendata.DOWNLOAD_FORMATS
 
 
 def _catalogued() -> list[tuple[opendata.Dataset, dt.datetime | None]]:
@@ -72,22 +72,50 @@ def download(key: str, format: str) -> ResponseReturnValue:
     dataset = next((d for d in opendata.published_datasets(session) if d.key == key), None)
     if dataset is None:
         abort(404)
-    records = opendata.dataset_records(session, key, absolute_url)
+    body = _download_body(dataset, format)
     if format == "csv":
         return data_response(
-            opendata.to_csv(dataset, records),
+            body,
             MEDIA_TYPES["csv"],
             **{"Content-Disposition": f'attachment; filename="{key}.csv"'},
         )
-    body = opendata.to_json(
-        records, dataset=key, licence=opendata.LICENCE_URL, fields=dataset.field_names()
-    )
     return data_response(body, MEDIA_TYPES["json"])
+
+
+def _download_body(dataset: opendata.Dataset, format: str) -> str:
+    records = opendata.dataset_records(db_session(), dataset.key, absolute_url)
+    if format == "csv":
+        return opendata.to_csv(dataset, records)
+    return opendata.to_json(
+        records, dataset=dataset.key, licence=opendata.LICENCE_URL, fields=dataset.field_names()
+    )
+
+
+def _frozen_byte_sizes(datasets: list[opendata.Dataset]) -> dict[tuple[str, str], int]:
+    """The size of each download of the static copy, made as the freeze makes its files. The
+    live portal makes its downloads from the database when asked, so their size changes with
+    every load, import and removal, and the live catalogue leaves byteSize out."""
+    if not current_app.config["STATIC_SITE"]:
+        return {}
+    return {
+        (dataset.key, format): len(_download_body(dataset, format).encode("utf-8"))
+        for dataset in datasets
+        for format in MEDIA_TYPES
+    }
 
 
 @bp.route("/data/catalog.jsonld")
 def catalogue() -> ResponseReturnValue:
-    body = json.dumps(opendata.dcat_catalogue(_catalogued(), absolute_url), ensure_ascii=False)
+    datasets = _catalogued()
+    body = json.dumps(
+        opendata.dcat_catalogue(
+            datasets,
+            absolute_url,
+            contact=opendata.publisher_contact(db_session()),
+            byte_sizes=_frozen_byte_sizes([dataset for dataset, _ in datasets]),
+        ),
+        ensure_ascii=False,
+    )
     return data_response(body, "application/ld+json")
 
 
