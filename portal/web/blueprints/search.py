@@ -5,8 +5,6 @@ API never echo it, log it or build a URL with it (`withheld_search`)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from typing import Any
 
@@ -25,7 +23,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from portal.db.queries import vocabulary
-from portal.opendata.datasets import UTF8_BOM
+from portal.opendata.csv_text import csv_text
 from portal.search.query import FACETS, SORTS, SearchRequest, SearchResults, SearchUnavailable
 from portal.search.searcher import SearchIndex
 from portal.text.identity_numbers import holds_identity_number, number_shapes
@@ -51,8 +49,6 @@ HIT_ENDPOINTS = {"press": "press.release", "case": "cases.case", "victims": "vic
 # The most rows a CSV of search results holds (the first ones in the search's own order).
 CSV_RESULT_LIMIT = 1000
 CSV_COLUMNS = ("type", "title", "date", "url", "language")
-# A cell a spreadsheet would read as a formula is written as text (OWASP's CSV injection advice).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def init_search(app: Flask) -> None:
@@ -159,17 +155,19 @@ def results_csv(lang: str) -> ResponseReturnValue:
     wanted = replace(request_from_args(request.args, lang), page=1,
                      page_size=CSV_RESULT_LIMIT, snippets=False)  # fmt: skip
     results = run_search(wanted)
-    buffer = io.StringIO()
-    buffer.write(UTF8_BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for hit in results.hits:
-        date = hit.date.date().isoformat() if hit.date else ""
-        url = absolute_url(hit_endpoint(hit), lang=hit.lang, **hit.route)
-        writer.writerow([hit.kind, _as_text(hit.title), date, url, hit.lang])
+    rows = (
+        (
+            hit.kind,
+            hit.title,
+            hit.date.date().isoformat() if hit.date else None,
+            absolute_url(hit_endpoint(hit), lang=hit.lang, **hit.route),
+            hit.lang,
+        )
+        for hit in results.hits
+    )
     page = absolute_url("search.index", lang=lang, **search_parameters())
     return data_response(
-        buffer.getvalue(),
+        csv_text(CSV_COLUMNS, rows),
         "text/csv",
         cors=False,
         **{
@@ -179,10 +177,6 @@ def results_csv(lang: str) -> ResponseReturnValue:
             "X-Row-Limit": str(CSV_RESULT_LIMIT),
         },
     )
-
-
-def _as_text(cell: str) -> str:
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
 def found_elsewhere(search: SearchRequest, results: SearchResults) -> list[tuple[str, int]]:
