@@ -29,11 +29,12 @@ from portal.content.files import (
     in_folder,
     int_value,
     read_content_file,
+    rendered_fields,
     source_hash,
     text_value,
     year_value,
 )
-from portal.content.markup import render_markdown
+from portal.content.language_versions import LanguageVersions, check_versions_agree
 from portal.text.languages import LANGUAGE_CODES
 
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -248,10 +249,7 @@ def _read_collection(
         category=values["category"],
         total_cases=values["total_cases"],
         document=values.get("document"),
-        body_html=render_markdown(parsed.body),
-        source_path=report.path,
-        source_hash=source_hash(parsed.raw),
-        draft=values.get("draft", False),
+        **rendered_fields(parsed, report),
         publish_on=values.get("publish_on"),
     )
 
@@ -285,10 +283,7 @@ def _read_case(
         year=values["year"],
         measures=measures,
         case_number=values.get("case_number"),
-        body_html=render_markdown(parsed.body),
-        source_path=report.path,
-        source_hash=source_hash(parsed.raw),
-        draft=values.get("draft", False),
+        **rendered_fields(parsed, report),
         publish_on=values.get("publish_on"),
     )
 
@@ -300,7 +295,13 @@ def _check_cases_against_collections(
     held back with it); numbers are unique in a collection; language versions agree on their
     facts; a collection holds no more cases than it says."""
     collections = {(c.key, c.lang): c for c in case_set.collections}
-    first_version: dict[tuple[str, str], CaseFile] = {}
+    # The order of measures is the editor's; each language version lists the same ones.
+    case_versions = LanguageVersions(
+        "a case share their facts",
+        {fact: fact for fact in SHARED_CASE_FACTS},
+        problems,
+        compared_as=lambda fact, value: sorted(value) if fact == "measures" else value,
+    )
     by_number: dict[tuple[str, str, int], CaseFile] = {}
     published: dict[tuple[str, str], int] = defaultdict(int)
     for case in sorted(case_set.cases, key=lambda c: c.source_path):
@@ -335,33 +336,14 @@ def _check_cases_against_collections(
                     f"{case.number} is already used by {same_number.source_path}",
                 )
             )
-        first = first_version.setdefault((case.collection, case.slug), case)
-        for fact in SHARED_CASE_FACTS:
-            mine, theirs = getattr(case, fact), getattr(first, fact)
-            if fact == "measures":
-                mine, theirs = sorted(mine), sorted(theirs)
-            if mine != theirs:
-                problems.append(
-                    ContentProblem(
-                        case.source_path,
-                        fact,
-                        f"expected {theirs!r} as in {first.source_path}; "
-                        "all language versions of a case share their facts",
-                    )
-                )
-    first_collection: dict[str, CollectionFile] = {}
-    for collection in sorted(case_set.collections, key=lambda c: c.source_path):
-        first = first_collection.setdefault(collection.key, collection)
-        for fact in ("year", "category", "total_cases"):
-            if getattr(collection, fact) != getattr(first, fact):
-                problems.append(
-                    ContentProblem(
-                        collection.source_path,
-                        fact,
-                        f"expected {getattr(first, fact)!r} as in {first.source_path}; "
-                        "all language versions of a collection share their facts",
-                    )
-                )
+        case_versions.check((case.collection, case.slug), case)
+    check_versions_agree(
+        case_set.collections,
+        lambda collection: collection.key,
+        "a collection share their facts",
+        {fact: fact for fact in ("year", "category", "total_cases")},
+        problems,
+    )
     for (key, lang), count in published.items():
         collection = collections[(key, lang)]
         if count > collection.total_cases:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from portal.content.markup import RENDERER_VERSION
+from portal.content.markup import RENDERER_VERSION, render_markdown
 from portal.text.languages import LANGUAGE_CODES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -298,3 +298,20 @@ def source_hash(raw: bytes, extra: Iterable[bytes] = ()) -> str:
     for part in extra:
         digest.update(part)
     return digest.hexdigest()
+
+
+def rendered_fields(
+    parsed: ParsedFile,
+    report: FileReport,
+    *,
+    paragraph_ids: bool = False,
+    extra_hash: Iterable[bytes] = (),
+) -> dict[str, Any]:
+    """What every Markdown content item is made with besides its own fields: its rendered body,
+    where it came from, its content hash and whether it is a draft."""
+    return {
+        "body_html": render_markdown(parsed.body, paragraph_ids=paragraph_ids),
+        "source_path": report.path,
+        "source_hash": source_hash(parsed.raw, extra_hash),
+        "draft": parsed.values.get("draft", False),
+    }

@@ -25,15 +25,15 @@ from portal.content.files import (
     in_folder,
     keys_value,
     read_content_file,
-    source_hash,
+    rendered_fields,
     text_value,
 )
-from portal.content.markup import render_markdown
+from portal.content.language_versions import check_versions_agree
 from portal.content.statistics import StatisticsSet, read_statistics
 from portal.content.victims import (
+    NOTICE_SHARED_FACTS,
     VICTIMS_FILE,
     VictimNoticeFile,
-    check_notices_agree,
     read_victim_notice,
 )
 
@@ -220,15 +220,12 @@ def _read_press_release(
         title=values["title"],
         date=values["date"],
         summary=values["summary"],
-        body_html=render_markdown(parsed.body, paragraph_ids=True),
-        source_path=report.path,
-        source_hash=source_hash(parsed.raw, digests),
+        **rendered_fields(parsed, report, paragraph_ids=True, extra_hash=digests),
         tags=values.get("tags", ()),
         collections=values.get("collections", ()),
         attachments=attachments,
         translation_note=values.get("translation_note"),
         sample_translation=values.get("sample_translation", False),
-        draft=values.get("draft", False),
     )
 
 
@@ -243,28 +240,10 @@ def _read_page(path: Path, match: re.Match[str], report: FileReport) -> PageFile
         lang=lang,
         title=values["title"],
         summary=values["summary"],
-        body_html=render_markdown(parsed.body),
-        source_path=report.path,
-        source_hash=source_hash(parsed.raw),
+        **rendered_fields(parsed, report),
         updated=values.get("updated"),
-        draft=values.get("draft", False),
         publish_on=values.get("publish_on"),
     )
-
-
-def _check_translations_agree(releases: list[PressReleaseFile], problems: list[ContentProblem]):
-    first_by_release: dict[tuple[int, str], PressReleaseFile] = {}
-    for release in sorted(releases, key=lambda r: r.source_path):
-        first = first_by_release.setdefault((release.year, release.slug), release)
-        if release.date != first.date:
-            problems.append(
-                ContentProblem(
-                    release.source_path,
-                    "date",
-                    f"expected {first.date.isoformat()}, the date of {first.source_path}; "
-                    "all language versions of a release share one date",
-                )
-            )
 
 
 def read_content(content_dir: Path, collections: Iterable[str] = ()) -> ContentSet:
@@ -298,8 +277,20 @@ def read_content(content_dir: Path, collections: Iterable[str] = ()) -> ContentS
                 "is not where content goes: expected press/<yyyy>/<slug>.<lang>.md, "
                 "pages/<slug>.<lang>.md, victims/<case-key>.<lang>.md or statistics/<name>.yaml",
             )
-    _check_translations_agree(content.press_releases, problems)
-    check_notices_agree(content.victim_notices, problems)
+    check_versions_agree(
+        content.press_releases,
+        lambda release: (release.year, release.slug),
+        "a release share one date",
+        {"date": "date"},
+        problems,
+    )
+    check_versions_agree(
+        content.victim_notices,
+        lambda notice: notice.key,
+        "a notice share its dates and payout figures",
+        NOTICE_SHARED_FACTS,
+        problems,
+    )
     content.statistics = read_statistics(content_dir, content.press_releases, problems)
     content.held_back = in_folder(content.held_back, content_dir)
     if problems:

@@ -16,7 +16,6 @@ from typing import Any
 
 from portal.content.files import (
     PUBLICATION_FIELDS,
-    ContentProblem,
     FileReport,
     Invalid,
     Schema,
@@ -24,11 +23,10 @@ from portal.content.files import (
     describe,
     flag_value,
     read_content_file,
-    source_hash,
+    rendered_fields,
     text_value,
     validate_fields,
 )
-from portal.content.markup import render_markdown
 
 VICTIMS_FILE = re.compile(r"^victims/(?P<key>[^/.]+)\.(?P<lang>[^/.]+)\.md$")
 # No payout figure is published over fewer people than this: it could point at one person.
@@ -228,36 +226,21 @@ def read_victim_notice(
         materials=values["materials"],
         anti_fraud=values["anti_fraud"],
         payout_rules=values["payout_rules"],
-        body_html=render_markdown(parsed.body),
-        source_path=report.path,
-        source_hash=source_hash(parsed.raw),
+        **rendered_fields(parsed, report),
         payout=payout,
         demonstration=values.get("demonstration", False),
-        draft=values.get("draft", False),
         publish_on=values.get("publish_on"),
     )
 
 
-# What every language version of one case's notice must say alike: the figures are one set.
-SHARED_FIELDS = ("date", "opens", "closes", "payout")
-
-
-def check_notices_agree(notices: list[VictimNoticeFile], problems: list[ContentProblem]) -> None:
-    """Every language version of a notice shares its dates and payout figures with the first."""
-    first_by_key: dict[str, VictimNoticeFile] = {}
-    for notice in sorted(notices, key=lambda n: n.source_path):
-        first = first_by_key.setdefault(notice.key, notice)
-        for name in SHARED_FIELDS:
-            if getattr(notice, name) != getattr(first, name):
-                field_name = f"registration.{name}" if name in ("opens", "closes") else name
-                problems.append(
-                    ContentProblem(
-                        notice.source_path,
-                        field_name,
-                        f"differs from {first.source_path}; all language versions of a notice "
-                        "share its dates and payout figures",
-                    )
-                )
+# What every language version of one case's notice must say alike (the figures are one set),
+# with the field each is written in.
+NOTICE_SHARED_FACTS = {
+    "date": "date",
+    "opens": "registration.opens",
+    "closes": "registration.closes",
+    "payout": "payout",
+}
 
 
 def payout_to_json(payout: Payout) -> dict[str, Any]:

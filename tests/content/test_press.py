@@ -225,7 +225,7 @@ def test_language_versions_must_agree_on_the_date(site: SiteBuilder) -> None:
     site.release(2021, "report", "en", date="2021-01-15")
     site.release(2021, "report", "zh", date="2021-01-16")
     assert problems_of(site) == [
-        "content/press/2021/report.zh.md: field 'date': expected 2021-01-15, the date of "
+        "content/press/2021/report.zh.md: field 'date': expected 2021-01-15 as in "
         "press/2021/report.en.md; all language versions of a release share one date"
     ]
 
