@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from portal.db.models import DebtorRecord
 from portal.debtors.lookup import NAME_ONLY_LIMIT, list_state, listed_on
 from portal.text.names import name_rule
+from portal.text.times import data_time
 
 FORMAT_VERSION = 3  # 3: keyed by the name alone, one padded entry per record
 # A public, site-wide salt: each court should set its own (PORTAL_STATIC_LOOKUP_SALT), so that
@@ -253,7 +254,7 @@ def write_shards(
             "iterations": params.iterations,
             "prefix_hex_digits": digits,
             "limit": NAME_ONLY_LIMIT,
-            "as_of": state.as_of.isoformat() if state else None,
+            "as_of": data_time(state.as_of) if state else None,
             "demo": bool(state and state.demo),
         },
     )

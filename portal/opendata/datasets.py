@@ -15,6 +15,7 @@ from typing import Any
 
 from portal.opendata.csv_text import csv_text
 from portal.text.languages import LANGUAGE_CODES
+from portal.text.times import data_time
 
 # A listing exported as CSV holds at most this many rows (the API says so in X-Row-Limit).
 CSV_ROW_LIMIT = 10_000
@@ -106,9 +107,7 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        if value.tzinfo is None:  # SQLite gives back naive datetimes; the portal stores UTC
-            value = value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return data_time(value)
     return value.isoformat()
 
 

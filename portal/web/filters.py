@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask_babel import format_date, format_decimal, get_locale, gettext, ngettext
+from flask_babel import format_date, format_decimal, format_time, get_locale, gettext, ngettext
 
 from portal.content.victims import format_yuan
 
@@ -13,6 +13,22 @@ from portal.content.victims import format_yuan
 def long_date(value: dt.date) -> str:
     """A date as readers of the page's language write it: 15 January 2021, 2021年1月15日."""
     return format_date(value, format="long")
+
+
+def month_name(month: str) -> str:
+    """A month written YYYY-MM as the page's language names it: March 2024, 2024年3月 (the
+    locale's own pattern for a year and a month name); the data keeps YYYY-MM."""
+    year, number = (int(part) for part in month.split("-"))
+    pattern = get_locale().datetime_skeletons["yMMMM"].pattern
+    return format_date(dt.date(year, number, 1), format=pattern)
+
+
+def minute_time(value: dt.datetime) -> str:
+    """A moment on a page, to the minute, in the zone `value` is in: Dec 5, 2026, 9:22 PM,
+    2026年12月5日 21:22 (the seconds, and the microseconds a database keeps, tell no reader)."""
+    date_text = format_date(value, format="medium", rebase=False)
+    time_text = format_time(value, format="short", rebase=False)
+    return get_locale().datetime_formats["medium"].format(time_text, date_text)
 
 
 def file_size(size: int) -> str:

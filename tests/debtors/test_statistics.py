@@ -37,6 +37,10 @@ LISTED_ROWS = [
 ]  # fmt: skip
 
 
+# With seconds and microseconds, as a real import has them: pages show minutes, data seconds.
+IMPORTED_AT = dt.datetime(2025, 6, 1, 0, 0, 5, 123456, tzinfo=dt.UTC)
+
+
 def import_rows(factory: sessionmaker, tmp_path: Path, demo: bool = False) -> None:
     # Demonstration records carry ids starting with DEMO-, as demo-debtors writes them.
     rows = (
@@ -46,7 +50,7 @@ def import_rows(factory: sessionmaker, tmp_path: Path, demo: bool = False) -> No
     )
     path = write_csv(tmp_path / "list.csv", rows)
     import_debtors(factory, path, IdentityKeys.from_secret(TEST_SECRET),
-                   now=dt.datetime(2025, 6, 1, tzinfo=dt.UTC), demo=demo)  # fmt: skip
+                   now=IMPORTED_AT, demo=demo)  # fmt: skip
 
 
 def test_only_listed_records_are_counted(engine_for, database_url: str, tmp_path: Path) -> None:
@@ -82,7 +86,7 @@ def test_the_statistics_page_and_download_show_counts_and_no_record(
     assert register is not None
     assert len(register.select("svg[role=img]")) == 4
     download = client.get("/data/register-statistics.csv").data.decode("utf-8-sig")
-    assert "kind,person,Person,自然人,2,2025-06-01T00:00:00Z,false" in download.splitlines()
+    assert "kind,person,Person,自然人,2,2025-06-01T00:00:05Z,false" in download.splitlines()
     for secret in ("张伟", "王芳", resident_id(), "R1", "支付货款"):
         assert secret not in download
         assert secret not in register.get_text()
@@ -106,8 +110,8 @@ def test_the_counts_say_what_they_are_counted_from_and_when(
     english = fetch(client, "/en/statistics/").html.select_one(".register-statistics")
     chinese = fetch(client, "/zh/statistics/").html.select_one(".register-statistics")
     # (Babel writes a narrow no-break space before AM; any space will do here.)
-    assert "As of Jun 1, 2025, 8:00:00 AM (UTC+8)." in " ".join(english.get_text().split())
-    assert "截至2025年6月1日 08:00:00 (UTC+8)。" in chinese.get_text()
+    assert "As of Jun 1, 2025, 8:00 AM (UTC+8)." in " ".join(english.get_text().split())
+    assert "截至2025年6月1日 08:00 (UTC+8)。" in chinese.get_text()
     assert ("fictional demonstration list" in english.get_text()) is demo
     assert ("虚构演示名单" in chinese.get_text()) is demo
     data_page = fetch(client, "/en/data/").html.select_one("#dataset-register-statistics")
@@ -130,12 +134,30 @@ def test_the_counts_say_what_they_are_counted_from_and_when(
     assert download[0].endswith(",listed_records,as_of,demonstration")
     assert (
         "court,上海市闵行区人民法院,Minhang District Court,上海市闵行区人民法院,1,"
-        f"2025-06-01T00:00:00Z,{flag}" in download
+        f"2025-06-01T00:00:05Z,{flag}" in download
     )
     items = client.get("/data/register-statistics.json").get_json()["items"]
     assert {(item["demonstration"], item["as_of"]) for item in items} == {
-        (demo, "2025-06-01T00:00:00Z")
+        (demo, "2025-06-01T00:00:05Z")
     }
+
+
+def test_months_are_named_in_the_page_s_language_and_kept_iso_in_the_data(
+    make_app, site, database_url: str, tmp_path: Path
+) -> None:
+    site.standard()
+    app = make_app(database_url, SECRET_KEY=TEST_SECRET)
+    import_rows(sessionmaker(database_engine(app)), tmp_path)
+    client = app.test_client()
+    by_month = {}
+    for lang in ("en", "zh"):
+        table = fetch(client, f"/{lang}/statistics/").html.select_one("#table-register-month")
+        rows = table.find_parent("table").select("tbody tr")
+        by_month[lang] = [[c.get_text(" ", strip=True) for c in tr.select("th, td")] for tr in rows]
+    assert by_month["en"] == [["March 2024", "2 records"], ["April 2024", "1 record"]]
+    assert by_month["zh"] == [["2024年3月", "2条"], ["2024年4月", "1条"]]
+    download = client.get("/data/register-statistics.csv").data.decode("utf-8-sig").splitlines()
+    assert any(line.startswith("month,2024-03,2024-03,2024-03,2,") for line in download)
 
 
 # The generated registers below are written relative to this day, whatever the clock says.

@@ -39,6 +39,7 @@ from portal.opendata.api_spec import (
 )
 from portal.search.query import SearchRequest
 from portal.text.languages import LANGUAGE_CODES
+from portal.text.times import data_time
 from portal.web.blueprints.debtors import QUERY_ERRORS, list_scope_texts, run_lookup
 from portal.web.blueprints.search import hit_endpoint, parameters_with_numbers, run_search
 from portal.web.db import db_session
@@ -352,7 +353,7 @@ def _debtor_lookup() -> Response:
     )
     return jsonify(
         {
-            "as_of": state.as_of.isoformat() if state else None,
+            "as_of": data_time(state.as_of) if state else None,
             "demonstration_data": demo,
             "list": list_scope_texts(demo),
             "found": result.found,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale, format_datetime, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -24,6 +24,7 @@ from portal.debtors.lookup import (
 from portal.debtors.records import CIRCUMSTANCE_NAMES, PERFORMANCE_NAMES
 from portal.text.languages import LANGUAGE_CODES
 from portal.web.db import db_session
+from portal.web.filters import minute_time
 from portal.web.i18n import render_page
 
 bp = Blueprint("debtors", __name__, url_prefix="/<lang:lang>/debtors")
@@ -186,7 +187,7 @@ def run_lookup(name: str | None, number: str | None) -> LookupResult:
 def as_of_text(state: ListState) -> str:
     """When the list was imported, in the courts' time, for the page's language."""
     local = state.as_of.astimezone(COURT_TIMEZONE)
-    return f"{format_datetime(local, 'medium', rebase=False)} (UTC+8)"
+    return f"{minute_time(local)} (UTC+8)"
 
 
 @bp.route("/", methods=["GET", "POST"])

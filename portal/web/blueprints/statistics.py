@@ -19,7 +19,7 @@ from portal.debtors.statistics import DIMENSIONS, register_aggregates
 from portal.web.blueprints.debtors import register_counts_text
 from portal.web.charts import Bar, bar_chart
 from portal.web.db import db_session
-from portal.web.filters import figure_value
+from portal.web.filters import figure_value, month_name
 from portal.web.i18n import render_page
 
 bp = Blueprint("statistics", __name__)
@@ -88,7 +88,11 @@ def _register_tables(lang: str) -> list[dict[str, Any]]:
             continue
         title = str(DIMENSION_TITLES[dimension])
         labelled = [
-            (getattr(row, f"label_{lang}"), figure_value(row.listed_records, "records"), row)
+            (
+                month_name(row.key) if dimension == "month" else getattr(row, f"label_{lang}"),
+                figure_value(row.listed_records, "records"),
+                row,
+            )
             for row in mine
         ]
         bars = [Bar(label, row.listed_records, text) for label, text, row in labelled]
