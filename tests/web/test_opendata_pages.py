@@ -370,8 +370,20 @@ def test_the_bundled_statistics_page_shows_the_2020_report(make_app, site, sqlit
     chinese = fetch(client, "/zh/statistics/").html.get_text(" ", strip=True)
     for text in ["378.94亿元", "3.69亿元", "5亿元以上", "近18,000人", "161,600件"]:
         assert text in chinese, text
-    # The Chinese page quotes the Chinese release, not the English one.
-    assert "全年通过执行共向农民工兑付款项3.69亿元。" in chinese
+    # The Chinese page quotes the Chinese release, not the English one; every sentence once,
+    # two of one paragraph (p-4) too.
+    pages = {lang: fetch(client, f"/{lang}/statistics/").html for lang in ("en", "zh")}
+    quotes = {
+        lang: [quote.get_text(strip=True) for quote in page.select("blockquote")]
+        for lang, page in pages.items()
+    }
+    assert len(quotes["zh"]) == len(set(quotes["zh"])) == len(quotes["en"]) == 5
+    assert "全年通过执行共向农民工兑付款项3.69亿元。" in quotes["zh"]
+    assert (
+        "2020年，上海法院办理拒不执行判决、裁定罪案件28件，司法拘留208人，限制出境1315人。"
+        in quotes["zh"]
+    )
+    assert any(q.startswith("In 2020, Shanghai courts handled 28 cases") for q in quotes["en"])
     assert "Throughout the year" not in chinese
     release = fetch(client, "/en/press/2021/enforcement-work-2020/")
     assert "161,600" in release.html.find(id="p-2").get_text()

@@ -106,20 +106,21 @@ def _register_tables(lang: str) -> list[dict[str, Any]]:
 @bp.route("/<lang:lang>/statistics/")
 def index(lang: str) -> ResponseReturnValue:
     groups = _figure_groups(lang)
-    # Each figure's sentence in the page's language, linked to its paragraph of that version.
-    sources: dict[tuple[int, str, str, str], str] = {}
+    # Each figure's sentence in the page's language, linked to its paragraph of that version;
+    # a paragraph may hold several quoted sentences, each quoted once.
+    sources: dict[tuple[int, str, str, str, str], None] = {}
     for group in groups:
         for row in group["rows"]:
             figure = row["figure"]
             sentence, paragraph, source_lang = figure.source_in(lang)
             row["source"] = (source_lang, paragraph)
-            sources.setdefault(
-                (figure.release_year, figure.release_slug, paragraph, source_lang), sentence
-            )
+            sources[
+                (figure.release_year, figure.release_slug, paragraph, source_lang, sentence)
+            ] = None
     return render_page(
         "statistics/index.html",
         groups=groups,
-        sources=sources,
+        sources=list(sources),
         register=_register_tables(lang),
         register_about=register_about(),
     )
