@@ -54,8 +54,10 @@ def test_the_list_links_the_notice_and_the_seed_sentence_of_each_figure(bundled,
     sources = {a["href"] for a in page.html.select("#platform-heading + ul a")}
     assert len(sources) == 1
     release, anchor = sources.pop().split("#")
+    assert release.startswith(f"/{lang}/press/")  # the release in the page's language
     paragraph = fetch(bundled, release).html.find(id=anchor)
-    assert "more than 35,000 victims' information" in paragraph.get_text()
+    quoted = "在线登记确认被害人信息3.5万余名" if lang == "zh" else "more than 35,000 victims'"
+    assert quoted in paragraph.get_text()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
