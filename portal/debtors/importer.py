@@ -606,11 +606,11 @@ def _write(
     # The statistics' summary: the changed records out as they are, every written one in as the
     # write leaves it (a removal kept, a passed end kept), in the same transaction.
     counted = RegisterChanges()
-    counted.count(connection.execute(_CHANGED_RECORDS), sign=-1)
+    counted.count_in_database(connection, _CHANGED_RECORDS, sign=-1)
     with bulk_write_cache(connection), _lookup_indexes_built_last(connection, report.added):
         _add_new(connection, now)
         connection.execute(_APPLY_CHANGES, {"now": now, "today": court_today(now)})
-    counted.count(connection.execute(_WRITTEN_RECORDS))
+    counted.count_in_database(connection, _WRITTEN_RECORDS)
     counted.apply(connection)
     connection.execute(
         insert(DebtorImport).values(
@@ -668,15 +668,18 @@ def _changes_applied() -> UpdateBase:
 
 
 _APPLY_CHANGES = _changes_applied()
-_CHANGED_RECORDS = select(*COUNTED).where(RECORDS.c.id.in_(select(STAGED_CHANGED.c.record_pk)))
-# Two joins, not one filter with two IN lists: PostgreSQL can run that filter only as a scan of
-# the staged new records for each record once they no longer fit in its work memory (a first
-# load of a million records did not end in minutes). The two sets are disjoint: a staged new
-# record was not in the register (or its write fails, `_add_new`).
+_CHANGED_RECORDS = (
+    select(*COUNTED).where(RECORDS.c.id.in_(select(STAGED_CHANGED.c.record_pk))).subquery()
+)
+# The changed records as the write left them (a join), and the new ones as staged: they were
+# added as they are. Not one filter with two IN lists: PostgreSQL can run that filter only as a
+# scan of the staged new records for each record once they no longer fit in its work memory (a
+# first load of a million records did not end in minutes). The two sets are disjoint: a staged
+# new record was not in the register (or its write fails, `_add_new`).
 _WRITTEN_RECORDS = union_all(
     select(*COUNTED).join_from(RECORDS, STAGED_CHANGED, RECORDS.c.id == STAGED_CHANGED.c.record_pk),
-    select(*COUNTED).join_from(RECORDS, STAGED_NEW, RECORDS.c.record_id == STAGED_NEW.c.record_id),
-)
+    select(*(STAGED_NEW.c[column.key] for column in COUNTED)),
+).subquery()
 
 
 @contextlib.contextmanager
