@@ -26,7 +26,6 @@ from portal.content.files import SLUG_PATTERN, ContentError
 from portal.db.engine import alembic_config, upgrade_schema
 from portal.db.load import load_content
 from portal.debtors.demo import write_demo_file
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import (
     DebtorImportError,
     ImportInterrupted,
@@ -35,6 +34,7 @@ from portal.debtors.importer import (
     import_debtors,
 )
 from portal.debtors.lookup import court_today
+from portal.registers.identity import IdentityKeys
 from portal.search.index import IndexCheckFailed, IndexLocked
 from portal.search.service import rebuild_search_index, update_search_index
 from portal.static_site.freeze import FreezeError, freeze

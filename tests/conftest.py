@@ -13,10 +13,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
-from portal.db.engine import make_engine, upgrade_schema
+from portal.db.engine import make_engine, make_session_factory, upgrade_schema
 from portal.db.load import load_content
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
@@ -157,6 +158,19 @@ def engine_for():
     yield make
     for engine in engines:
         engine.dispose()
+
+
+@pytest.fixture
+def engine(engine_for, database_url: str) -> Engine:
+    """A migrated database on each engine (the registers' tests)."""
+    made = engine_for(database_url)
+    upgrade_schema(made)
+    return made
+
+
+@pytest.fixture
+def factory(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
 
 
 # --- The proof site: one small site with every page kind, shared by the page checks, the

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from portal.cli import cli
 from portal.db.models import DebtorImport, DebtorRecord
-from portal.debtors.identity import IdentityKeys
-from portal.debtors.lookup import court_today, lookup, parse_query
+from portal.debtors.lookup import court_today, lookup
+from portal.registers.identity import IdentityKeys
+from portal.registers.query import parse_query
 from tests.support.debtorfiles import TEST_SECRET, large_demo_files, person, write_csv
 from tests.support.site import REPO_ROOT
 

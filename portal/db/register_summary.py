@@ -31,6 +31,7 @@ COUNTED = (
     DebtorRecord.court, DebtorRecord.kind, DebtorRecord.circumstances,
     DebtorRecord.published_on, DebtorRecord.listed_until, DebtorRecord.removed_on,
 )  # fmt: skip
+COUNTS = ("starting", "ending")  # the summary's numbers, added to by each write
 # Records read at a time when the summary is filled from the register (the migration).
 FILL_BATCH = 10_000
 
@@ -85,22 +86,25 @@ class RegisterChanges:
             month[1] += ending
         # Rows in key order, days before months: concurrent writers (an import and a delisting
         # on PostgreSQL) then lock the rows they share in the same order and never deadlock.
-        _add_counts(session, DAYS, ("day", "dimension", "value"), days)
-        _add_counts(session, MONTHS, ("month", "dimension", "value"), months)
+        add_counts(session, DAYS, ("day", "dimension", "value"), COUNTS, days)
+        add_counts(session, MONTHS, ("month", "dimension", "value"), COUNTS, months)
         self.starting.clear()
         self.ending.clear()
 
 
-def _add_counts(
+def add_counts(
     session: Session | Connection,
     table: Table,
     keys: Sequence[str],
+    values: Sequence[str],
     counts: dict[tuple[Any, ...], list[int]],
 ) -> None:
+    """Add `counts` (key → one number per column of `values`) to a summary table's rows, creating
+    the rows that are missing, in key order (so concurrent writers lock rows in one order)."""
     rows = [
-        {**dict(zip(keys, key, strict=True)), "starting": starting, "ending": ending}
-        for key, (starting, ending) in sorted(counts.items())
-        if starting or ending
+        {**dict(zip(keys, key, strict=True)), **dict(zip(values, numbers, strict=True))}
+        for key, numbers in sorted(counts.items())
+        if any(numbers)
     ]
     if not rows:
         return
@@ -109,10 +113,7 @@ def _add_counts(
     insert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(table)
     statement = insert.on_conflict_do_update(
         index_elements=list(keys),
-        set_={
-            "starting": table.c.starting + insert.excluded.starting,
-            "ending": table.c.ending + insert.excluded.ending,
-        },
+        set_={name: table.c[name] + insert.excluded[name] for name in values},
     )
     session.execute(statement, rows)
 

@@ -10,13 +10,13 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from portal.debtors.identity import (
+from portal.debtors.records import DEMO_PREFIX, FIELDS, Circumstance, Performance
+from portal.registers.identity import (
     CREDIT_CODE_CHARACTERS,
     credit_code_check_character,
     organisation_code_check_character,
     resident_id_check_character,
 )
-from portal.debtors.records import DEMO_PREFIX, FIELDS, Circumstance, Performance
 
 DEMO_NAME_PREFIX = "示例"
 # Real Shanghai district codes with the district's basic court, so that the numbers look right.

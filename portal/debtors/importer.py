@@ -52,7 +52,6 @@ from sqlalchemy.sql.dml import UpdateBase
 from portal.db.engine import begin_writing, bulk_write_cache
 from portal.db.models import DebtorImport, DebtorRecord, utc_now
 from portal.db.register_summary import COUNTED, RegisterChanges, count_delisting
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.lookup import court_today
 from portal.debtors.records import (
     RAGGED,
@@ -67,6 +66,7 @@ from portal.debtors.records import (
     read_raw_rows,
 )
 from portal.debtors.static_lookup import cpu_workers
+from portal.registers.identity import IdentityKeys
 
 BATCH_SIZE = 2000
 # A CSV file of at least PARALLEL_MIN_BYTES is read and validated in other processes, in

@@ -22,10 +22,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from portal.debtors.identity import (
+from portal.registers.identity import (
     ADULT_AGE,
     IdentityKeys,
     InvalidIdentity,
+    Kind,
     age_on,
     check_credit_code,
     check_resident_id,
@@ -33,11 +34,6 @@ from portal.debtors.identity import (
     normalise_number,
 )
 from portal.text import names
-
-
-class Kind(StrEnum):
-    PERSON = "person"
-    ORGANISATION = "organisation"
 
 
 class Performance(StrEnum):

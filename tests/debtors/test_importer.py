@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from portal.db.engine import bulk_write_cache, make_session_factory, upgrade_schema
 from portal.db.models import DebtorImport, DebtorRecord
 from portal.debtors import importer
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
-from portal.debtors.lookup import list_state, lookup, parse_query
+from portal.debtors.lookup import list_state, lookup
+from portal.registers.identity import IdentityKeys
+from portal.registers.query import parse_query
 from tests.support.debtorfiles import (
     TEST_SECRET,
     credit_code,

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db.models import DebtorImport, DebtorRecord
 from portal.debtors import importer
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import DebtorImportError, ImportStage, delist, import_debtors
-from portal.debtors.lookup import lookup, parse_query
+from portal.debtors.lookup import lookup
+from portal.registers.identity import IdentityKeys
+from portal.registers.query import parse_query
 from tests.support.debtorfiles import TEST_SECRET, TODAY, large_demo_files, person, write_csv
 
 KEYS = IdentityKeys.from_secret(TEST_SECRET)

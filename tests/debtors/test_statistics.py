@@ -17,10 +17,10 @@ from portal.db.engine import alembic_config, make_session_factory, upgrade_schem
 from portal.db.models import DebtorRecord, RegisterDayCount, RegisterMonthCount
 from portal.debtors import statistics
 from portal.debtors.demo import generate
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import DebtorImportError, delist, import_debtors
 from portal.debtors.lookup import listed_on
 from portal.debtors.statistics import has_listed_records, register_aggregates
+from portal.registers.identity import IdentityKeys
 from portal.web.db import database_engine
 from tests.support.debtorfiles import TEST_SECRET, organisation, person, resident_id, write_csv
 from tests.support.pagecheck import fetch
