@@ -65,7 +65,6 @@ from portal.registers.files import (
 from portal.registers.identity import IdentityKeys
 
 BATCH_SIZE = 2000
-COUNT_BATCH = 10_000  # records read back at a time to count them for a summary
 # A CSV file of at least PARALLEL_MIN_BYTES is read and validated in other processes, in
 # pieces of about PIECE_BYTES; below that, starting the processes costs more than they save.
 PIECE_BYTES = 2**20
@@ -120,13 +119,9 @@ def counted_around_write(counted: tuple[Any, ...], changes: Callable[[], Changes
 
     def hook(connection: Connection, staged: Staged, write: Callable[[], None]) -> None:
         counting = changes()
-        # Streamed in batches: a first load's written records do not all sit in memory at once.
-        streamed = {"yield_per": COUNT_BATCH}
-        changed = connection.execute(staged.changed_records(*counted), execution_options=streamed)
-        counting.count(changed, sign=-1)
+        counting.count(connection.execute(staged.changed_records(*counted)), sign=-1)
         write()
-        written = connection.execute(staged.written_records(*counted), execution_options=streamed)
-        counting.count(written)
+        counting.count(connection.execute(staged.written_records(*counted)))
         counting.apply(connection)
 
     return hook

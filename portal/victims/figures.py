@@ -157,8 +157,8 @@ def all_case_figures(session: Session, case_key: str | None = None) -> dict[str,
                 )
             ),
             batches=tuple(batches_of.get(key, ())),
-            # Counted per payment (a victim paid in two batches counts twice): the summary keeps
-            # no per-victim rows, and withholding goes by that count.
+            # Payments people count once per payment: a victim paid in two batches counts twice,
+            # so the total is withheld by the same rule on that count.
             recovered_fen=_shown(paid_people, paid),
             paid_people=_shown(paid_people, paid_people),
         )
