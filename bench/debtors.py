@@ -38,11 +38,12 @@ from portal.db.engine import upgrade_schema
 from portal.db.load import load_content
 from portal.db.models import RegisterDayCount, RegisterMonthCount
 from portal.debtors.demo import generate
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
-from portal.debtors.lookup import court_today, lookup, parse_query
+from portal.debtors.lookup import court_today, lookup
 from portal.debtors.records import FIELDS
 from portal.debtors.statistics import register_aggregates
+from portal.registers.identity import IdentityKeys
+from portal.registers.query import parse_query
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
 

@@ -24,7 +24,6 @@ from pathlib import Path
 from portal.config import default_settings
 from portal.db.engine import upgrade_schema
 from portal.debtors.demo import generate
-from portal.debtors.identity import IdentityKeys, mask_candidates, mask_number
 from portal.debtors.importer import import_debtors
 from portal.debtors.lookup import court_today
 from portal.debtors.records import FIELDS
@@ -34,6 +33,7 @@ from portal.debtors.static_lookup import (
     cpu_workers,
     write_shards,
 )
+from portal.registers.identity import IdentityKeys, mask_candidates, mask_number
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
 

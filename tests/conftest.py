@@ -10,16 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
-from portal.db.engine import make_engine, upgrade_schema
+from portal.cli import cli
+from portal.db.engine import make_engine, make_session_factory, upgrade_schema
 from portal.db.load import load_content
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
+from tests.support.debtorfiles import TEST_SECRET
 from tests.support.pagecheck import FetchedPage, fetch
 from tests.support.site import (
     ARTIFACTS,
@@ -157,6 +161,32 @@ def engine_for():
     yield make
     for engine in engines:
         engine.dispose()
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, database_url: str):
+    """Run `portal ...` against the test database, schema migrated (the registers' CLIs)."""
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    monkeypatch.setenv("PORTAL_SECRET_KEY", TEST_SECRET)
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    assert invoke("db", "upgrade").exit_code == 0
+    return invoke
+
+
+@pytest.fixture
+def engine(engine_for, database_url: str) -> Engine:
+    """A migrated database on each engine (the registers' tests)."""
+    made = engine_for(database_url)
+    upgrade_schema(made)
+    return made
+
+
+@pytest.fixture
+def factory(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
 
 
 # --- The proof site: one small site with every page kind, shared by the page checks, the

@@ -14,15 +14,17 @@ PORTAL = ROOT / "portal"
 TESTS = ROOT / "tests"
 
 # What each part of portal/ may import of the portal; the same table as docs/architecture.md.
-DOMAIN = {"text", "content", "db", "search", "debtors", "opendata"}
+DOMAIN = {"text", "content", "db", "search", "registers", "debtors", "victims", "opendata"}
 ALLOWED = {
     "portal": set(),  # portal/__init__.py
     "text": set(),
     "content": {"text"},
     "db": {"text", "content"},
     "search": {"text", "content", "db"},
-    "debtors": {"text", "db"},
-    "opendata": {"text", "db", "content", "debtors"},
+    "registers": {"text", "db"},
+    "debtors": {"text", "db", "registers"},
+    "victims": {"text", "content", "db", "registers"},
+    "opendata": {"text", "db", "content", "registers", "debtors", "victims"},
     "config": {"text", "debtors"},
     "web": DOMAIN | {"config"},
     "static_site": DOMAIN | {"config", "web"},

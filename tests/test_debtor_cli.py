@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from portal.cli import cli
 from portal.db.models import DebtorImport, DebtorRecord
-from portal.debtors.identity import IdentityKeys
-from portal.debtors.lookup import court_today, lookup, parse_query
+from portal.debtors.lookup import court_today, lookup
+from portal.registers.identity import IdentityKeys
+from portal.registers.query import parse_query
 from tests.support.debtorfiles import TEST_SECRET, large_demo_files, person, write_csv
 from tests.support.site import REPO_ROOT
 
@@ -26,19 +27,6 @@ from tests.support.site import REPO_ROOT
 LARGE = 40_000
 # However slow the machine, a process still there after this long is left behind.
 PATIENCE_SECONDS = 180
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, database_url: str):
-    """Run `portal ...` against the test database, schema migrated."""
-    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
-    monkeypatch.setenv("PORTAL_SECRET_KEY", TEST_SECRET)
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    assert invoke("db", "upgrade").exit_code == 0
-    return invoke
 
 
 def stored(database_url: str) -> dict[str, DebtorRecord]:

@@ -452,15 +452,13 @@ class RegisterMonthCount(Base):
     ending: Mapped[int]
 
 
-class DebtorImport(Base):
-    """The audit trail of the debtor list: each import, refused import and delisting, with the
-    file's hash and the counts; never a name, a number or a reason."""
-
-    __tablename__ = "debtor_imports"
+class ImportAuditMixin:
+    """What the audit trail of a register keeps of each import or refused import: when, the
+    file's hash and format, and the counts; never a name, a number or a reason."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     happened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
-    action: Mapped[str] = mapped_column(String(16))  # import | refused | delist
+    action: Mapped[str] = mapped_column(String(16))  # import | refused (| delist: debtors)
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     file_format: Mapped[str | None] = mapped_column(String(8))
     rows: Mapped[int] = mapped_column(default=0)
@@ -470,3 +468,76 @@ class DebtorImport(Base):
     unchanged: Mapped[int] = mapped_column(default=0)
     bad_rows: Mapped[int] = mapped_column(default=0)
     demo: Mapped[bool] = mapped_column(default=False)
+
+
+class DebtorImport(ImportAuditMixin, Base):
+    """The audit trail of the debtor list: each import, refused import and delisting."""
+
+    __tablename__ = "debtor_imports"
+
+
+class VictimRecord(Base):
+    """One registered victim of a fund-raising crime case (`case_key`: the case's notice).
+
+    As in the debtor list, an identity number is stored only as `id_display` (the mask) and
+    `id_hash` (the keyed HMAC). Amounts are whole fen; `payments` is a list of
+    {"batch", "amount", "paid_on", "supplementary", "failure"} (portal/victims/records.py).
+    """
+
+    __tablename__ = "victim_records"
+    __table_args__ = (
+        # The status check: a number, a name and a case, each constrained by the query.
+        Index("ix_victim_records_id_hash_name_key_case_key", "id_hash", "name_key", "case_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), unique=True)
+    case_key: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    id_display: Mapped[str] = mapped_column(String(18))
+    id_hash: Mapped[str] = mapped_column(String(64))
+    registered_on: Mapped[dt.date]
+    claimed_fen: Mapped[int] = mapped_column(BigInteger)
+    confirmed_fen: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    payments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    demo: Mapped[bool] = mapped_column(default=False)
+    row_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class VictimImport(ImportAuditMixin, Base):
+    """The audit trail of the victims' register: each import and refused import."""
+
+    __tablename__ = "victim_imports"
+
+
+class VictimStatusCount(Base):
+    """The victims of a case in one status: how many, and their claimed and confirmed amounts
+    (fen); kept in the import's write transaction (portal/victims/summary.py)."""
+
+    __tablename__ = "victim_status_counts"
+
+    case_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    people: Mapped[int] = mapped_column(BigInteger)
+    claimed_fen: Mapped[int] = mapped_column(BigInteger)
+    confirmed_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+class VictimPaymentCount(Base):
+    """The payments of a case's batch (or its supplementary round) made on one day: paid
+    (people and fen) and failed; the day in the key gives a batch's first and last day."""
+
+    __tablename__ = "victim_payment_counts"
+
+    case_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    batch: Mapped[int] = mapped_column(primary_key=True)
+    supplementary: Mapped[bool] = mapped_column(primary_key=True)
+    paid_on: Mapped[dt.date] = mapped_column(primary_key=True)
+    paid_people: Mapped[int] = mapped_column(BigInteger)
+    paid_fen: Mapped[int] = mapped_column(BigInteger)
+    failed: Mapped[int] = mapped_column(BigInteger)

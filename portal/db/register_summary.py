@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     FromClause,
+    Select,
     Table,
     Text,
     and_,
@@ -46,6 +47,7 @@ COUNTED = (
     DebtorRecord.court, DebtorRecord.kind, DebtorRecord.circumstances,
     DebtorRecord.published_on, DebtorRecord.listed_until, DebtorRecord.removed_on,
 )  # fmt: skip
+COUNTS = ("starting", "ending")  # the summary's numbers, added to by each write
 # Records read at a time when the summary is filled from the register (the migration).
 FILL_BATCH = 10_000
 
@@ -86,16 +88,16 @@ class RegisterChanges:
                 for circumstance in circumstances:
                     ending[listed_until, "circumstance", circumstance] += sign
 
-    def count_in_database(self, connection: Connection, records: FromClause, sign: int = 1) -> None:
-        """Count the records of `records` (COUNTED's columns, by name) as `count` would. On
+    def count_selected(self, connection: Connection, records: Select[Any], sign: int = 1) -> None:
+        """Count the records `records` selects (COUNTED's columns) as `count` would. On
         PostgreSQL they are grouped there, and the groups come back instead of every record (a
         million-record import spent seconds of its write fetching and counting them here);
         SQLite runs in this process, where counting them costs less than grouping them."""
         if connection.dialect.name != "postgresql":
-            self.count(connection.execute(select(*(records.c[c.key] for c in COUNTED))), sign)
+            self.count(connection.execute(records), sign)
             return
         circumstances_of: dict[str, tuple[str, ...]] = {}
-        for grouping, *values, number in connection.execute(_grouped(records)):
+        for grouping, *values, number in connection.execute(_grouped(records.subquery())):
             side, dimension = _GROUPINGS[grouping]
             day = values[0] if side == "starting" else values[1]
             if day is None:  # a record with no end of listing has no `ending`
@@ -127,13 +129,13 @@ class RegisterChanges:
             month[1] += ending
         # Rows in key order, days before months: concurrent writers (an import and a delisting
         # on PostgreSQL) then lock the rows they share in the same order and never deadlock.
-        _add_counts(session, DAYS, ("day", "dimension", "value"), days)
-        _add_counts(session, MONTHS, ("month", "dimension", "value"), months)
+        add_counts(session, DAYS, ("day", "dimension", "value"), COUNTS, days)
+        add_counts(session, MONTHS, ("month", "dimension", "value"), COUNTS, months)
         self.starting.clear()
         self.ending.clear()
 
 
-# The groupings `count_in_database` asks for, of the columns (published_on, listed_until, court,
+# The groupings `count_selected` asks for, of the columns (published_on, listed_until, court,
 # kind, month published, circumstances): each set's columns, and its side and dimension, by the
 # bits PostgreSQL's GROUPING() gives it (a bit set for each column not in the set, first column
 # highest); PostgreSQL only. The starting months are the starting days' totals.
@@ -178,27 +180,30 @@ def _grouped(records: FromClause) -> Any:
     )
 
 
-def _add_counts(
+def add_counts(
     session: Session | Connection,
     table: Table,
     keys: Sequence[str],
+    values: Sequence[str],
     counts: dict[tuple[Any, ...], list[int]],
 ) -> None:
+    """Add `counts` (key → one number per column of `values`) to a summary table's rows, creating
+    the rows that are missing, in key order (so concurrent writers lock rows in one order)."""
     rows = [
-        {**dict(zip(keys, key, strict=True)), "starting": starting, "ending": ending}
-        for key, (starting, ending) in sorted(counts.items())
-        if starting or ending
+        {**dict(zip(keys, key, strict=True)), **dict(zip(values, numbers, strict=True))}
+        for key, numbers in sorted(counts.items())
+        if any(numbers)
     ]
     if not rows:
         return
     bind = session.get_bind() if isinstance(session, Session) else session
-    columns = [*keys, "starting", "ending"]
     if bind.dialect.name == "sqlite":
         insert = sqlite.insert(table)
         parameters: Any = rows
     else:
         # One statement with a column of values each, not one a row: a large import sends
         # hundreds of thousands of counts, and their round trips took seconds of its write.
+        columns = [*keys, *values]
         arrays = [bindparam(name, type_=postgresql.ARRAY(table.c[name].type)) for name in columns]
         insert = postgresql.insert(table).from_select(
             columns, select(*(func.unnest(array) for array in arrays))
@@ -206,10 +211,7 @@ def _add_counts(
         parameters = {name: [row[name] for row in rows] for name in columns}
     statement = insert.on_conflict_do_update(
         index_elements=list(keys),
-        set_={
-            "starting": table.c.starting + insert.excluded.starting,
-            "ending": table.c.ending + insert.excluded.ending,
-        },
+        set_={name: table.c[name] + insert.excluded[name] for name in values},
     )
     session.execute(statement, parameters)
 

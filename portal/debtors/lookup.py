@@ -7,7 +7,7 @@ court's calendar day at the moment of the request; that rule lives in `listed_on
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Date, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 from portal.db.court_day import COURT_TIMEZONE as COURT_TIMEZONE
 from portal.db.court_day import court_today as court_today
 from portal.db.models import DebtorImport, DebtorRecord
-from portal.debtors.identity import IdentityKeys, is_valid_number, normalise_number
-from portal.text import names
+from portal.registers.identity import IdentityKeys
+from portal.registers.query import LookupQuery
 
 NAME_ONLY_LIMIT = 20
-MAX_NAME_LENGTH = 200
 
 
 def listed_on(today: dt.date | ColumnElement[dt.date]) -> ColumnElement[bool]:
@@ -30,38 +29,6 @@ def listed_on(today: dt.date | ColumnElement[dt.date]) -> ColumnElement[bool]:
         DebtorRecord.removed_on.is_(None),
         or_(DebtorRecord.listed_until.is_(None), DebtorRecord.listed_until >= today),
     )
-
-
-@dataclass(frozen=True)
-class LookupQuery:
-    """A validated lookup: the normalised name and, optionally, the normalised number."""
-
-    name_key: str
-    number: str | None = field(default=None, repr=False)  # never in a repr, hence never logged
-
-
-class InvalidQuery(ValueError):
-    """The lookup cannot be run; `errors` maps each field to a problem code."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__(", ".join(f"{name}: {code}" for name, code in errors.items()))
-
-
-def parse_query(name: str | None, number: str | None) -> LookupQuery:
-    """Validate what was typed. Codes: name_required, name_too_long, number_invalid."""
-    errors = {}
-    name_key = names.name_key(name or "")
-    if not name_key:
-        errors["name"] = "name_required"
-    elif len(name or "") > MAX_NAME_LENGTH:
-        errors["name"] = "name_too_long"
-    normalised = normalise_number(number or "") or None
-    if normalised is not None and not is_valid_number(normalised):
-        errors["number"] = "number_invalid"
-    if errors:
-        raise InvalidQuery(errors)
-    return LookupQuery(name_key=name_key, number=normalised)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The shapes of identity numbers, shared by the debtor list (which validates them in full,
-portal/debtors/identity.py) and search (which keeps them out of its pages and URLs)."""
+portal/registers/identity.py) and search (which keeps them out of its pages and URLs)."""
 
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 
 from portal.db.engine import alembic_config, make_session_factory, upgrade_schema
 from portal.db.models import DebtorRecord
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
 from portal.debtors.static_lookup import StaticLookupParams, write_shards
+from portal.registers.identity import IdentityKeys
 from portal.web.db import session_factory
 from tests.support.debtorfiles import (
     TEST_SECRET,

@@ -1,5 +1,5 @@
 """The lookup's number check in the browser (static/js/number-check.js, run in Node) accepts
-and refuses exactly the numbers the server's rule (portal/debtors/identity.py) does."""
+and refuses exactly the numbers the server's rule (portal/registers/identity.py) does."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from portal.debtors.identity import is_valid_number, normalise_number
+from portal.registers.identity import is_valid_number, normalise_number
 from tests.support.debtorfiles import credit_code, resident_id
 from tests.support.site import require_tool
 

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db.engine import alembic_config, make_session_factory, upgrade_schema
 from portal.db.models import DebtorRecord
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import delist, import_debtors
 from portal.debtors.lookup import NAME_ONLY_LIMIT
 from portal.debtors.static_lookup import (
@@ -32,6 +31,7 @@ from portal.debtors.static_lookup import (
     prefix_digits,
     write_shards,
 )
+from portal.registers.identity import IdentityKeys
 from portal.search.service import rebuild_search_index
 from portal.static_site.freeze import freeze
 from portal.web.db import database_engine, session_factory

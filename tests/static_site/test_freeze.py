@@ -16,8 +16,8 @@ from flask import Flask
 
 from portal.db.court_day import court_today
 from portal.db.load import load_content
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import delist, import_debtors
+from portal.registers.identity import IdentityKeys
 from portal.static_site.freeze import FreezeError, freeze
 from portal.static_site.links import check_links
 from portal.web.db import session_factory

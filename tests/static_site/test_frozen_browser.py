@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
 from portal.debtors.static_lookup import StaticLookupParams
+from portal.registers.identity import IdentityKeys
 from portal.static_site.freeze import freeze
 from portal.web.db import database_engine, session_factory
 from tests.support.browser import check_static_lookup

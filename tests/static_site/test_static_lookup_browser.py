@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
 from portal.debtors.static_lookup import StaticLookupParams, derive, write_shards
+from portal.registers.identity import IdentityKeys
 from portal.text.names import name_key, name_rule
 from portal.web.db import session_factory
 from portal.web.security import CONTENT_SECURITY_POLICY

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from portal.debtors.demo import generate
-from portal.debtors.identity import (
+from portal.debtors.records import FIELDS
+from portal.debtors.static_lookup import LOOKUP_DIR, StaticLookupParams, decrypt, derive
+from portal.registers.identity import (
     credit_code_check_character,
     organisation_code_check_character,
     resident_id_check_character,
 )
-from portal.debtors.records import FIELDS
-from portal.debtors.static_lookup import LOOKUP_DIR, StaticLookupParams, decrypt, derive
 from portal.text.names import name_key
 
 TEST_SECRET = "test-secret-key-for-debtor-hashes"

@@ -17,8 +17,8 @@ from flask import Flask
 
 from portal.db.engine import upgrade_schema
 from portal.db.load import load_content
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
+from portal.registers.identity import IdentityKeys
 from portal.search.service import rebuild_search_index
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory

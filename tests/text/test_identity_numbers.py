@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.debtors.identity import is_valid_number
+from portal.registers.identity import is_valid_number
 from portal.text.identity_numbers import holds_identity_number, normalise_number
 from tests.support.debtorfiles import credit_code, resident_id
 
@@ -66,7 +66,7 @@ def test_every_number_the_list_accepts_is_shaped_like_one() -> None:
 
 
 def test_the_lookup_and_search_read_a_typed_number_the_same_way() -> None:
-    from portal.debtors import identity
+    from portal.registers import identity
 
     assert identity.normalise_number is normalise_number
     assert normalise_number(" １１０１０５ 1949-1231 002x ") == "11010519491231002X"

@@ -20,8 +20,8 @@ import redis
 from flask import Flask
 from werkzeug.serving import make_server
 
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
+from portal.registers.identity import IdentityKeys
 from portal.text.names import name_key
 from portal.web.db import session_factory
 from tests.support.debtorfiles import (

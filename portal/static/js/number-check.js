@@ -1,6 +1,6 @@
 // The debtor lookup's number check in the browser: a number whose check character is wrong is
 // caught before the form is sent, so the person can correct it at once. The rules are those of
-// portal/debtors/identity.py (GB 11643 with ISO 7064 MOD 11-2; GB 32100 with GB 11714); the
+// portal/registers/identity.py (GB 11643 with ISO 7064 MOD 11-2; GB 32100 with GB 11714); the
 // server checks again. Node loads this file too (require), to test it against the Python rule.
 "use strict";
 

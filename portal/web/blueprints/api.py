@@ -25,7 +25,6 @@ from portal.db.queries import (
     vocabulary_terms,
 )
 from portal.debtors.courts import CourtDirectory, contact_fields, court_directory
-from portal.debtors.lookup import InvalidQuery
 from portal.debtors.static_lookup import display_fields
 from portal.opendata import datasets as opendata
 from portal.opendata.api_spec import (
@@ -37,6 +36,7 @@ from portal.opendata.api_spec import (
     openapi_document,
     parse_params,
 )
+from portal.registers.query import InvalidQuery
 from portal.search.query import SearchRequest
 from portal.text.languages import LANGUAGE_CODES
 from portal.text.times import data_time

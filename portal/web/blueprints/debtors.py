@@ -10,18 +10,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.debtors.courts import CourtDirectory, contact_fields, court_directory
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.lookup import (
     COURT_TIMEZONE,
-    InvalidQuery,
     ListState,
     LookupResult,
     court_today,
     list_state,
     lookup,
-    parse_query,
 )
 from portal.debtors.records import CIRCUMSTANCE_NAMES, PERFORMANCE_NAMES
+from portal.registers.identity import IdentityKeys
+from portal.registers.query import InvalidQuery, parse_query
 from portal.text.languages import LANGUAGE_CODES
 from portal.web.db import db_session
 from portal.web.filters import minute_time

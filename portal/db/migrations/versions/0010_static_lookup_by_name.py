@@ -17,7 +17,7 @@ down_revision: Union[str, Sequence[str], None] = "0009_updated_at_indexes"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-KEPT = 6  # portal.debtors.identity.MASK_KEEP_START: the region code
+KEPT = 6  # portal.registers.identity.MASK_KEEP_START: the region code
 records = sa.table(
     "debtor_records",
     sa.column("kind", sa.String),

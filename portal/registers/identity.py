@@ -1,6 +1,7 @@
-"""Debtor identities: resident ID numbers (GB 11643), unified social credit codes (GB 32100),
-masks for display and keyed hashes for exact lookup. Their shapes and the canonical form of a
-typed number are portal/text/identity_numbers.py's, shared with search."""
+"""Identities in both registers (debtors, victims): resident ID numbers (GB 11643), unified
+social credit codes (GB 32100), masks for display and keyed hashes for exact lookup. Their
+shapes and the canonical form of a typed number are portal/text/identity_numbers.py's, shared
+with search."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import hashlib
 import hmac
 import operator
 from dataclasses import dataclass
+from enum import StrEnum
 
 from portal.text.identity_numbers import CREDIT_CODE_PATTERN, RESIDENT_ID_PATTERN
 from portal.text.identity_numbers import normalise_number as normalise_number  # for the importer
@@ -37,7 +39,16 @@ ORGANISATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 # check character: to someone who knows the name and the publication date that leaves every
 # adult birth date times 1,000 sequence numbers, about 30 million candidates (docs/debtors.md).
 MASK_KEEP_START = 6
+# The context keeps its first name: changing it would change every stored hash of both registers.
 ID_HASH_CONTEXT = b"debtor-id-number"
+
+
+class Kind(StrEnum):
+    """Who a record is about: a person (a resident ID number) or an organisation (a unified
+    social credit code)."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
 
 
 class InvalidIdentity(ValueError):

@@ -1,7 +1,7 @@
 """statistic sentences: each figure's sentence in the Chinese version of its release
 
-Revision ID: 0016b_statistic_sentences
-Revises: 0015_victim_notices
+Revision ID: 0017_statistic_sentences
+Revises: 0016_victim_records
 Create Date: 2026-12-05 21:30:00.000000
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = "0016b_statistic_sentences"
-down_revision: Union[str, Sequence[str], None] = "0015_victim_notices"
+revision: str = "0017_statistic_sentences"
+down_revision: Union[str, Sequence[str], None] = "0016_victim_records"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.debtors.identity import (
+from portal.registers.identity import (
     CREDIT_CODE_CHARACTERS,
     IdentityKeys,
     InvalidIdentity,
