@@ -103,9 +103,11 @@ def paginate(
     page_size: int,
     total: int | None = None,
     params: dict[str, Any] | None = None,
+    row: Callable[..., Any] | None = None,
 ) -> ResultPage[Any]:
     """Page `page` (from 1) of an ordered query run with `params` (and the publication rule's),
-    with the total count (counted unless given); a page out of range has no items."""
+    with the total count (counted unless given); a page out of range has no items. Items are
+    the query's first column, or `row(*columns)` of each row when `row` is given."""
     params = {**publication(session), **(params or {})}
     if total is None:
         counting = select(func.count()).select_from(query.order_by(None).subquery())
@@ -114,7 +116,10 @@ def paginate(
     items = []
     if 1 <= page <= pages and total:
         shown = query.offset((page - 1) * page_size).limit(page_size)
-        items = list(session.scalars(shown, params))
+        if row is None:
+            items = list(session.scalars(shown, params))
+        else:
+            items = [row(*columns) for columns in session.execute(shown, params)]
     return ResultPage(items=items, page=page, pages=pages, total=total)
 
 
@@ -373,12 +378,32 @@ class CollectionSummary:
     title: str
     summary: str
     year: int
+    cases: int  # how many of its cases are published (each once, whatever its languages)
+    collections: int  # how many collections are listed in all
 
 
 _LISTED_COLLECTIONS = _one_version_each(Collection, lambda other: other.key == Collection.key)
+_PUBLISHED_CASES_OF_COLLECTION = (
+    select(func.count(func.distinct(Case.slug)))
+    .where(Case.collection == Collection.key, published(Case))
+    .correlate(Collection)
+    .scalar_subquery()
+)
+# Newest first; the window count gives the number of collections with the first few, so that
+# a short list can link to all of them without counting in a statement of its own.
 _COLLECTION_SUMMARIES = _LISTED_COLLECTIONS.with_only_columns(
-    Collection.key, Collection.lang, Collection.title, Collection.summary, Collection.year
+    Collection.key,
+    Collection.lang,
+    Collection.title,
+    Collection.summary,
+    Collection.year,
+    _PUBLISHED_CASES_OF_COLLECTION,
+    func.count().over(),
 ).order_by(Collection.year.desc(), Collection.key)
+# Counted without the summaries' columns, which cost a count of cases per collection.
+_COLLECTION_COUNT = select(func.count()).select_from(
+    _LISTED_COLLECTIONS.with_only_columns(Collection.key).subquery()
+)
 _COLLECTION_VERSIONS = select(Collection).where(
     Collection.key == bindparam("key"), published(Collection)
 )
@@ -394,6 +419,17 @@ def collection_summaries(
     statement = _COLLECTION_SUMMARIES if limit is None else _COLLECTION_SUMMARIES.limit(limit)
     rows = session.execute(statement, {"lang": lang, **publication(session)})
     return tuple(CollectionSummary(*row) for row in rows)
+
+
+def collections_page(
+    session: Session, lang: str, page: int, page_size: int
+) -> ResultPage[CollectionSummary]:
+    """Page `page` (from 1) of the collections, newest first, with their published cases."""
+    params = {"lang": lang, **publication(session)}
+    total = session.scalar(_COLLECTION_COUNT, params) or 0
+    return paginate(
+        session, _COLLECTION_SUMMARIES, page, page_size, total, params, row=CollectionSummary
+    )
 
 
 def collection_versions(session: Session, key: str) -> dict[str, Collection]:
