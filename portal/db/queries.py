@@ -378,16 +378,14 @@ class CollectionSummary:
     title: str
     summary: str
     year: int
-    cases: int  # how many of its cases are published (each once, whatever its languages)
     collections: int  # how many collections are listed in all
 
 
 _LISTED_COLLECTIONS = _one_version_each(Collection, lambda other: other.key == Collection.key)
-_PUBLISHED_CASES_OF_COLLECTION = (
-    select(func.count(func.distinct(Case.slug)))
-    .where(Case.collection == Collection.key, published(Case))
-    .correlate(Collection)
-    .scalar_subquery()
+_PUBLISHED_CASES_BY_COLLECTION = (
+    select(Case.collection, func.count(func.distinct(Case.slug)))
+    .where(Case.collection.in_(bindparam("keys", expanding=True)), published(Case))
+    .group_by(Case.collection)
 )
 # Newest first; the window count gives the number of collections with the first few, so that
 # a short list can link to all of them without counting in a statement of its own.
@@ -397,7 +395,6 @@ _COLLECTION_SUMMARIES = _LISTED_COLLECTIONS.with_only_columns(
     Collection.title,
     Collection.summary,
     Collection.year,
-    _PUBLISHED_CASES_OF_COLLECTION,
     func.count().over(),
 ).order_by(Collection.year.desc(), Collection.key)
 # Counted without the summaries' columns, which cost a count of cases per collection.
@@ -424,12 +421,23 @@ def collection_summaries(
 def collections_page(
     session: Session, lang: str, page: int, page_size: int
 ) -> ResultPage[CollectionSummary]:
-    """Page `page` (from 1) of the collections, newest first, with their published cases."""
+    """Page `page` (from 1) of the collections, newest first."""
     params = {"lang": lang, **publication(session)}
     total = session.scalar(_COLLECTION_COUNT, params) or 0
     return paginate(
         session, _COLLECTION_SUMMARIES, page, page_size, total, params, row=CollectionSummary
     )
+
+
+def published_case_counts(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """How many published cases each of these collections has (a case once, whatever its
+    languages); counted for a page's collections only, as counting them all costs."""
+    params = {"keys": list(keys), **publication(session)}
+    counts = dict.fromkeys(params["keys"], 0)
+    counts.update(
+        (key, count) for key, count in session.execute(_PUBLISHED_CASES_BY_COLLECTION, params)
+    )
+    return counts
 
 
 def collection_versions(session: Session, key: str) -> dict[str, Collection]:

@@ -22,7 +22,7 @@ MOST_STATEMENTS = {
     # collections with how many there are (one statement)
     "cases": 6,
     "cases-facet": 5,
-    "collections": 2,  # count, the page's collections with their cases counted
+    "collections": 3,  # count, the page's collections, their cases counted
     "collection": 4,  # versions, cases, measures, labels
     "case": 4,  # versions with measures, heading, neighbours, labels
     "search": 1,

@@ -21,6 +21,7 @@ from portal.db.queries import (
     facet_counts,
     listed_total,
     neighbours,
+    published_case_counts,
     release_of_collection,
     vocabulary,
 )
@@ -82,10 +83,12 @@ def collections(lang: str, page: int) -> ResponseReturnValue:
     """Every collection, newest first, with how many of its cases are published."""
     if page < 1:
         abort(404)
-    result = collections_page(db_session(), lang, page, current_app.config["CASES_PAGE_SIZE"])
+    session = db_session()
+    result = collections_page(session, lang, page, current_app.config["CASES_PAGE_SIZE"])
     if page > result.pages:
         abort(404)
-    return render_page("cases/collections.html", result=result)
+    counts = published_case_counts(session, [c.key for c in result.items])
+    return render_page("cases/collections.html", result=result, case_counts=counts)
 
 
 def facet(lang: str, facet: str, key: Any, page: int) -> ResponseReturnValue:
