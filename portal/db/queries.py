@@ -387,20 +387,19 @@ _PUBLISHED_CASES_BY_COLLECTION = (
     .where(Case.collection.in_(bindparam("keys", expanding=True)), published(Case))
     .group_by(Case.collection)
 )
-# Newest first; the window count gives the number of collections with the first few, so that
-# a short list can link to all of them without counting in a statement of its own.
+# How many collections are listed: each published key once (a collection is listed once,
+# whatever its languages). Cheaper than counting the listing itself.
+_COLLECTION_COUNT = select(func.count(func.distinct(Collection.key))).where(published(Collection))
+# Newest first, each with the number of collections (computed once per statement, not per
+# row), so that a short list can link to all of them without a statement of its own.
 _COLLECTION_SUMMARIES = _LISTED_COLLECTIONS.with_only_columns(
     Collection.key,
     Collection.lang,
     Collection.title,
     Collection.summary,
     Collection.year,
-    func.count().over(),
+    _COLLECTION_COUNT.scalar_subquery(),
 ).order_by(Collection.year.desc(), Collection.key)
-# Counted without the summaries' columns, which cost a count of cases per collection.
-_COLLECTION_COUNT = select(func.count()).select_from(
-    _LISTED_COLLECTIONS.with_only_columns(Collection.key).subquery()
-)
 _COLLECTION_VERSIONS = select(Collection).where(
     Collection.key == bindparam("key"), published(Collection)
 )
