@@ -46,6 +46,7 @@ def page_kinds(client) -> dict[str, str]:
         "press-year": f"/en/press/{release['year']}/",
         "press-release": urlsplit(release["url_en"]).path,
         "cases": "/en/cases/",
+        "collections": "/en/cases/collections/",
         "cases-facet": f"/en/cases/court/{case['court']}/",
         "collection": f"{collection}/",
         "case": urlsplit(case["url_en"]).path,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from portal.cli import cli
 from portal.db.engine import make_engine, make_session_factory, upgrade_schema
 from portal.db.load import load_content
+from portal.search.service import rebuild_search_index
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
 from tests.support.debtorfiles import TEST_SECRET
@@ -128,6 +129,21 @@ def make_app(site: SiteBuilder) -> Iterator[Callable[..., Flask]]:
     yield build
     for app in apps:
         database_engine(app).dispose()
+
+
+@pytest.fixture
+def indexed_app(make_app: Callable[..., Flask], site: SiteBuilder) -> Callable[[str], Flask]:
+    """Build the standard site with its cases and the search texts (`SiteBuilder.search_texts`)
+    on a database, loaded and indexed: what the search tests, of the page, the CSV and the
+    engine, search in."""
+
+    def build(database_url: str) -> Flask:
+        site.standard().standard_cases().search_texts()
+        app = make_app(database_url)
+        rebuild_search_index(session_factory(app), Path(app.config["INDEX_DIR"]))
+        return app
+
+    return build
 
 
 @pytest.fixture

@@ -40,8 +40,9 @@ from portal.text.languages import LANGUAGE_CODES
 VOCABULARY_FILE = "vocabulary.yaml"
 # The vocabulary's kinds, in the order pages show them: those of the facets of the case list.
 VOCABULARY_KINDS = tuple(f.vocabulary for f in CASE_FACETS.values() if f.vocabulary is not None)
-# Collection keys share /<lang>/cases/<key>/ with facet pages and pagination.
-RESERVED_COLLECTION_KEYS = frozenset(CASE_FACETS) | {"page"}
+# Collection keys share /<lang>/cases/<key>/ with facet pages, pagination and the list of
+# collections.
+RESERVED_COLLECTION_KEYS = frozenset(CASE_FACETS) | {"page", "collections"}
 
 COLLECTION_FILE = re.compile(r"^(?P<collection>[^/]+)/collection\.(?P<lang>[^/.]+)\.md$")
 CASE_FILE = re.compile(

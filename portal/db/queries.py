@@ -103,9 +103,11 @@ def paginate(
     page_size: int,
     total: int | None = None,
     params: dict[str, Any] | None = None,
+    row: Callable[..., Any] | None = None,
 ) -> ResultPage[Any]:
     """Page `page` (from 1) of an ordered query run with `params` (and the publication rule's),
-    with the total count (counted unless given); a page out of range has no items."""
+    with the total count (counted unless given); a page out of range has no items. Items are
+    the query's first column, or `row(*columns)` of each row when `row` is given."""
     params = {**publication(session), **(params or {})}
     if total is None:
         counting = select(func.count()).select_from(query.order_by(None).subquery())
@@ -114,7 +116,10 @@ def paginate(
     items = []
     if 1 <= page <= pages and total:
         shown = query.offset((page - 1) * page_size).limit(page_size)
-        items = list(session.scalars(shown, params))
+        if row is None:
+            items = list(session.scalars(shown, params))
+        else:
+            items = [row(*columns) for columns in session.execute(shown, params)]
     return ResultPage(items=items, page=page, pages=pages, total=total)
 
 
@@ -373,11 +378,27 @@ class CollectionSummary:
     title: str
     summary: str
     year: int
+    collections: int  # how many collections are listed in all
 
 
 _LISTED_COLLECTIONS = _one_version_each(Collection, lambda other: other.key == Collection.key)
+_PUBLISHED_CASES_BY_COLLECTION = (
+    select(Case.collection, func.count(func.distinct(Case.slug)))
+    .where(Case.collection.in_(bindparam("keys", expanding=True)), published(Case))
+    .group_by(Case.collection)
+)
+# How many collections are listed: each published key once (a collection is listed once,
+# whatever its languages). Cheaper than counting the listing itself.
+_COLLECTION_COUNT = select(func.count(func.distinct(Collection.key))).where(published(Collection))
+# Newest first, each with the number of collections (computed once per statement, not per
+# row), so that a short list can link to all of them without a statement of its own.
 _COLLECTION_SUMMARIES = _LISTED_COLLECTIONS.with_only_columns(
-    Collection.key, Collection.lang, Collection.title, Collection.summary, Collection.year
+    Collection.key,
+    Collection.lang,
+    Collection.title,
+    Collection.summary,
+    Collection.year,
+    _COLLECTION_COUNT.scalar_subquery(),
 ).order_by(Collection.year.desc(), Collection.key)
 _COLLECTION_VERSIONS = select(Collection).where(
     Collection.key == bindparam("key"), published(Collection)
@@ -394,6 +415,28 @@ def collection_summaries(
     statement = _COLLECTION_SUMMARIES if limit is None else _COLLECTION_SUMMARIES.limit(limit)
     rows = session.execute(statement, {"lang": lang, **publication(session)})
     return tuple(CollectionSummary(*row) for row in rows)
+
+
+def collections_page(
+    session: Session, lang: str, page: int, page_size: int
+) -> ResultPage[CollectionSummary]:
+    """Page `page` (from 1) of the collections, newest first."""
+    params = {"lang": lang, **publication(session)}
+    total = session.scalar(_COLLECTION_COUNT, params) or 0
+    return paginate(
+        session, _COLLECTION_SUMMARIES, page, page_size, total, params, row=CollectionSummary
+    )
+
+
+def published_case_counts(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """How many published cases each of these collections has (a case once, whatever its
+    languages); counted for a page's collections only, as counting them all costs."""
+    params = {"keys": list(keys), **publication(session)}
+    counts = dict.fromkeys(params["keys"], 0)
+    counts.update(
+        (key, count) for key, count in session.execute(_PUBLISHED_CASES_BY_COLLECTION, params)
+    )
+    return counts
 
 
 def collection_versions(session: Session, key: str) -> dict[str, Collection]:

@@ -94,6 +94,15 @@ def public_pages(session: Session, press_page_size: int, cases_page_size: int) -
                 pages.append(PublicPage("cases.facet", base, lastmod=cases))
                 pages += [PublicPage("cases.facet", {**base, "page": n}, lastmod=cases)
                           for n in _pages(count, cases_page_size)]  # fmt: skip
+    # The list of collections counts their cases, so it changes with either.
+    collections = max(
+        (t for t in (modified(session, Collection, "collection"), cases) if t is not None),
+        default=None,
+    )
+    collection_count = _count(session, Collection, Collection.key)
+    pages.append(PublicPage("cases.collections", lastmod=collections))
+    pages += [PublicPage("cases.collections", {"page": n}, lastmod=collections)
+              for n in _pages(collection_count, cases_page_size)]  # fmt: skip
     for (key,), langs, lastmod in _versions(session, Collection, Collection.key):
         pages.append(PublicPage("cases.collection", {"collection": key}, langs, lastmod))
     for (collection, slug), langs, lastmod in _versions(session, Case, Case.collection, Case.slug):

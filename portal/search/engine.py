@@ -109,18 +109,29 @@ class Snapshot:
                 step()
         return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
 
-    def positions(self, fieldname: str, btext: bytes, docnums: np.ndarray) -> list[set[int]]:
-        """The term's positions in each of these documents, which all hold it (ascending)."""
-        found: list[set[int]] = []
+    def read_at(
+        self, fieldname: str, btext: bytes, docnums: np.ndarray
+    ) -> tuple[list[set[int]], np.ndarray]:
+        """The term's positions and weight in each of these documents (ascending): no
+        positions and weight 0 where it is not. One skip per document, not a walk of every
+        posting: cheaper when the documents are fewer than the term's."""
+        found: list[set[int]] = [set() for _ in range(len(docnums))]
+        weights = np.zeros(len(docnums))
+        at = 0
         for leaf, offset in self.leaves:
             local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())]
-            if not len(local):
-                continue
-            matcher = leaf.postings(fieldname, btext)
-            for docnum in (local - offset).tolist():
-                matcher.skip_to(docnum)
-                found.append(set(matcher.value_as("positions")))
-        return found
+            if len(local) and (fieldname, btext) in leaf:
+                matcher = leaf.postings(fieldname, btext)
+                for place, docnum in enumerate((local - offset).tolist(), start=at):
+                    if matcher.is_active() and matcher.id() < docnum:
+                        matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                    if matcher.id() == docnum:
+                        found[place] = set(matcher.value_as("positions"))
+                        weights[place] = matcher.weight()
+            at += len(local)
+        return found, weights
 
     def bm25(self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray):
         """Whoosh's BM25F score of a term in these documents, from its weights in them."""
@@ -229,25 +240,35 @@ def _phrase(
     mask, scores = np.zeros(size, dtype=bool), np.zeros(size)
     field = snapshot.searcher.schema[query.fieldname]
     words = [field.to_bytes(word) for word in query.words]
-    every = [snapshot.postings(query.fieldname, word, scored) for word in words]
-    if not words or any(len(ids) == 0 for ids, _weights in every):
+    if not words:
         return Evaluation(mask, scores)
-    candidates = every[0][0]
-    for ids, _weights in every[1:]:
-        candidates = np.intersect1d(candidates, ids, assume_unique=True)
+    # The rarest word's documents are walked; every other word is read only at those where the
+    # words so far still follow one another, rarest first (one skip per document), so a
+    # phrase costs about its rarest word, not its commonest.
+    rarity = [snapshot.searcher.doc_frequency(query.fieldname, word) for word in words]
+    order = sorted(range(len(words)), key=lambda position: (rarity[position], position))
+    candidates, _weights = snapshot.postings(query.fieldname, words[order[0]], scored=False)
     candidates = candidates[(snapshot.live if within is None else within)[candidates]]
-    # Only the documents that hold every word have their positions read.
-    starts = [set(places) for places in snapshot.positions(query.fieldname, words[0], candidates)]
-    for offset, word in enumerate(words[1:], start=1):
-        places = snapshot.positions(query.fieldname, word, candidates)
-        for found, here in zip(starts, places, strict=True):
-            found.intersection_update(p - offset for p in here)
-    ids = candidates[np.fromiter(map(bool, starts), bool, len(starts))]
-    mask[ids] = True
-    if len(ids) and scored:
-        for word, (word_ids, weights) in zip(words, every, strict=True):
-            at = weights[np.searchsorted(word_ids, ids)]
-            scores[ids] += snapshot.bm25(query.fieldname, word, ids, at)
+    starts: list[set[int]] | None = None  # where the phrase may start in each candidate
+    weights: list[np.ndarray] = []  # each word read so far, at the candidates, in `order`
+    for position in order:
+        places, word_weights = snapshot.read_at(query.fieldname, words[position], candidates)
+        shifted = [{p - position for p in here} for here in places]
+        if starts is None:
+            starts = shifted
+        else:
+            for found, here in zip(starts, shifted, strict=True):
+                found.intersection_update(here)
+        going = np.fromiter(map(bool, starts), bool, len(starts))
+        candidates, starts = candidates[going], [found for found in starts if found]
+        weights = [each[going] for each in weights] + [word_weights[going]]
+        if not starts:
+            return Evaluation(mask, scores)
+    mask[candidates] = True
+    if scored:  # summed in the phrase's order, as Whoosh sums them
+        read = dict(zip(order, weights, strict=True))
+        for position, word in enumerate(words):
+            scores[candidates] += snapshot.bm25(query.fieldname, word, candidates, read[position])
     return Evaluation(mask, scores)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from whoosh import highlight, sorting
 from whoosh import index as whoosh_index
+from whoosh.idsets import BitSet
 from whoosh.query import And, Query, Term
 from whoosh.searching import Searcher
 
@@ -47,18 +48,43 @@ TEXT_FIELDS = [name for name, _analyzer, _lang in ENGLISH_FIELDS]
 SEVERAL_VALUES = frozenset({"measure"})
 
 
+class LanguageSets:
+    """A searcher with each language's documents, found once per index generation: every
+    search filters by language, and Whoosh otherwise walks every posting of the language term
+    again on each (a sixth of its time on 12,000 documents a language)."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        size = searcher.doc_count_all()
+        self._languages = {
+            code: BitSet(searcher.docs_for_query(Term("lang", code)), size) for code in LANGUAGES
+        }
+
+    def docs(self, filters: dict[str, str]) -> BitSet | None:
+        """The documents having every (field, value) of `filters`; None for no filter."""
+        language = self._languages.get(filters.get("lang", ""))
+        rest = {
+            name: value for name, value in filters.items() if language is None or name != "lang"
+        }
+        if not rest:
+            return language
+        query = And([Term(name, value) for name, value in rest.items()])
+        found = BitSet(self.searcher.docs_for_query(query), self.searcher.doc_count_all())
+        return found if language is None else found.intersection(language)
+
+
 class WhooshEvaluator:
     """Whoosh's own searcher: `searcher.search` with a filter, a mask, facets and a sort."""
 
     name = "whoosh"
 
-    def prepare(self, searcher: Searcher) -> Searcher:
-        """Nothing beyond the searcher itself."""
-        return searcher
+    def prepare(self, searcher: Searcher) -> LanguageSets:
+        """The searcher, with each language's documents."""
+        return LanguageSets(searcher)
 
     def matches(
         self,
-        prepared: Searcher,
+        prepared: LanguageSets,
         query: Query,
         excluded: Query | None,
         filters: dict[str, str],
@@ -71,10 +97,14 @@ class WhooshEvaluator:
             name: sorting.FieldFacet(fieldname, allow_overlap=fieldname in SEVERAL_VALUES)
             for name, fieldname in FACETS.items()
         }
-        results = prepared.search(
+        allowed = prepared.docs(filters)
+        if allowed is not None and not allowed:
+            # Whoosh takes an empty document set for no filter at all: nothing can match.
+            return Matches(total=0, docnums=[], scores=[], facets={name: [] for name in FACETS})
+        results = prepared.searcher.search(
             query,
             limit=stop,
-            filter=And([Term(name, value) for name, value in filters.items()]) if filters else None,
+            filter=allowed,
             mask=excluded,
             groupedby=facets,
             maptype=sorting.Count,

@@ -103,11 +103,13 @@ def test_a_collection_cannot_publish_more_cases_than_it_holds(site: SiteBuilder)
     ]
 
 
-def test_a_collection_key_may_not_be_a_facet_name(site: SiteBuilder) -> None:
-    site.collection("court")
+@pytest.mark.parametrize("key", ["court", "page", "collections"])
+def test_a_collection_key_may_not_take_a_url_of_the_case_pages(site: SiteBuilder, key: str) -> None:
+    """Facet pages, pagination and the list of collections own /<lang>/cases/<these>/."""
+    site.collection(key)
     assert problems_of(site) == [
-        "cases/court/collection.en.md: collection key 'court' is reserved for the case pages' own "
-        "URLs"
+        f"cases/{key}/collection.en.md: collection key '{key}' is reserved for the case "
+        "pages' own URLs"
     ]
 
 

@@ -35,9 +35,9 @@ EXPECTED_FILES = [
 EXPECTED_PAGES = [
     "", "press/", "press/2021/", "press/2021/annual-report/", "cases/",
     "cases/court/minhang-district/", "cases/measure/fine/", "cases/year/2020/",
-    "cases/2020-difficult/", "cases/2020-difficult/01-zhang/", "search/", "debtors/",
-    "data/", "data/api/", "statistics/", "about/", "licence/", "victims/", "victims/demo-case/",
-    "feeds/",
+    "cases/collections/", "cases/2020-difficult/", "cases/2020-difficult/01-zhang/", "search/",
+    "debtors/", "data/", "data/api/", "statistics/", "about/", "licence/", "victims/",
+    "victims/demo-case/", "feeds/",
 ]  # fmt: skip
 
 

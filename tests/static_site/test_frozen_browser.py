@@ -20,6 +20,7 @@ from tests.support.site import SiteBuilder, serve_folder
 
 FAST = StaticLookupParams(salt="frozen browser test", iterations=1000)
 GONE_NUMBER = resident_id(sequence="789")
+MANY = 12  # more than the frozen search shows at once (10)
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,13 @@ def frozen_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     root = tmp_path_factory.mktemp("frozen-browser")
     site = SiteBuilder(root / "site").standard().standard_cases()
+    # More results than a page shows, under a word of their own; one of them with a word only
+    # it holds.
+    site.collection("2019-garnishment", year=2019, total_cases=MANY)
+    for number in range(1, MANY + 1):
+        body = "Garnishment of wages ordered." + (" Zebrafinch." if number == 1 else "")
+        site.case("2019-garnishment", f"{number:02d}-wages", body=body, year=2019,
+                  cause="service-contract")  # fmt: skip
     app: Flask = create_app({
         "TESTING": True, "DATABASE_URL": f"sqlite:///{root / 'portal.sqlite3'}",
         "CONTENT_DIR": str(site.content), "CASES_DIR": str(site.cases),
@@ -130,3 +138,50 @@ def test_the_frozen_search_shows_nothing_for_nonsense_and_says_so(
     assert message in page.text_content("#static-search-status")
     assert page.locator("#static-search-results li").count() == 0
     assert not page.csp_errors
+
+
+def test_the_frozen_search_shows_a_page_of_results_and_the_rest_on_request(
+    page, frozen_copy: str
+) -> None:
+    """Only the shown results' details are loaded: ten, then the rest on "More results", focus
+    on the first new one."""
+    fragments: list[str] = []
+    page.on(
+        "request",
+        lambda request: fragments.append(request.url) if "/fragment/" in request.url else None,
+    )
+    page.goto(f"{frozen_copy}/en/search/?q=garnishment")
+    page.wait_for_function("document.getElementById('static-search-status').textContent !== ''")
+    assert page.text_content("#static-search-status") == f"{MANY} results"
+    assert page.locator("#static-search-results li").count() == 10
+    shown_first = len(fragments)
+    assert shown_first <= 11  # the ten shown, and the best page of the one typed word
+    more = page.locator("#static-search-more")
+    assert more.is_visible()
+    assert more.text_content() == "More results"
+    more.click()
+    page.wait_for_function(
+        f"document.querySelectorAll('#static-search-results li').length === {MANY}"
+    )
+    assert more.is_hidden()
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == page.locator("#static-search-results li a").nth(10).text_content()
+    assert len(fragments) == shown_first + MANY - 10
+    titles = [link.text_content() for link in page.locator("#static-search-results a").all()]
+    assert sorted(titles) == sorted(f"Case {n:02d}-wages (en)" for n in range(1, MANY + 1))
+    assert not page.csp_errors
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "count"),
+    [("en", "zebrafinch", "1 result"), ("en", "lending", "2 results"),
+     ("zh", "民间借贷", "共 2 条结果")],
+)  # fmt: skip
+def test_the_frozen_search_counts_in_the_page_language(
+    page, frozen_copy: str, lang: str, query: str, count: str
+) -> None:
+    """English has one result and two results; Chinese one form."""
+    page.goto(f"{frozen_copy}/{lang}/search/?q={query}")
+    page.wait_for_function("document.getElementById('static-search-status').textContent !== ''")
+    assert page.text_content("#static-search-status") == count
+    assert page.locator("#static-search-more").is_hidden()

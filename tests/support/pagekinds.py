@@ -61,6 +61,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("press-release", "/{lang}/press/2021/annual-report/"),
     PageKind("cases", "/{lang}/cases/"),
     PageKind("cases-facet", "/{lang}/cases/court/minhang-district/"),
+    PageKind("collections", "/{lang}/cases/collections/"),
     PageKind("collection", "/{lang}/cases/2020-difficult/"),
     PageKind("case", "/{lang}/cases/2020-difficult/02-li/"),
     PageKind("search", "/{lang}/search/", frozen=False),

@@ -226,6 +226,18 @@ class SiteBuilder:
             self.page("licence", lang)
         return self
 
+    def search_texts(self) -> SiteBuilder:
+        """Text to search in, over the standard site: the Chinese release with a body, an
+        English one with figures and markup, and a title a spreadsheet would run as a formula."""
+        self.release(2021, "annual-report", "zh", date="2021-01-15", title="年度报告",
+                     body="最高人民法院发布失信被执行人名单。民间借贷纠纷案件增多。")  # fmt: skip
+        body = "The courts detained 208 people. Code: `<b>bold</b>` and lending."
+        self.release(2020, "older-news", "en", date="2020-06-01", title="Detention figures",
+                     body=body)  # fmt: skip
+        self.release(2019, "formula", "en", date="2019-06-01", title="=HYPERLINK(\"x\") sheet",
+                     body="A title a spreadsheet would run.")  # fmt: skip
+        return self
+
     def unpublished(self, later: dt.date) -> SiteBuilder:
         """The standard site and its cases, with a draft and an item scheduled for `later` of
         every kind; each one's title or key holds one of UNPUBLISHED_MARKERS."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -257,3 +259,62 @@ def test_no_measure_is_promised_when_no_case_has_one(
     assert "measure" not in facet_links(page)
     assert "measure" not in fetch(client, "/en/").text_of(".entry-list")
     fetch(client, "/en/cases/measure/detention/", status=404)
+
+
+def test_the_collections_page_lists_each_collection_with_its_cases(
+    cases_client: FlaskClient,
+) -> None:
+    for lang, lead, counts in (
+        ("en", "2 collections, newest first.", ["(2021 · 1 case)", "(2020 · 2 cases)"]),
+        ("zh", "共 2 个案例集，最新的在前。", ["(2021 · 1 个案例)", "(2020 · 2 个案例)"]),
+    ):
+        page = fetch(cases_client, f"/{lang}/cases/collections/")
+        assert page.text_of(".lead") == lead
+        links = [a["href"] for a in page.html.select(".collection-list a")]
+        assert links == [f"/{lang}/cases/2021-discipline/", f"/{lang}/cases/2020-difficult/"]
+        assert [s.get_text() for s in page.html.select(".collection-list .count")] == counts
+
+
+def test_the_case_list_shows_the_newest_collections_and_links_to_all(
+    make_app, site: SiteBuilder, database_url: str
+) -> None:
+    for year in range(2001, 2009):
+        site.collection(f"{year}-collection", year=year)
+        site.case(f"{year}-collection", "01-only", year=year)
+    client = make_app(database_url, CASES_PAGE_SIZE=3).test_client()
+    page = fetch(client, "/en/cases/")
+    newest = [a["href"] for a in page.html.select(".collection-list a")]
+    assert newest == [f"/en/cases/{year}-collection/" for year in range(2008, 2003, -1)]
+    assert page.html.find("a", string="All collections (8)")["href"] == "/en/cases/collections/"
+    # The later pages of the case list do not repeat them; the list of collections has pages.
+    assert not fetch(client, "/en/cases/page/2/").html.select(".collection-list")
+    seen = []
+    for url in ("/en/cases/collections/", "/en/cases/collections/page/2/",
+                "/en/cases/collections/page/3/"):  # fmt: skip
+        seen += [a["href"] for a in fetch(client, url).html.select(".collection-list a")]
+    assert seen == [f"/en/cases/{year}-collection/" for year in range(2008, 2000, -1)]
+    for url in ("/en/cases/collections/page/4/", "/en/cases/collections/page/0/"):
+        assert client.get(url).status_code == 404
+
+
+def test_the_collections_page_counts_only_published_cases(
+    make_app, site: SiteBuilder, database_url: str
+) -> None:
+    for lang in ("en", "zh"):
+        site.collection("2020-difficult", lang, total_cases=5)
+    site.case("2020-difficult", "01-public")
+    site.case("2020-difficult", "01-public", "zh")  # two languages, one case
+    site.case("2020-difficult", "02-draft", draft=True)
+    site.case("2020-difficult", "03-later", publish_on=dt.date(2999, 1, 1))
+    page = fetch(make_app(database_url).test_client(), "/en/cases/collections/")
+    assert page.text_of(".collection-list .count") == "(2020 · 1 case)"
+
+
+def test_the_collections_page_without_collections_says_so(
+    make_app, site: SiteBuilder, database_url: str
+) -> None:
+    site.standard()
+    client = make_app(database_url).test_client()
+    page = fetch(client, "/zh/cases/collections/")
+    assert page.text_of("main p:not(.lead)") == "暂无典型案例集。"
+    assert "All collections" not in fetch(client, "/en/cases/").html.get_text()

@@ -27,7 +27,7 @@ ENDPOINT_URLS = [
     "/en/cases/category/difficult-enforcement/", "/en/cases/year/2020/", "/en/cases/measure/fine/",
     "/en/cases/court/minhang-district/page/2/", "/en/cases/cause/private-lending/page/2/",
     "/en/cases/category/difficult-enforcement/page/2/", "/en/cases/year/2020/page/2/",
-    "/en/cases/measure/fine/page/2/",
+    "/en/cases/measure/fine/page/2/", "/en/cases/collections/", "/zh/cases/collections/page/2/",
     "/en/cases/2020-difficult/", "/zh/cases/2020-difficult/02-li/",
     "/en/search/", "/zh/search/", "/en/debtors/", "/en/data/", "/data/cases.csv",
     "/data/press-releases.json", "/data/catalog.jsonld", "/zh/statistics/", "/en/victims/",

@@ -301,7 +301,9 @@ def test_no_body_causes_a_server_error(proof_app_each_database: Flask, routes) -
     ["/en/cases/2020-difficult/%00/", "/en/cases/%00/", "/api/v1/cases/2020-difficult/a%00b",
      "/files/%00", "/en/press/2021/annual%01report/", "/en/press/page/%D9%A3/",
      "/en/press/page/9223372036854775808/", "/en/cases/year/18446744073709551616/feed.atom",
-     "/en/cases/year/%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%90/"],
+     "/en/cases/year/%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%90/",
+     "/en/cases/collections/page/9223372036854775808/", "/en/cases/collections/page/%D9%A3/",
+     "/zh/cases/collections/page/0/", "/en/cases/collections/02-li/"],
 )  # fmt: skip
 def test_a_path_segment_that_names_nothing_is_not_found(
     proof_app_each_database: Flask, url: str

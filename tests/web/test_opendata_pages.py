@@ -284,6 +284,20 @@ def test_the_sitemap_lists_later_pages_of_listings(
     assert f"{BASE}/en/press/page/3/" not in locs
 
 
+def test_the_sitemap_lists_every_page_of_the_collections(
+    make_app, site: SiteBuilder, sqlite_url: str
+) -> None:
+    site.standard().standard_cases()
+    client = make_app(sqlite_url, CASES_PAGE_SIZE=1).test_client()  # two collections
+    locs = [
+        loc.text for loc in ET.fromstring(client.get("/sitemap.xml").data).iter(f"{SITEMAP}loc")
+    ]
+    for lang in ("en", "zh"):
+        assert f"{BASE}/{lang}/cases/collections/" in locs
+        assert f"{BASE}/{lang}/cases/collections/page/2/" in locs
+        assert f"{BASE}/{lang}/cases/collections/page/3/" not in locs
+
+
 def test_robots_keeps_crawlers_off_the_lookup_and_points_to_the_sitemap(od: FlaskClient):
     lines = od.get("/robots.txt").get_data(as_text=True).splitlines()
     assert lines == [

@@ -18,8 +18,11 @@ MOST_STATEMENTS = {
     "press-list": 4,  # count, releases, attachments, years
     "press-year": 4,
     "press-release": 3,  # versions, attachments, collections
-    "cases": 5,  # labels, facet counts (one statement), cases, measures, collections
+    # labels, facet counts (one statement), cases, measures, their collections, the newest
+    # collections with how many there are (one statement)
+    "cases": 6,
     "cases-facet": 5,
+    "collections": 3,  # count, the page's collections, their cases counted
     "collection": 4,  # versions, cases, measures, labels
     "case": 4,  # versions with measures, heading, neighbours, labels
     "search": 1,
@@ -70,7 +73,8 @@ def listing_statements(client: FlaskClient, app: Flask, url: str) -> int:
 @pytest.mark.parametrize(
     "url",
     ["/en/", "/en/press/", "/en/cases/", "/en/cases/court/minhang-district/",
-     "/en/cases/2020-difficult/", "/en/cases/2020-difficult/01-zhang/", "/en/data/"],
+     "/en/cases/collections/", "/en/cases/2020-difficult/", "/en/cases/2020-difficult/01-zhang/",
+     "/en/data/"],
 )  # fmt: skip
 def test_a_page_runs_as_many_statements_for_many_items_as_for_few(
     make_app, site: SiteBuilder, sqlite_url: str, url: str

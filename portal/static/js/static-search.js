@@ -1,5 +1,8 @@
 // Search in the static copy of the portal: Pagefind's index, made at freeze time, searched in
 // the browser. Results are built with DOM methods only; no markup from the index is trusted.
+// Each result's details are a request of their own, so only the shown ones are loaded: a page
+// at a time, the next on "More results".
+const PAGE_SIZE = 10;
 const form = document.querySelector("form[data-static-search]");
 if (form) {
   start(form);
@@ -9,6 +12,10 @@ async function start(form) {
   const input = form.querySelector("input[name=q]");
   const status = document.getElementById("static-search-status");
   const list = document.getElementById("static-search-results");
+  const more = document.getElementById("static-search-more");
+  const plural = new Intl.PluralRules(document.documentElement.lang);
+  const countForms = JSON.parse(form.dataset.countForms);
+  let pending = [];
   const filterBox = document.getElementById("static-search-filters");
   let pagefind;
   let fold;
@@ -32,9 +39,26 @@ async function start(form) {
     if (notice.hidden) return false;
     input.value = "";
     window.history.replaceState(null, "", window.location.pathname);
-    list.replaceChildren();
-    status.textContent = "";
+    showNothing("");
     return true;
+  }
+
+  function showNothing(message) {
+    pending = [];
+    more.hidden = true;
+    list.replaceChildren();
+    status.textContent = message;
+  }
+
+  // The next page of results, their details loaded together; focus goes to the first of them
+  // when asked for by the button, so that a keyboard user reads on from there.
+  async function showMore(focus) {
+    const next = pending.slice(0, PAGE_SIZE);
+    pending = pending.slice(PAGE_SIZE);
+    const items = (await Promise.all(next.map((result) => result.data()))).map(renderResult);
+    list.append(...items);
+    more.hidden = pending.length === 0;
+    if (focus && items.length) items[0].querySelector("a").focus();
   }
 
   async function run() {
@@ -45,18 +69,23 @@ async function start(form) {
       if (select.value) filters[name] = select.value;
     }
     if (!query && Object.keys(filters).length === 0) {
-      list.replaceChildren();
-      status.textContent = "";
+      showNothing("");
       return;
     }
     const search = await pagefind.search(query || null, { filters });
-    const found = await Promise.all(search.results.map((result) => result.data()));
-    const shown = found.filter((data) => wellMatched(query, data));
-    status.textContent = shown.length
-      ? form.dataset.count.replace("{num}", String(shown.length))
-      : form.dataset.none;
-    list.replaceChildren(...shown.slice(0, 20).map(renderResult));
+    const results = (await allWordsKnown(pagefind, query, filters)) ? search.results : [];
+    if (results.length === 0) {
+      showNothing(form.dataset.none);
+      return;
+    }
+    showNothing("");
+    pending = results;
+    await showMore(false);
+    const forms = countForms[plural.select(results.length)] || countForms.other;
+    status.textContent = forms.replace("{num}", String(results.length));
   }
+
+  more.addEventListener("click", () => showMore(true));
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -73,19 +102,28 @@ async function start(form) {
 }
 
 // Pagefind answers a word it does not know with the pages holding its longest known beginning
-// (asdkjhqwe finds "as"); the live search finds nothing then. A page is kept only if some word
-// it matched starts like a typed word but for an ending of up to three letters, as stemming
-// allows (lend, lends, lending, companies and company all match each other).
-// Chinese words are segmented by Pagefind and not checked.
-function wellMatched(query, data) {
+// (asdkjhqwe finds "as"); the live search, which wants every word, finds nothing then. Every
+// page a word finds matched the same beginning, so the word's best page tells: the word is
+// known if the word matched there starts like it but for an ending of up to three letters, as
+// stemming allows (lend, lends, lending, companies and company all match each other). One
+// page's details per typed word, instead of every result's. Chinese words are segmented by
+// Pagefind and not checked.
+async function allWordsKnown(pagefind, query, filters) {
   const typed = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
-  const latin = typed.filter((word) => !/\p{Script=Han}/u.test(word));
-  if (latin.length === 0) return true;
+  const latin = [...new Set(typed.filter((word) => !/\p{Script=Han}/u.test(word)))];
+  const known = await Promise.all(
+    latin.map(async (term) => {
+      const best = (await pagefind.search(term, { filters })).results[0];
+      return best !== undefined && wellMatched(term, await best.data());
+    }),
+  );
+  return known.every(Boolean);
+}
+
+function wellMatched(term, data) {
   const words = data.content.toLowerCase().split(/\s+/);
   const matched = data.locations.map((at) => (words[at] || "").replace(/[^\p{L}\p{N}]+/gu, ""));
-  return matched.some((word) =>
-    latin.some((term) => commonStart(word, term) >= Math.max(2, term.length - 3)),
-  );
+  return matched.some((word) => commonStart(word, term) >= Math.max(2, term.length - 3));
 }
 
 function commonStart(a, b) {

@@ -17,9 +17,11 @@ from portal.db.queries import (
     collection_summaries,
     collection_versions,
     collections_by_key,
+    collections_page,
     facet_counts,
     listed_total,
     neighbours,
+    published_case_counts,
     release_of_collection,
     vocabulary,
 )
@@ -27,6 +29,10 @@ from portal.web.db import db_session
 from portal.web.i18n import FACET_NAMES, render_page
 
 bp = Blueprint("cases", __name__, url_prefix="/<lang:lang>/cases")
+
+# How many of the newest collections the case list shows; the rest are a link away, so that
+# the list's first page does not grow with every collection published.
+NEWEST_COLLECTIONS = 5
 
 
 def _browsing_context(lang: str) -> dict[str, Any]:
@@ -52,17 +58,15 @@ def _listing(
     result = cases_page(session, lang, page, page_size, facet, key, total=total)
     if page < 1 or page > result.pages or (facet is not None and result.total == 0):
         abort(404)
-    # Page 1 of all cases lists every collection; other listings name only their cases' own.
-    if facet is None and page == 1:
-        collections: dict[str, Any] = {c.key: c for c in collection_summaries(session, lang)}
-    else:
-        collections = collections_by_key(session, {c.collection for c in result.items}, lang)
+    first_of_all = facet is None and page == 1
+    newest = collection_summaries(session, lang, NEWEST_COLLECTIONS) if first_of_all else ()
     return render_page(
         "cases/index.html",
         result=result,
         facet=facet,
         key=key,
-        collections=collections,
+        newest_collections=newest,
+        collections=collections_by_key(session, {c.collection for c in result.items}, lang),
         **context,
     )
 
@@ -71,6 +75,20 @@ def _listing(
 @bp.route("/page/<int:page>/")
 def index(lang: str, page: int) -> ResponseReturnValue:
     return _listing(lang, page)
+
+
+@bp.route("/collections/", defaults={"page": 1})
+@bp.route("/collections/page/<int:page>/")
+def collections(lang: str, page: int) -> ResponseReturnValue:
+    """Every collection, newest first, with how many of its cases are published."""
+    if page < 1:
+        abort(404)
+    session = db_session()
+    result = collections_page(session, lang, page, current_app.config["CASES_PAGE_SIZE"])
+    if page > result.pages:
+        abort(404)
+    counts = published_case_counts(session, [c.key for c in result.items])
+    return render_page("cases/collections.html", result=result, case_counts=counts)
 
 
 def facet(lang: str, facet: str, key: Any, page: int) -> ResponseReturnValue:
