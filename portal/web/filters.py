@@ -72,6 +72,11 @@ def exact_yuan(amount: Decimal) -> str:
     return format_yuan(amount, get_locale().language)
 
 
+def fen_yuan(fen: int) -> str:
+    """An amount kept in whole fen (the victims' register), shown as exact_yuan shows yuan."""
+    return exact_yuan(Decimal(fen) / 100)
+
+
 def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
     """The page numbers a pagination links: the first, the last and those within `around` of
     `page`, with None where numbers are left out (a listing can have hundreds of pages)."""

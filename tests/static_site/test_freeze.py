@@ -37,6 +37,7 @@ EXPECTED_PAGES = [
     "cases/court/minhang-district/", "cases/measure/fine/", "cases/year/2020/",
     "cases/2020-difficult/", "cases/2020-difficult/01-zhang/", "search/", "debtors/",
     "data/", "data/api/", "statistics/", "about/", "licence/", "victims/", "victims/demo-case/",
+    "victims/status/",
     "feeds/",
 ]  # fmt: skip
 
