@@ -18,6 +18,7 @@ from portal.registers.identity import IdentityKeys
 from portal.text.names import name_key
 from portal.web.db import session_factory
 from tests.support.debtorfiles import TEST_SECRET, resident_id
+from tests.support.lookups import CROSS_SITE, post
 from tests.support.pagecheck import fetch, submit
 from tests.support.victimfiles import (
     CASE_KEY,
@@ -26,7 +27,6 @@ from tests.support.victimfiles import (
     organisation_victim,
     victim,
 )
-from tests.web.test_debtor_lookup import CROSS_SITE, post
 
 KEYS = IdentityKeys.from_secret(TEST_SECRET)
 STATUS = "/en/victims/status/"
