@@ -24,10 +24,11 @@ from pathlib import Path
 
 from portal.db.engine import make_engine, make_session_factory, upgrade_schema
 from portal.debtors.demo import generate
-from portal.debtors.importer import ImportStage, delist, import_debtors
+from portal.debtors.importer import delist, import_debtors
 from portal.debtors.lookup import court_today, lookup
 from portal.debtors.records import FIELDS
 from portal.registers.identity import IdentityKeys
+from portal.registers.importer import ImportStage
 from portal.registers.query import parse_query
 
 SECRET = "benchmark-secret-key"

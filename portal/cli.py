@@ -26,15 +26,10 @@ from portal.content.files import SLUG_PATTERN, ContentError
 from portal.db.engine import alembic_config, upgrade_schema
 from portal.db.load import load_content
 from portal.debtors.demo import write_demo_file
-from portal.debtors.importer import (
-    DebtorImportError,
-    ImportInterrupted,
-    UnknownRecord,
-    delist,
-    import_debtors,
-)
+from portal.debtors.importer import UnknownRecord, delist, import_debtors
 from portal.debtors.lookup import court_today
 from portal.registers.identity import IdentityKeys
+from portal.registers.importer import ImportInterrupted, RegisterImportError
 from portal.search.index import IndexCheckFailed, IndexLocked
 from portal.search.service import rebuild_search_index, update_search_index
 from portal.static_site.freeze import FreezeError, freeze
@@ -247,7 +242,7 @@ def import_debtors_command(file: Path, demo: bool) -> None:
             _keys(),
             demo=demo,
         )
-    except DebtorImportError as error:
+    except RegisterImportError as error:
         click.echo(
             f"Nothing was imported: {len(error.problems)} problem(s) in {file.name}"
             f" ({error.bad_rows} bad row(s)):",

@@ -10,7 +10,8 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from portal.debtors.records import DEMO_PREFIX, FIELDS, Circumstance, Performance
+from portal.debtors.records import FIELDS, Circumstance, Performance
+from portal.registers.files import DEMO_PREFIX
 from portal.registers.identity import (
     CREDIT_CODE_CHARACTERS,
     credit_code_check_character,

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from portal.db.engine import bulk_write_cache, make_session_factory, upgrade_schema
 from portal.db.models import DebtorImport, DebtorRecord
 from portal.debtors import importer
-from portal.debtors.importer import DebtorImportError, UnknownRecord, delist, import_debtors
+from portal.debtors.importer import UnknownRecord, delist, import_debtors
 from portal.debtors.lookup import list_state, lookup
+from portal.registers import importer as machinery
 from portal.registers.identity import IdentityKeys
+from portal.registers.importer import RegisterImportError
 from portal.registers.query import parse_query
 from tests.support.debtorfiles import (
     TEST_SECRET,
@@ -38,7 +40,7 @@ def records(factory: sessionmaker[Session]) -> dict[str, DebtorRecord]:
 
 
 def problems_of(factory, path: Path, demo: bool = False) -> list[str]:
-    with pytest.raises(DebtorImportError) as caught:
+    with pytest.raises(RegisterImportError) as caught:
         import_debtors(factory, path, KEYS, demo=demo)
     return [str(problem) for problem in caught.value.problems]
 
@@ -135,16 +137,16 @@ def test_a_bad_row_after_thousands_of_good_ones_changes_nothing(factory, tmp_pat
 def test_validating_in_several_processes_gives_the_same_records_and_problems(
     factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "PIECE_BYTES", 700)  # a small file in many pieces
+    monkeypatch.setattr(machinery, "PIECE_BYTES", 700)  # a small file in many pieces
     good = [person(f"R{n}", id_number=resident_id(sequence=f"{n:03d}")) for n in range(40)]
     good.append(organisation("O1"))
     # A quoted field with line breaks and quotes: a piece never ends inside it.
     good[20]["obligations"] = OBLIGATIONS
     bad = [*good[:10], person("X", kind="x"), *good[10:25], person("R3", name="李四"), *good[25:]]
     bad_path = write_csv(tmp_path / "bad.csv", bad)
-    with pytest.raises(DebtorImportError) as in_one:
+    with pytest.raises(RegisterImportError) as in_one:
         import_debtors(factory, bad_path, KEYS, processes=1)
-    with pytest.raises(DebtorImportError) as in_two:
+    with pytest.raises(RegisterImportError) as in_two:
         import_debtors(factory, bad_path, KEYS, processes=2)
     assert (
         [str(p) for p in in_two.value.problems]
@@ -166,15 +168,15 @@ def test_validating_in_several_processes_gives_the_same_records_and_problems(
 def test_broken_csv_is_reported_at_the_same_row_however_it_is_read(
     factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "PIECE_BYTES", 700)
+    monkeypatch.setattr(machinery, "PIECE_BYTES", 700)
     rows = [person(f"R{n}", id_number=resident_id(sequence=f"{n:03d}")) for n in range(12)]
     path = write_csv(tmp_path / "list.csv", rows)
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[9] = lines[9].replace("张伟", '"张"伟', 1)  # text after a closing quote
     write_lines(path, lines)
-    with pytest.raises(DebtorImportError) as in_one:
+    with pytest.raises(RegisterImportError) as in_one:
         import_debtors(factory, path, KEYS, processes=1)
-    with pytest.raises(DebtorImportError) as in_two:
+    with pytest.raises(RegisterImportError) as in_two:
         import_debtors(factory, path, KEYS, processes=2)
     assert [str(p) for p in in_two.value.problems] == [str(p) for p in in_one.value.problems]
     assert str(in_one.value.problems[0]).startswith("row 10: is not valid CSV")
@@ -191,7 +193,7 @@ def test_a_first_import_and_a_failed_one_leave_the_lookup_indexes_as_they_were(
     before = indexes()
     assert ("ix_debtor_records_name_key_published_on", ["name_key", "published_on"]) in before
     bad = write_csv(tmp_path / "bad.csv", [person("R1"), person("R2", kind="x")])
-    with pytest.raises(DebtorImportError):
+    with pytest.raises(RegisterImportError):
         import_debtors(factory, bad, KEYS)
     assert indexes() == before
     good = write_csv(tmp_path / "good.csv", [person("R1"), organisation("O1")])
@@ -284,17 +286,17 @@ def test_two_imports_adding_the_same_record_at_once_refuse_the_second_cleanly(
 ) -> None:
     mine = write_csv(tmp_path / "mine.csv", [person("R1"), person("R2", name="李四")])
     theirs = write_csv(tmp_path / "theirs.csv", [person("R2", name="王五")])
-    others: list[importer.ImportReport] = []
+    others: list[machinery.ImportReport] = []
 
-    def another_import_meanwhile(stage: importer.ImportStage) -> None:
+    def another_import_meanwhile(stage: machinery.ImportStage) -> None:
         # After this import compared its rows (R2 was new then), before its write.
-        if stage is importer.ImportStage.STAGED and not others:
+        if stage is machinery.ImportStage.STAGED and not others:
             others.append(import_debtors(factory, theirs, KEYS))
 
-    with pytest.raises(DebtorImportError) as refused:
+    with pytest.raises(RegisterImportError) as refused:
         import_debtors(factory, mine, KEYS, on_stage=another_import_meanwhile)
     assert [str(problem) for problem in refused.value.problems] == [
-        f"file, field 'record_id': {importer.ADDED_MEANWHILE}"
+        f"file, field 'record_id': {machinery.ADDED_MEANWHILE}"
     ]
     assert others[0].added == 1
     assert {key: record.name for key, record in records(factory).items()} == {"R2": "王五"}
@@ -375,7 +377,7 @@ def test_each_import_is_audited_without_personal_data(factory, tmp_path: Path) -
     path = write_csv(tmp_path / "a.csv", [person("R1", name="王秘密")])
     import_debtors(factory, path, KEYS, now=dt.datetime(2025, 5, 1, 8, tzinfo=dt.UTC))
     import_debtors(factory, path, KEYS, now=dt.datetime(2025, 5, 2, 8, tzinfo=dt.UTC))
-    with pytest.raises(DebtorImportError):
+    with pytest.raises(RegisterImportError):
         import_debtors(factory, write_csv(tmp_path / "b.csv", [person(kind="?")]), KEYS)
     delist(factory, "R1", "王秘密 paid", today=dt.date(2025, 5, 3))
     with factory() as session:
@@ -451,7 +453,7 @@ def test_a_lookup_tells_the_state_of_the_list_it_searched(factory, tmp_path: Pat
     import_debtors(factory, path, KEYS, now=first)
     # Found or not, by number or by name alone: each answer says which import it searched.
     assert {(s.as_of, s.demo) for s in states(*queries)} == {(first, False)}
-    with pytest.raises(DebtorImportError):
+    with pytest.raises(RegisterImportError):
         import_debtors(factory, write_csv(tmp_path / "b.csv", [person(kind="?")]), KEYS)
     delist(factory, "R1", "paid", today=dt.date(2025, 5, 2))
     later = dt.datetime(2025, 5, 3, 8, tzinfo=dt.UTC)
@@ -516,8 +518,10 @@ def test_postgresql_stages_by_copy_and_stores_what_sqlite_stores(
         upgrade_schema(engine)
         factory = make_session_factory(engine)
         with engine.connect() as connection:
-            sending = importer._staging_insert(connection, importer.STAGED_NEW, ("record_id",))
-            assert isinstance(sending, importer._PostgresCopy) == (url == postgres_url)
+            sending = machinery._staging_insert(
+                connection, importer.DEBTORS.statements.new, ("record_id",)
+            )
+            assert isinstance(sending, machinery._PostgresCopy) == (url == postgres_url)
         import_debtors(factory, before, KEYS)
         report = import_debtors(factory, after, KEYS)
         results.append((report, stored(factory)))

@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db.models import DebtorImport, DebtorRecord
-from portal.debtors import importer
-from portal.debtors.importer import DebtorImportError, ImportStage, delist, import_debtors
+from portal.debtors.importer import delist, import_debtors
 from portal.debtors.lookup import lookup
+from portal.registers import importer as machinery
 from portal.registers.identity import IdentityKeys
+from portal.registers.importer import ImportStage, RegisterImportError
 from portal.registers.query import parse_query
 from tests.support.debtorfiles import TEST_SECRET, TODAY, large_demo_files, person, write_csv
 
@@ -148,20 +149,20 @@ def no_validating_process_left() -> bool:
 def test_the_validating_processes_are_gone_however_the_import_ends(
     factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "PIECE_BYTES", 700)  # a small file in many pieces
+    monkeypatch.setattr(machinery, "PIECE_BYTES", 700)  # a small file in many pieces
     rows = [person(f"R{n}") for n in range(40)]
     good = write_csv(tmp_path / "good.csv", rows)
     assert import_debtors(factory, good, KEYS, processes=2).added == 40
     assert no_validating_process_left()
     bad = write_csv(tmp_path / "bad.csv", [*rows, person("X", kind="x")])
-    with pytest.raises(DebtorImportError):
+    with pytest.raises(RegisterImportError):
         import_debtors(factory, bad, KEYS, processes=2)
     assert no_validating_process_left()
 
     def fails(*_args) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(importer._Staging, "stage", fails)
+    monkeypatch.setattr(machinery._Staging, "stage", fails)
     with pytest.raises(RuntimeError):
         import_debtors(factory, write_csv(tmp_path / "new.csv", rows), KEYS, processes=2)
     assert no_validating_process_left()

@@ -17,10 +17,11 @@ from portal.db.engine import alembic_config, make_session_factory, upgrade_schem
 from portal.db.models import DebtorRecord, RegisterDayCount, RegisterMonthCount
 from portal.debtors import statistics
 from portal.debtors.demo import generate
-from portal.debtors.importer import DebtorImportError, delist, import_debtors
+from portal.debtors.importer import delist, import_debtors
 from portal.debtors.lookup import listed_on
 from portal.debtors.statistics import has_listed_records, register_aggregates
 from portal.registers.identity import IdentityKeys
+from portal.registers.importer import RegisterImportError
 from portal.web.db import database_engine
 from tests.support.debtorfiles import TEST_SECRET, organisation, person, resident_id, write_csv
 from tests.support.pagecheck import fetch
@@ -292,7 +293,7 @@ def test_a_refused_import_changes_no_count(factory: sessionmaker, tmp_path: Path
     # Many good rows (written in batches) changing every record, then a bad one.
     changed = [{**row, "court": "上海市第二中级人民法院"} for row in generated_rows(2500, seed=5)]
     changed.append({**changed[0], "record_id": "DEMO-BAD", "published_on": "2024-02-30"})
-    with pytest.raises(DebtorImportError):
+    with pytest.raises(RegisterImportError):
         import_debtors(factory, write_csv(tmp_path / "bad.csv", changed), KEYS, demo=True)
     assert summary_rows(factory) == before
     assert_same_counts(factory)

@@ -1,0 +1,786 @@
+"""Importing a register's file into the database, all or nothing: the machinery both registers
+(the debtor list, the victims' register) share, driven by each register's `RegisterSpec`.
+
+The file is streamed: rows are validated in batches, compared with the register and the
+difference staged in temporary tables of the import's own connection, so a million-row export
+needs neither a second pass nor the whole file in memory, and no write lock is held meanwhile.
+A large file is validated in other processes (one per core), a few chunks ahead of the staging,
+which stays here. After the first bad row nothing more is staged, every later row is still
+validated so that the report is complete, and nothing is written. Only a good file reaches the
+write: one short transaction that applies the staged difference, during which a delisting
+waits at most that long and after which it still holds (docs/debtors.md, "Removal at once").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.dml import UpdateBase
+
+from portal.db.court_day import court_today
+from portal.db.engine import begin_writing, bulk_write_cache
+from portal.db.models import ImportAuditMixin, utc_now
+from portal.registers.files import (
+    RAGGED,
+    FileFormat,
+    FileSummary,
+    RegisterFileError,
+    RowProblem,
+    csv_pieces,
+    inspect_file,
+    read_csv_piece,
+    read_raw_rows,
+)
+from portal.registers.identity import IdentityKeys
+
+BATCH_SIZE = 2000
+# A CSV file of at least PARALLEL_MIN_BYTES is read and validated in other processes, in
+# pieces of about PIECE_BYTES; below that, starting the processes costs more than they save.
+PIECE_BYTES = 2**20
+PARALLEL_MIN_BYTES = 4 * 2**20
+
+# A row's parser: (row number, raw row, keys, problems to add to, demo, the import's context)
+# -> the row's stored values in the order of the spec's `stored_columns`, or None if it is bad.
+RowParser = Callable[[int, dict[str, Any], IdentityKeys, list[RowProblem], bool, Any], Any]
+
+
+class Staged:
+    """What the write reads of the staging: the records it changes, as they are before and
+    after it (any columns of the live table)."""
+
+    def __init__(self, records: Table, new: Table, changed: Table) -> None:
+        self.records, self.new, self.changed = records, new, changed
+
+    def changed_records(self, *columns: Any) -> Select[Any]:
+        """The live records the staged changes apply to."""
+        return select(*columns).where(self.records.c.id.in_(select(self.changed.c.record_pk)))
+
+    def written_records(self, *columns: Any) -> Any:
+        """Every record the write changed or added, as it left them."""
+        # Two joins, not one filter with two IN lists: PostgreSQL can run that filter only as a
+        # scan of the staged new records for each record once they no longer fit in its work
+        # memory (a first load of a million records did not end in minutes). The two sets are
+        # disjoint: a staged new record was not in the register (or its write fails).
+        live = self.records.c
+        return union_all(
+            select(*columns).join_from(
+                self.records, self.changed, live.id == self.changed.c.record_pk
+            ),
+            select(*columns).join_from(
+                self.records, self.new, live.record_id == self.new.c.record_id
+            ),
+        )
+
+
+# The register's summary, kept in the write: called with the write's connection, the staging,
+# and the function that applies the staged records (the hook calls it once, between its counts).
+SummaryHook = Callable[[Connection, Staged, Callable[[], None]], None]
+
+
+class Changes(Protocol):
+    def count(self, records: Iterable[Any], sign: int = 1) -> None: ...
+    def apply(self, session: Any) -> None: ...
+
+
+def counted_around_write(counted: tuple[Any, ...], changes: Callable[[], Changes]) -> SummaryHook:
+    """A summary hook counting in Python: the changed records out as they were, every written
+    one in as the write leaves them, added to the summary in the same transaction."""
+
+    def hook(connection: Connection, staged: Staged, write: Callable[[], None]) -> None:
+        counting = changes()
+        counting.count(connection.execute(staged.changed_records(*counted)), sign=-1)
+        write()
+        counting.count(connection.execute(staged.written_records(*counted)))
+        counting.apply(connection)
+
+    return hook
+
+
+def plain_changes(records: Table, staged: Table, stored: tuple[str, ...]) -> UpdateBase:
+    """The staged changes applied as the file has them."""
+    values: dict[str, Any] = {name: staged.c[name] for name in stored if name != "record_id"}
+    values["updated_at"] = bindparam("now", type_=records.c.updated_at.type)
+    return records.update().where(records.c.id == staged.c.record_pk).values(values)
+
+
+@dataclass(frozen=True, eq=False)
+class RegisterSpec:
+    """What makes a register's import its own; everything else is shared."""
+
+    name: str  # in the staging tables' names
+    records: Table  # the live table
+    stored_columns: tuple[str, ...]  # what a row's parser returns, in this order
+    file_format: FileFormat
+    parse: RowParser  # a module-level function: the validating processes get it by name
+    audit: type[ImportAuditMixin]
+    summary: SummaryHook
+    apply_changes: Callable[[Table, Table, tuple[str, ...]], UpdateBase] = plain_changes
+    removed_column: str | None = None  # a change that fills it counts as a removal
+    # What the rows are checked against, read once before them (it must pickle): known keys.
+    context: Callable[[Connection], Any] = lambda connection: None
+
+    @functools.cached_property
+    def statements(self) -> _Statements:
+        return _Statements(self)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, by count."""
+
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        """One line for the CLI."""
+        return (
+            f"{self.rows} rows: {self.added} added, {self.updated} updated, "
+            f"{self.removed} removed, {self.unchanged} unchanged"
+        )
+
+
+class RegisterImportError(Exception):
+    """The file has problems; nothing was imported."""
+
+    def __init__(self, problems: list[RowProblem], rows: int = 0) -> None:
+        self.problems = problems
+        self.rows = rows
+        super().__init__("\n".join(str(p) for p in problems))
+
+    @property
+    def bad_rows(self) -> int:
+        """How many rows have at least one problem."""
+        return len({problem.row for problem in self.problems})
+
+
+def import_register(
+    spec: RegisterSpec,
+    factory: sessionmaker[Session],
+    path: Path,
+    keys: IdentityKeys,
+    *,
+    demo: bool = False,
+    now: dt.datetime | None = None,
+    processes: int | None = None,
+    on_stage: Callable[[ImportStage], None] | None = None,
+) -> ImportReport:
+    """Import a CSV or JSON file into the register `spec` describes; RegisterImportError (and no
+    change) if any row is bad, and
+    ImportInterrupted (no change either) on SIGINT or SIGTERM before its commit. Rows are
+    validated in `processes` processes (default: one per core for a large file). `now` is the
+    time the import is recorded at (default: its write); `on_stage` hears each stage reached."""
+    try:
+        summary = inspect_file(path)
+    except RegisterFileError as error:
+        _record_refusal(spec, factory, now, None, None, 0, [error.problem], demo)
+        raise RegisterImportError([error.problem]) from None
+    problems: list[RowProblem] = []
+    report = ImportReport()
+    if processes is None:
+        large = path.stat().st_size >= PARALLEL_MIN_BYTES
+        processes = (os.cpu_count() or 1) if large else 1
+    if summary.format != "csv":
+        processes = 1  # JSON is read whole at once anyway; large lists come as CSV
+    notify = on_stage or (lambda stage: None)
+    try:
+        with (
+            _stopped_by_signals() as signals,
+            _parsing_pool(processes) as pool,
+            _Staging(spec, _engine_of(factory)) as staging,
+        ):
+            parse = functools.partial(
+                _parse_rows, keys=keys, demo=demo, parse=spec.parse, context=staging.context
+            )
+            if pool is None:
+                parsed = _parsed_here(path, summary.format, spec.file_format, parse)
+            else:
+                parsed = _parsed_elsewhere(
+                    path, spec.file_format, parse, pool, processes, signals.check
+                )
+            _stage_rows(parsed, staging, report, problems, notify, signals.check)
+            if problems:
+                raise RegisterImportError(problems, report.rows)
+            _write(staging, summary, report, demo, now, notify, signals)
+    except RegisterFileError as error:
+        problems.append(error.problem)
+        _record_refusal(
+            spec, factory, now, summary.sha256, summary.format, report.rows, problems, demo
+        )
+        raise RegisterImportError(problems, report.rows) from None
+    except RegisterImportError:
+        _record_refusal(
+            spec, factory, now, summary.sha256, summary.format, report.rows, problems, demo
+        )
+        raise
+    return report
+
+
+class ImportStage(StrEnum):
+    """Where a running import is, for `on_stage`."""
+
+    STAGED = "staged"  # another batch of rows validated and compared (no write lock held)
+    WRITING = "writing"  # the write transaction begun (on SQLite, the write lock taken)
+    WRITTEN = "written"  # the difference applied in the write transaction, not yet committed
+
+
+def _engine_of(factory: sessionmaker[Session]) -> Engine:
+    engine = factory.kw.get("bind")
+    if not isinstance(engine, Engine):
+        raise TypeError("the session factory must be bound to an engine")
+    return engine
+
+
+# A row as validated: its row number in the file, the record id it claims (to find repeats),
+# its stored values (None if it is bad) and its problems. The full number goes no further than
+# the register's row parser: nothing derived from it but the keyed id_hash is kept.
+_Parsed = tuple[int, str | None, tuple[Any, ...] | None, list[RowProblem]]
+_RawRow = tuple[int, dict[str, Any]]
+
+
+def _parse_rows(
+    rows: Iterable[_RawRow], *, keys: IdentityKeys, demo: bool, parse: RowParser, context: Any
+) -> list[_Parsed]:
+    """Validate rows (in a parsing process, or in this one)."""
+    parsed: list[_Parsed] = []
+    for row_number, raw in rows:
+        problems: list[RowProblem] = []
+        values = parse(row_number, raw, keys, problems, demo, context)
+        record_id = raw.get("record_id")
+        claimed = None
+        if RAGGED not in raw and isinstance(record_id, str) and record_id.strip():
+            claimed = record_id.strip()
+        parsed.append((row_number, claimed, values, problems))
+    return parsed
+
+
+_RowsParser = Callable[[Iterable[_RawRow]], list[_Parsed]]
+
+
+def _parse_csv_piece(
+    piece: bytes, columns: list[str], parse: _RowsParser
+) -> tuple[list[_Parsed], int, RowProblem | None]:
+    """Read and validate a piece of a CSV file in a parsing process; rows numbered within it."""
+    rows, count, broken = read_csv_piece(columns, piece)
+    return parse(rows), count, broken
+
+
+def _parsed_here(
+    path: Path, file_format: str, spec: FileFormat, parse: _RowsParser
+) -> Iterator[_Parsed]:
+    """Each row of the file validated in this process, in file order."""
+    for row in read_raw_rows(path, file_format, spec):
+        yield from parse((row,))
+
+
+def _parsed_elsewhere(
+    path: Path,
+    spec: FileFormat,
+    parse_rows: _RowsParser,
+    pool: Executor,
+    processes: int,
+    check_signals: Callable[[], None],
+) -> Iterator[_Parsed]:
+    """Each row of a CSV file, read and validated by the pool's processes a few pieces ahead
+    of the staging, in file order."""
+    columns, pieces = csv_pieces(path, PIECE_BYTES, spec)
+    parse = functools.partial(_parse_csv_piece, columns=columns, parse=parse_rows)
+
+    def in_order() -> Iterator[tuple[list[_Parsed], int, RowProblem | None]]:
+        pending: deque[Future[tuple[list[_Parsed], int, RowProblem | None]]] = deque()
+        for piece in pieces:
+            pending.append(pool.submit(parse, piece))
+            if len(pending) > 2 * processes:
+                yield _result(pending.popleft(), check_signals)
+        while pending:
+            yield _result(pending.popleft(), check_signals)
+
+    offset = 1  # the header's row
+    for parsed, count, broken in in_order():
+        for row_number, claimed, values, problems in parsed:
+            problems = [_in_file(problem, offset) for problem in problems]
+            yield row_number + offset, claimed, values, problems
+        if broken is not None:
+            raise RegisterFileError(_in_file(broken, offset))
+        offset += count
+
+
+def _result(future: Future[Any], check_signals: Callable[[], None]) -> Any:
+    """The future's result, checking for a signal every tenth of a second meanwhile."""
+    while True:
+        try:
+            return future.result(timeout=0.1)
+        except TimeoutError:
+            check_signals()
+
+
+def _in_file(problem: RowProblem, offset: int) -> RowProblem:
+    """A problem found in a piece of the file, numbered as a row of the file."""
+    row = None if problem.row is None else problem.row + offset
+    return RowProblem(row, problem.field, problem.message)
+
+
+class ImportInterrupted(Exception):
+    """SIGINT or SIGTERM stopped the import before it committed; nothing was changed."""
+
+    def __init__(self, signal_number: int) -> None:
+        self.signal_number = signal_number
+        self.signal_name = signal.Signals(signal_number).name
+        super().__init__(f"interrupted by {self.signal_name}")
+
+
+class _Signals:
+    """SIGINT and SIGTERM during an import are noted, and the import stops at its next check:
+    between rows, while it waits for the validating processes, and before its commit (the write
+    is then rolled back). After the commit they are too late to undo anything and are ignored.
+    The handler itself never raises: a signal comes anywhere, in a statement or in a fork,
+    where an exception would be wrapped or swallowed."""
+
+    def __init__(self) -> None:
+        self.committed = False
+        self.received: int | None = None
+
+    def handle(self, number: int, _frame: object) -> None:
+        if not self.committed and self.received is None:
+            self.received = number
+
+    def check(self) -> None:
+        """Raise ImportInterrupted if a signal has come."""
+        if self.received is not None:
+            raise ImportInterrupted(self.received)
+
+
+STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[_Signals]:
+    """SIGINT and SIGTERM handled as `_Signals` says while the import runs, then as before.
+    Only the main thread can handle signals: an import run in another thread leaves them be."""
+    signals = _Signals()
+    if threading.current_thread() is not threading.main_thread():
+        yield signals
+        return
+    previous = {number: signal.getsignal(number) for number in STOPPING_SIGNALS}
+    for number, handler in previous.items():
+        if handler is not signal.SIG_IGN:  # a background job started with SIGINT ignored
+            signal.signal(number, signals.handle)
+    try:
+        yield signals
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+# How often a validating process checks that the import that started it is still there.
+ORPHAN_CHECK_SECONDS = 0.5
+
+
+@contextlib.contextmanager
+def _parsing_pool(processes: int) -> Iterator[Executor | None]:
+    """The validating processes, all started at once (before the import connects to the
+    database) and stopped on every way out: joined after a good run, killed after anything
+    else (a bad file, an error, SIGINT or SIGTERM), and gone on their own if the import is
+    killed outright."""
+    if processes <= 1:
+        yield None
+        return
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        processes, context, initializer=_validating_process_started, initargs=(os.getpid(),)
+    )
+    try:
+        pool.submit(int).result()  # with fork, the first task starts every process
+        yield pool
+    except BaseException:
+        _kill_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    # The executor has no public way to stop a process in the middle of a task (Python 3.14
+    # adds terminate_workers); its table of processes and its thread are read here. Terminating
+    # the processes first and then waiting in `shutdown` can hang (seen under CI load).
+    workers = list((pool._processes or {}).values())
+    manager = pool._executor_manager_thread
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join()
+    # Its thread closes its pipe as it ends; left running, it races the executor's own exit
+    # handler, which then prints an error as the command exits.
+    if manager is not None:
+        manager.join()
+
+
+def _validating_process_started(importer_pid: int) -> None:
+    """In each validating process: SIGINT is the importer's to handle (it then stops this
+    process), SIGTERM ends it (the handler forked from the importer is undone), and it exits
+    once the importer is gone, killed with SIGKILL say, when it is given to another parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def exit_when_orphaned() -> None:
+        while os.getppid() == importer_pid:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=exit_when_orphaned, daemon=True).start()
+
+
+def _stage_rows(
+    parsed: Iterable[_Parsed],
+    staging: _Staging,
+    report: ImportReport,
+    problems: list[RowProblem],
+    notify: Callable[[ImportStage], None],
+    check_signals: Callable[[], None],
+) -> None:
+    """Check every row, and stage the difference of the good ones with the register; after the
+    first problem nothing more is staged, but every row is still checked for the report."""
+    first_row_of: dict[str, int] = {}
+    batch: list[tuple[Any, ...]] = []
+    for row_number, claimed, values, row_problems in parsed:
+        check_signals()
+        report.rows += 1
+        problems.extend(row_problems)
+        if claimed is not None:
+            first = first_row_of.setdefault(claimed, row_number)
+            if first != row_number:
+                problems.append(
+                    RowProblem(row_number, "record_id", f"repeats the record id of row {first}")
+                )
+        if values is None or problems:
+            batch.clear()
+            continue
+        batch.append(values)
+        if len(batch) >= BATCH_SIZE:
+            staging.stage(batch, report)
+            batch.clear()
+            notify(ImportStage.STAGED)
+    if batch and not problems:
+        staging.stage(batch, report)
+        notify(ImportStage.STAGED)
+
+
+class _Statements:
+    """A register's staging tables and the statements of its import, built once. The staging
+    area: temporary tables, private to the import's connection and gone with it, outside the
+    live table (on SQLite, outside the database file), so that filling them takes no lock that
+    a removal would wait for. New records, and the new values of changed ones."""
+
+    def __init__(self, spec: RegisterSpec) -> None:
+        records, stored = spec.records, spec.stored_columns
+        self.stored = stored
+        self.changed_columns = (*stored, "record_pk")
+        self.record_id = stored.index("record_id")
+        self.row_hash = stored.index("row_hash")
+        self.removed = stored.index(spec.removed_column) if spec.removed_column else None
+        self.metadata = MetaData()
+        self.new = Table(
+            f"staged_{spec.name}_records",
+            self.metadata,
+            *(Column(name, records.c[name].type) for name in stored),
+            prefixes=["TEMPORARY"],
+        )
+        self.changed = Table(
+            f"staged_{spec.name}_changes",
+            self.metadata,
+            *(Column(name, records.c[name].type) for name in stored),
+            Column("record_pk", Integer),
+            prefixes=["TEMPORARY"],
+        )
+        self.staged = Staged(records, self.new, self.changed)
+        now = bindparam("now", type_=records.c.updated_at.type)
+        self.add_new = records.insert().from_select(
+            [*stored, "created_at", "updated_at"],
+            select(*(self.new.c[name] for name in stored), now, now),
+        )
+        self.apply_changes = spec.apply_changes(records, self.changed, stored)
+        removed = [records.c[spec.removed_column]] if spec.removed_column else []
+        self.existing = (records.c.id, records.c.record_id, records.c.row_hash, *removed)
+
+
+class _DriverInsert:
+    """An insert compiled once for the connection's dialect and run with the driver's
+    executemany: SQLAlchemy's handling of each row's parameters cost more than the database's
+    insert. The column types' bind conversions are applied here instead, once for each distinct
+    value of a column (a batch has a few dates, circumstances and timestamps among many rows)."""
+
+    def __init__(self, connection: Connection, table: Table, names: tuple[str, ...]):
+        dialect = connection.dialect
+        compiled = table.insert().compile(dialect=dialect, column_keys=list(names))
+        if set(compiled.binds) != set(names):  # a row's values must be the statement's, exactly
+            raise ValueError(f"the statement takes {sorted(compiled.binds)}, not {names}")
+        self.connection, self.sql = connection, compiled.string
+        self.positional = compiled.positional
+        self.bind_names = tuple(compiled.positiontup or ()) if self.positional else names
+        self.order = [names.index(name) for name in self.bind_names]
+        self.processors = [
+            (names.index(name), process)
+            for name, bind in compiled.binds.items()
+            if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+
+    def executemany(self, rows: list[tuple[Any, ...]]) -> None:
+        """Insert the rows: tuples of hashable values in the order of `names`."""
+        if not rows:
+            return
+        columns: list[Any] = list(zip(*rows, strict=True))
+        for index, process in self.processors:
+            distinct = list(set(columns[index]))
+            converted = dict(zip(distinct, map(process, distinct), strict=True))
+            columns[index] = list(map(converted.__getitem__, columns[index]))
+        self.send(zip(*(columns[index] for index in self.order), strict=True))
+
+    def send(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        """Send converted rows, in the statement's order of columns."""
+        if self.positional:
+            parameters: list[Any] = list(rows)
+        else:
+            parameters = [dict(zip(self.bind_names, values, strict=True)) for values in rows]
+        self.connection.exec_driver_sql(self.sql, parameters)
+
+
+class _PostgresCopy(_DriverInsert):
+    """On PostgreSQL, the rows sent with COPY rather than one INSERT each: the staging spent
+    most of its time on the statements' round trips. The driver writes each value as its
+    parameter would be sent (the same conversions), so what is stored is the same."""
+
+    def __init__(self, connection: Connection, table: Table, names: tuple[str, ...]):
+        super().__init__(connection, table, names)
+        columns = ", ".join(f'"{name}"' for name in self.bind_names)
+        self.sql = f'COPY "{table.name}" ({columns}) FROM STDIN'
+
+    def send(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        if not self.connection.in_transaction():  # so that the batch's commit() commits it
+            self.connection.begin()
+        driver = self.connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(self.sql) as copy:  # type: ignore[union-attr]
+            for values in rows:
+                copy.write_row(values)
+
+
+def _staging_insert(connection: Connection, table: Table, names: tuple[str, ...]) -> _DriverInsert:
+    """How rows go into a staging table: COPY on PostgreSQL, the driver's executemany else."""
+    if connection.dialect.name == "postgresql":
+        return _PostgresCopy(connection, table, names)
+    return _DriverInsert(connection, table, names)
+
+
+def _existing_records(spec: RegisterSpec, dialect_name: str) -> Select[Any]:
+    """What a batch needs to know of the records it may change, in one statement; on
+    PostgreSQL with the ids as one array, not a parameter each (their SQL costs more than
+    the lookup)."""
+    record_id = spec.records.c.record_id
+    if dialect_name == "postgresql":
+        ids = bindparam("record_ids", type_=postgresql.ARRAY(record_id.type))
+        matching = record_id == func.any(ids)
+    else:
+        matching = record_id.in_(bindparam("record_ids", expanding=True))
+    return select(*spec.statements.existing).where(matching)
+
+
+class _Staging:
+    """The import's own connection and its staging tables. Each batch is compared with the
+    register and staged in a short transaction of its own, which reads the live table and
+    writes only the staging tables; `_write` then applies them in one transaction. The
+    connection is discarded at the end, and the staging with it."""
+
+    def __init__(self, spec: RegisterSpec, engine: Engine) -> None:
+        self.spec, self.engine, self.statements = spec, engine, spec.statements
+
+    def __enter__(self) -> _Staging:
+        self.connection = self.engine.connect()
+        statements, records = self.statements, self.spec.records
+        try:
+            statements.metadata.create_all(self.connection)
+            self.register_was_empty = self.connection.scalar(select(records.c.id).limit(1)) is None
+            self.context = self.spec.context(self.connection)
+            self.connection.commit()
+            self.new = _staging_insert(self.connection, statements.new, statements.stored)
+            self.changed = _staging_insert(
+                self.connection, statements.changed, statements.changed_columns
+            )
+            self.existing_records = _existing_records(self.spec, self.connection.dialect.name)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        # Never back to the pool: its next user would find the staging tables.
+        self.connection.invalidate()
+        self.connection.close()
+
+    def analyze(self) -> None:
+        """On PostgreSQL, the staging tables' statistics gathered (autovacuum never sees
+        temporary tables), so that the write's statements are planned for their real size."""
+        if self.connection.dialect.name == "postgresql":
+            for table in self.statements.metadata.sorted_tables:
+                self.connection.exec_driver_sql(f'ANALYZE "{table.name}"')
+            self.connection.commit()
+
+    def stage(self, rows: list[tuple[Any, ...]], report: ImportReport) -> None:
+        """Compare a batch with the register and stage what is new or changed."""
+        record_id, row_hash = self.statements.record_id, self.statements.row_hash
+        removed = self.statements.removed
+        existing: dict[str, Any] = {}
+        if not self.register_was_empty:  # then every record is new (repeats are refused)
+            record_ids = [values[record_id] for values in rows]
+            found = self.connection.execute(self.existing_records, {"record_ids": record_ids})
+            existing = {record[1]: record for record in found}
+        new, changed = [], []
+        for values in rows:
+            current = existing.get(values[record_id])
+            if current is None:
+                new.append(values)
+                report.added += 1
+            elif current[2] == values[row_hash]:
+                report.unchanged += 1
+            else:
+                if removed is not None and current[3] is None and values[removed] is not None:
+                    report.removed += 1
+                changed.append((*values, current[0]))
+                report.updated += 1
+        self.new.executemany(new)
+        self.changed.executemany(changed)
+        self.connection.commit()
+
+
+def _write(
+    staging: _Staging,
+    summary: FileSummary,
+    report: ImportReport,
+    demo: bool,
+    now: dt.datetime | None,
+    notify: Callable[[ImportStage], None],
+    signals: _Signals,
+) -> None:
+    """The import's one write transaction: the staged difference applied, in two statements,
+    the summary kept and the import recorded. Nothing in it is validated or derived, so it
+    lasts as long as the database takes to copy the staged rows."""
+    connection, spec, statements = staging.connection, staging.spec, staging.statements
+    staging.analyze()
+    begin_writing(connection)  # a removal under way finishes first
+    notify(ImportStage.WRITING)
+    now = now or utc_now()
+
+    def write() -> None:
+        with (
+            bulk_write_cache(connection),
+            _lookup_indexes_built_last(connection, spec.records, report.added),
+        ):
+            _add_new(connection, statements, now)
+            connection.execute(statements.apply_changes, {"now": now, "today": court_today(now)})
+
+    spec.summary(connection, statements.staged, write)
+    connection.execute(
+        insert(spec.audit).values(
+            happened_at=now, action="import", file_sha256=summary.sha256,
+            file_format=summary.format, rows=report.rows, added=report.added,
+            updated=report.updated, removed=report.removed, unchanged=report.unchanged,
+            demo=demo,
+        )
+    )  # fmt: skip
+    notify(ImportStage.WRITTEN)
+    signals.check()  # a signal that came during the write: rolled back, not committed
+    connection.commit()
+    signals.committed = True
+
+
+ADDED_MEANWHILE = (
+    "another import added some of this file's new records while it ran; nothing was imported"
+    " from it: import it again"
+)
+
+
+def _add_new(connection: Connection, statements: _Statements, now: dt.datetime) -> None:
+    """Add the staged new records; a record id another import added since they were compared
+    is a problem of the file (the write is rolled back), not a crash."""
+    try:
+        connection.execute(statements.add_new, {"now": now})
+    except IntegrityError as error:
+        if "record_id" not in str(error.orig):
+            raise
+        raise RegisterFileError(RowProblem(None, "record_id", ADDED_MEANWHILE)) from None
+
+
+@contextlib.contextmanager
+def _lookup_indexes_built_last(
+    connection: Connection, records: Table, new_records: int
+) -> Iterator[None]:
+    """When an import at least doubles a SQLite register (a first load, say), the lookup
+    indexes are built once from all the rows instead of updated row by row: a million new
+    rows spent most of the write there, and a delisting waits for the write. Inside the write
+    transaction, so that a rollback restores them as they were."""
+    rebuilt = []
+    if connection.dialect.name == "sqlite" and new_records >= (
+        connection.scalar(select(func.count()).select_from(records)) or 0
+    ):
+        rebuilt = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            " AND tbl_name = ?",
+            (records.name,),
+        ).all()
+        for name, _ in rebuilt:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in rebuilt:
+        connection.exec_driver_sql(sql)
+
+
+def _record_refusal(
+    spec: RegisterSpec,
+    factory: sessionmaker[Session],
+    now: dt.datetime | None,
+    sha256: str | None,
+    file_format: str | None,
+    rows: int,
+    problems: Iterable[RowProblem],
+    demo: bool,
+) -> None:
+    """Keep a trace of a refused import, in its own transaction (nothing else was written)."""
+    bad_rows = len({problem.row for problem in problems})
+    with factory.begin() as session:
+        session.add(
+            spec.audit(
+                happened_at=now or utc_now(), action="refused", file_sha256=sha256,
+                file_format=file_format, rows=rows, bad_rows=bad_rows, demo=demo,
+            )
+        )  # fmt: skip
