@@ -24,10 +24,10 @@ from portal.opendata.datasets import (
     Dataset,
 )
 from portal.text.characters import USABLE_TEXT_PATTERN
-from portal.victims.records import Failure, Status
-from portal.victims.status import NextStep
 from portal.text.languages import LANGUAGE_CODES
 from portal.text.numbers import MAX_WHOLE_NUMBER, whole_number
+from portal.victims.records import Failure, Status
+from portal.victims.status import NextStep
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -415,29 +415,51 @@ def _yuan(fen: int | None) -> str | None:
     return None if fen is None else f"{Decimal(fen) / 100:.2f}"
 
 
-def victim_statistic_records(figures: Iterable[Any], about: Mapping[str, Any]) -> list[dict[str, Any]]:
+def victim_statistic_records(
+    figures: Iterable[Any], about: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     """Every case's figures (portal/victims/figures.py CaseFigures) as rows of VICTIM_STATISTICS;
     `about` gives as_of and demonstration."""
     empty = dict.fromkeys(VICTIM_STATISTICS.field_names())
     rows = []
     for case in figures:
         base = {**empty, **about, "case_key": case.case_key}
-        rows.append({**base, "dimension": "registered", "key": "all", "people": case.registered_people})
+        rows.append(
+            {**base, "dimension": "registered", "key": "all", "people": case.registered_people}
+        )
         rows += [
-            {**base, "dimension": "status", "key": str(row.status), "people": row.people,
-             "claimed_amount": _yuan(row.claimed_fen), "confirmed_amount": _yuan(row.confirmed_fen)}
+            {
+                **base,
+                "dimension": "status",
+                "key": str(row.status),
+                "people": row.people,
+                "claimed_amount": _yuan(row.claimed_fen),
+                "confirmed_amount": _yuan(row.confirmed_fen),
+            }
             for row in case.statuses
         ]
         rows += [
-            {**base, "dimension": "batch",
-             "key": f"{batch.batch}-supplementary" if batch.supplementary else str(batch.batch),
-             "people": batch.people, "paid_amount": _yuan(batch.paid_fen),
-             "failed_payments": batch.failed, "first_paid_on": _iso(batch.first_paid_on),
-             "last_paid_on": _iso(batch.last_paid_on)}
+            {
+                **base,
+                "dimension": "batch",
+                "key": f"{batch.batch}-supplementary" if batch.supplementary else str(batch.batch),
+                "people": batch.people,
+                "paid_amount": _yuan(batch.paid_fen),
+                "failed_payments": batch.failed,
+                "first_paid_on": _iso(batch.first_paid_on),
+                "last_paid_on": _iso(batch.last_paid_on),
+            }
             for batch in case.batches
         ]
-        rows.append({**base, "dimension": "paid", "key": "all", "people": case.paid_people,
-                     "paid_amount": _yuan(case.recovered_fen)})
+        rows.append(
+            {
+                **base,
+                "dimension": "paid",
+                "key": "all",
+                "people": case.paid_people,
+                "paid_amount": _yuan(case.recovered_fen),
+            }
+        )
     return rows  # fmt: skip
 
 
@@ -537,7 +559,10 @@ def dataset_records(session: Any, key: str, page_url: PageUrl) -> list[dict[str,
         return [row.__dict__ | about for row in register_aggregates(session)]
     if key == VICTIM_STATISTICS.key:
         victims = register_state(session)
-        about = {"as_of": _iso(victims and victims.as_of), "demonstration": bool(victims and victims.demo)}
+        about = {
+            "as_of": _iso(victims and victims.as_of),
+            "demonstration": bool(victims and victims.demo),
+        }
         return victim_statistic_records(all_case_figures(session).values(), about)
     raise KeyError(key)
 

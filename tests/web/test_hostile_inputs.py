@@ -114,8 +114,9 @@ def post_bodies() -> Iterator[tuple[str, str, bytes]]:
         yield (f"JSON number {what}", "application/json",
                f'{{"name": "x", "id_number": {escaped}}}'.encode())  # fmt: skip
         yield f"JSON key {what}", "application/json", f'{{{escaped}: "x"}}'.encode()
+        case = {"name": "x", "id_number": DEBTOR_NUMBER}
         yield (f"JSON case key {what}", "application/json",
-               f'{{"name": "x", "id_number": "{DEBTOR_NUMBER}", "case_key": {escaped}}}'.encode())  # fmt: skip
+               json.dumps(case)[:-1].encode() + f', "case_key": {escaped}}}'.encode())  # fmt: skip
     yield "JSON nested arrays", "application/json", b"[" * DEEP + b"]" * DEEP
     yield "JSON nested objects", "application/json", b'{"a":' * DEEP + b"1" + b"}" * DEEP
     yield "JSON name nested", "application/json", b'{"name":' + b"[" * DEEP + b"]" * DEEP + b"}"

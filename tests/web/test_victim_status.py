@@ -116,16 +116,20 @@ def test_a_confirmed_victim_sees_amounts_payments_and_the_failed_one(client) -> 
     assert "The court has confirmed your claim" in text
     assert "A payment to you failed." in text  # what to do next: fix the account
     assert page.text_of(".victim-status__number") == MASKED
-    assert "150,000.00 yuan" in text and "120,000.00 yuan" in text
+    assert "150,000.00 yuan" in text
+    assert "120,000.00 yuan" in text
     rows = [" ".join(row.get_text(" ", strip=True).split())
             for row in page.html.select(".victim-status__payments tbody tr")]  # fmt: skip
-    assert rows[0].startswith("Batch 1") and rows[0].endswith("22,115.00 yuan Paid")
-    assert rows[1].startswith("Batch 2") and "3,000.00 yuan" in rows[1]
+    assert rows[0].startswith("Batch 1")
+    assert rows[0].endswith("22,115.00 yuan Paid")
+    assert rows[1].startswith("Batch 2")
+    assert "3,000.00 yuan" in rows[1]
     assert "Failed: the bank account is closed." in rows[1]
     assert "Contact the court's channel named in the notice" in rows[1]
     notice_link = page.html.select_one(f".victim-status a[href='/en/victims/{CASE_KEY}/']")
     assert notice_link is not None
-    assert NUMBER not in html and NUMBER[:17] not in html
+    assert NUMBER not in html
+    assert NUMBER[:17] not in html
     assert page.html.select_one("#victim-number").get("value") is None  # never echoed back
     assert page.html.select_one("#victim-name")["value"] == NAME
 
@@ -237,7 +241,8 @@ def test_the_api_answers_a_match_with_the_status_and_payments(client) -> None:
         "noindex",
     )
     body = response.get_json()
-    assert body["found"] is True and body["message"] is None
+    assert body["found"] is True
+    assert body["message"] is None
     registration = body["registration"]
     assert registration["status"] == "confirmed"
     assert registration["status_text"] == {"en": "Confirmed", "zh": "已核定"}
@@ -247,7 +252,9 @@ def test_the_api_answers_a_match_with_the_status_and_payments(client) -> None:
         "150000.00",
         "120000.00",
     )
-    assert [(p["batch"], p["amount"], p["paid"], p["failure"]) for p in registration["payments"]] == [
+    assert [
+        (p["batch"], p["amount"], p["paid"], p["failure"]) for p in registration["payments"]
+    ] == [
         (1, "22115.00", True, None),
         (2, "3000.00", False, "account_closed"),
     ]

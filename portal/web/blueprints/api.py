@@ -40,13 +40,13 @@ from portal.registers.query import InvalidQuery
 from portal.search.query import SearchRequest
 from portal.text.languages import LANGUAGE_CODES
 from portal.web.blueprints.debtors import QUERY_ERRORS, list_scope_texts, run_lookup
+from portal.web.blueprints.search import hit_endpoint, parameters_with_numbers, run_search
 from portal.web.blueprints.victim_status import (
     FORM_ERRORS,
     parse_status_query,
     run_status_check,
     status_answer,
 )
-from portal.web.blueprints.search import hit_endpoint, parameters_with_numbers, run_search
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url
 from portal.web.inputs import json_body, refuse_unusable
