@@ -266,6 +266,8 @@ def test_the_api_answers_a_match_with_the_status_and_payments(client) -> None:
     ("body", "status", "detail"),
     [
         ("not json", 400, "Send a JSON object"),
+        ("1e3", 400, "Send a JSON object"),
+        ('["x"]', 400, "Send a JSON object"),
         ({"name": NAME, "id_number": NUMBER}, 400, "Send a JSON object"),
         ({"name": NAME, "id_number": 3, "case_key": CASE_KEY}, 400, "Send a JSON object"),
         ({"name": "", "id_number": NUMBER, "case_key": CASE_KEY}, 422, "cannot be run"),

@@ -394,8 +394,10 @@ def victim_status() -> ResponseReturnValue:
 
 def _victim_status() -> Response:
     body = json_body()
-    values = body and {key: body.get(key) for key in STATUS_FIELDS.values()}
-    if not isinstance(body, dict) or not all(isinstance(v, str) for v in values.values()):
+    values = (
+        {key: body.get(key) for key in STATUS_FIELDS.values()} if isinstance(body, dict) else {}
+    )
+    if not values or not all(isinstance(value, str) for value in values.values()):
         return problem(
             400,
             'Send a JSON object such as {"name": "...", "id_number": "...", "case_key": "..."} '
