@@ -45,7 +45,7 @@ from portal.web.blueprints.victim_status import (
     FORM_ERRORS,
     parse_status_query,
     run_status_check,
-    status_answer,
+    status_record,
 )
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url
@@ -416,4 +416,4 @@ def _victim_status() -> Response:
                 for field, code in error.errors.items()
             ],
         )
-    return jsonify(status_answer(run_status_check(query), absolute_url))
+    return jsonify(status_record(run_status_check(query), absolute_url))

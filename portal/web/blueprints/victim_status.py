@@ -124,12 +124,23 @@ def parse_status_query(name: str, number: str, case_key: str) -> StatusQuery:
     return StatusQuery(name=name, number=number, case_key=case_key.strip())
 
 
-def run_status_check(query: StatusQuery) -> VictimStatus | None:
-    """The victim's status, or None for anything that does not match exactly; a case whose
-    notice is not published is no case at all."""
-    if not victim_notice_versions(db_session(), query.case_key):
-        return None
-    return check_status(db_session(), query.name, query.number, query.case_key, debtor_keys())
+@dataclass(frozen=True)
+class StatusAnswer:
+    """A status check's answer: the victim's status (None for anything that does not match
+    exactly) and the published language versions of the case's notice."""
+
+    status: VictimStatus | None
+    notices: dict[str, VictimNotice]
+
+
+def run_status_check(query: StatusQuery) -> StatusAnswer:
+    """Check a status; a case whose notice is not published is no case at all."""
+    session = db_session()
+    notices = victim_notice_versions(session, query.case_key)
+    if not notices:
+        return StatusAnswer(None, {})
+    status = check_status(session, query.name, query.number, query.case_key, debtor_keys())
+    return StatusAnswer(status, notices)
 
 
 def published_cases(lang: str) -> list[VictimNotice]:
@@ -175,11 +186,11 @@ def index(lang: str) -> ResponseReturnValue:
             context["number"] = number if error.errors.get("number") == "number_invalid" else ""
             code = 422
         else:
-            status = run_status_check(query)
-            context |= {"answered": True, "status": status}
-            if status is not None:
-                versions = victim_notice_versions(db_session(), query.case_key)
-                context["notice"] = versions.get(lang) or next(iter(versions.values()))
+            answer = run_status_check(query)
+            context |= {"answered": True, "status": answer.status}
+            if answer.status is not None:
+                notices = answer.notices
+                context["notice"] = notices.get(lang) or next(iter(notices.values()))
     return render_page("victims/status.html", **context), code
 
 
@@ -205,12 +216,12 @@ NO_MATCH_TEXT = _l(
 )
 
 
-def status_answer(status: VictimStatus | None, page_url: Callable[..., str]) -> dict[str, Any]:
+def status_record(answer: StatusAnswer, page_url: Callable[..., str]) -> dict[str, Any]:
     """The API's answer: the same shape whether or not the details match, and exactly one body
     for every details that do not."""
+    status, versions = answer.status, answer.notices
     if status is None:
         return {"found": False, "registration": None, "message": _in_languages(NO_MATCH_TEXT)}
-    versions = victim_notice_versions(db_session(), status.case_key)
     payments = [
         {
             "batch": payment.batch,
