@@ -20,6 +20,7 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	touch $@ $(VENV)/.installed
 
 DEMO_DEBTORS := instance/demo-debtors.csv
+DEMO_VICTIMS := instance/demo-victims.csv
 
 run: $(VENV)/.installed
 	$(BIN)/portal db upgrade
@@ -28,6 +29,9 @@ run: $(VENV)/.installed
 	@# 1,000 fictional debtors, so that the lookup can be tried; the page says they are fictional.
 	$(BIN)/portal demo-debtors --count 1000 --seed 1 --out $(DEMO_DEBTORS) --show-example
 	$(BIN)/portal import-debtors --demo $(DEMO_DEBTORS)
+	@# 1,000 fictional victims of the demonstration case (loaded with the content above).
+	$(BIN)/portal demo-victims --count 1000 --seed 1 --out $(DEMO_VICTIMS) --show-example
+	$(BIN)/portal import-victims --demo $(DEMO_VICTIMS)
 	@# Absolute links (canonical, feeds, sitemap, API) follow HOST and PORT unless PORTAL_SITE_URL is set.
 	PORTAL_SITE_URL="$${PORTAL_SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/portal run --host $(HOST) --port $(PORT)
 

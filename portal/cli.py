@@ -4,6 +4,7 @@ error ends it with one line on standard error (`error: ...`) and status 1, not a
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,13 @@ from portal.debtors.demo import write_demo_file
 from portal.debtors.importer import UnknownRecord, delist, import_debtors
 from portal.debtors.lookup import court_today
 from portal.registers.identity import IdentityKeys
-from portal.registers.importer import ImportInterrupted, RegisterImportError
+from portal.registers.importer import ImportInterrupted, ImportReport, RegisterImportError
 from portal.search.index import IndexCheckFailed, IndexLocked
 from portal.search.service import rebuild_search_index, update_search_index
 from portal.static_site.freeze import FreezeError, freeze
 from portal.text.languages import LANGUAGE_CODES
+from portal.victims.demo import write_demo_file as write_victims_demo_file
+from portal.victims.importer import import_victims
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
 
@@ -235,13 +238,14 @@ def import_debtors_command(file: Path, demo: bool) -> None:
     """Import the list of dishonest persons from a CSV or JSON FILE, all or nothing."""
     if demo and current_app.config["ENV"] == "production":
         raise click.UsageError("demonstration data is never imported into a production portal")
+    _import_file(import_debtors, file, demo)
+
+
+def _import_file(run: Callable[..., ImportReport], file: Path, demo: bool) -> None:
+    """Run a register's import; on problems print one line each and exit 1, on a signal exit as
+    a shell reports it; nothing personal is printed either way."""
     try:
-        report = import_debtors(
-            session_factory(),
-            file,
-            _keys(),
-            demo=demo,
-        )
+        report = run(session_factory(), file, _keys(), demo=demo)
     except RegisterImportError as error:
         click.echo(
             f"Nothing was imported: {len(error.problems)} problem(s) in {file.name}"
@@ -287,6 +291,40 @@ def demo_debtors_command(count: int, seed: int, out: Path, show_example: bool) -
     if show_example and example:
         name, number = example
         click.echo(f"Try the lookup with the name {name} and the ID number {number}")
+
+
+@cli.command("import-victims")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="The file is fictional demonstration data (from demo-victims); the status check says so.",
+)
+@with_appcontext
+def import_victims_command(file: Path, demo: bool) -> None:
+    """Import the victims' register of fund-raising cases from a CSV or JSON FILE, all or
+    nothing (docs/victims.md)."""
+    if demo and current_app.config["ENV"] == "production":
+        raise click.UsageError("demonstration data is never imported into a production portal")
+    _import_file(import_victims, file, demo)
+
+
+@cli.command("demo-victims")
+@click.option("--count", default=1000, show_default=True, type=click.IntRange(min=1))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--show-example", is_flag=True, help="Print a name, number and case key to check.")
+def demo_victims_command(count: int, seed: int, out: Path, show_example: bool) -> None:
+    """Write COUNT fictional victims of the demonstration case as CSV (import them with
+    --demo)."""
+    example = write_victims_demo_file(out, count, seed, court_today())
+    click.echo(f"wrote {count} fictional victims to {out}")
+    if show_example and example:
+        name, number, case_key = example
+        click.echo(
+            f"Try the victims' status check with the name {name}, the ID number {number}"
+            f" and the case key {case_key}"
+        )
 
 
 @cli.command("freeze")

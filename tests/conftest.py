@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
@@ -17,10 +18,12 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.cli import cli
 from portal.db.engine import make_engine, make_session_factory, upgrade_schema
 from portal.db.load import load_content
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
+from tests.support.debtorfiles import TEST_SECRET
 from tests.support.pagecheck import FetchedPage, fetch
 from tests.support.site import (
     ARTIFACTS,
@@ -158,6 +161,19 @@ def engine_for():
     yield make
     for engine in engines:
         engine.dispose()
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, database_url: str):
+    """Run `portal ...` against the test database, schema migrated (the registers' CLIs)."""
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    monkeypatch.setenv("PORTAL_SECRET_KEY", TEST_SECRET)
+
+    def invoke(*args: str):
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    assert invoke("db", "upgrade").exit_code == 0
+    return invoke
 
 
 @pytest.fixture

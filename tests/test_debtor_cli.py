@@ -29,19 +29,6 @@ LARGE = 40_000
 PATIENCE_SECONDS = 180
 
 
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, database_url: str):
-    """Run `portal ...` against the test database, schema migrated."""
-    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
-    monkeypatch.setenv("PORTAL_SECRET_KEY", TEST_SECRET)
-
-    def invoke(*args: str):
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    assert invoke("db", "upgrade").exit_code == 0
-    return invoke
-
-
 def stored(database_url: str) -> dict[str, DebtorRecord]:
     engine = create_engine(database_url)
     try:

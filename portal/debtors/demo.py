@@ -11,31 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from portal.debtors.records import FIELDS, Circumstance, Performance
+from portal.registers.demo import (
+    DEMO_NAME_PREFIX,
+    DISTRICTS,
+    GIVEN,
+    SURNAMES,
+    credit_code,
+    resident_id,
+)
 from portal.registers.files import DEMO_PREFIX
-from portal.registers.identity import (
-    CREDIT_CODE_CHARACTERS,
-    credit_code_check_character,
-    organisation_code_check_character,
-    resident_id_check_character,
-)
 
-DEMO_NAME_PREFIX = "示例"
-# Real Shanghai district codes with the district's basic court, so that the numbers look right.
-DISTRICTS = (
-    ("310101", "黄浦区", "沪0101"), ("310104", "徐汇区", "沪0104"),
-    ("310105", "长宁区", "沪0105"), ("310106", "静安区", "沪0106"),
-    ("310107", "普陀区", "沪0107"), ("310109", "虹口区", "沪0109"),
-    ("310110", "杨浦区", "沪0110"), ("310112", "闵行区", "沪0112"),
-    ("310113", "宝山区", "沪0113"), ("310114", "嘉定区", "沪0114"),
-    ("310115", "浦东新区", "沪0115"), ("310116", "金山区", "沪0116"),
-    ("310117", "松江区", "沪0117"), ("310118", "青浦区", "沪0118"),
-    ("310120", "奉贤区", "沪0120"), ("310151", "崇明区", "沪0151"),
-)  # fmt: skip
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
-    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
-)
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国玉萍红志文辉鹏宇浩然晨阳雪梅海燕春林"
 TRADE_NAMES = ("恒信", "宏达", "瑞丰", "鑫源", "华盛", "永安", "金桥", "通达", "百川", "东方",
                "长江", "天和", "博远", "锦程", "汇通", "九州")  # fmt: skip
 TRADES = ("贸易", "建设工程", "物流", "餐饮管理", "科技", "实业", "装饰工程", "投资咨询", "服饰",
@@ -43,19 +28,6 @@ TRADES = ("贸易", "建设工程", "物流", "餐饮管理", "科技", "实业"
 REMOVAL_REASONS = ("已全部履行", "与申请执行人达成执行和解协议并已履行完毕", "依法撤销失信决定")
 BASIS_DOCUMENTS = ("民事判决书", "民事调解书", "仲裁裁决书", "公证债权文书")
 STATES = ("listed", "removed", "expired")
-
-
-def _resident_id(rng: random.Random, region: str, birth: dt.date) -> str:
-    body = f"{region}{birth:%Y%m%d}{rng.randrange(1, 1000):03d}"
-    return body + resident_id_check_character(body)
-
-
-def _credit_code(rng: random.Random, region: str) -> str:
-    # Registration authority 9 (market regulation), category 1 (company), then the region code
-    # and an organisation code with its own check character.
-    organisation = "".join(rng.choice(CREDIT_CODE_CHARACTERS) for _ in range(8))
-    body = f"91{region}{organisation}{organisation_code_check_character(organisation)}"
-    return body + credit_code_check_character(body)
 
 
 def generate(count: int, seed: int, today: dt.date) -> Iterator[tuple[dict[str, str], str]]:
@@ -78,10 +50,10 @@ def generate(count: int, seed: int, today: dt.date) -> Iterator[tuple[dict[str, 
             birth = latest_birth - dt.timedelta(days=rng.randrange(0, 50 * 365))
             given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
             name = DEMO_NAME_PREFIX + rng.choice(SURNAMES) + given
-            kind, number, representative = "person", _resident_id(rng, region, birth), ""
+            kind, number, representative = "person", resident_id(rng, region, birth), ""
         else:
             name = f"{DEMO_NAME_PREFIX}上海{rng.choice(TRADE_NAMES)}{rng.choice(TRADES)}有限公司"
-            kind, number = "organisation", _credit_code(rng, region)
+            kind, number = "organisation", credit_code(rng, region)
             representative = DEMO_NAME_PREFIX + rng.choice(SURNAMES) + rng.choice(GIVEN)
         removed_on = removal_reason = ""
         if state == "removed":

@@ -1,12 +1,32 @@
-"""What a record of the victims' register holds: statuses, payments and their failures."""
+"""The victims' register's records: statuses, payments and their failures, and the rules of each
+row of its import file (the file reading and field readers are portal/registers/files.py's)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from portal.registers.files import (
+    FileFormat,
+    RowProblem,
+    RowReport,
+    blank,
+    date,
+    enum,
+    identity,
+    name_and_key,
+    parse_date,
+    shape_problems,
+    text,
+)
+from portal.registers.files import record_id as read_record_id
+from portal.registers.identity import IdentityKeys, Kind
 
 
 class Status(StrEnum):
@@ -69,3 +89,188 @@ class Payment:
 def yuan(fen: int) -> Decimal:
     """An amount in fen as yuan, exactly (123456 -> Decimal('1234.56'))."""
     return Decimal(fen).scaleb(-2)
+
+
+# -- The import file ------------------------------------------------------------------------
+
+FIELDS = (
+    "record_id", "case_key", "name", "kind", "id_number", "registered_on", "claimed_amount",
+    "confirmed_amount", "status", "payments",
+)  # fmt: skip
+OPTIONAL_FIELDS = frozenset({"confirmed_amount", "payments"})
+MAX_LENGTHS = {"record_id": 64, "case_key": 200, "name": 200}
+VICTIM_FORMAT = FileFormat(FIELDS, OPTIONAL_FIELDS, MAX_LENGTHS)
+# Yuan with at most two decimals; 13 digits of yuan keep every sum of fen within a BigInteger.
+AMOUNT_PATTERN = re.compile(r"^(\d{1,13})(?:\.(\d{1,2}))?$")
+PAYMENT_SEPARATOR = ";"
+PART_SEPARATOR = "|"
+SUPPLEMENTARY_MARK = "S"
+PAYMENT_PARTS = ("batch", "paid_on", "amount", "supplementary", "failure")
+_ROW_HASH_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What rows are checked against, read once before them: the cases that have a notice and
+    the courts' day (nothing may be registered or paid after it)."""
+
+    case_keys: frozenset[str]
+    today: dt.date
+
+
+class StoredPayment(dict):
+    """A payment as VictimRecord.payments stores it; hashable, as the staging's rows must be."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
+
+
+def fen(value: Any) -> int | str:
+    """An amount in yuan as whole fen, or what is wrong with it (never the value itself)."""
+    if isinstance(value, bool | float):
+        return 'must be written as text such as "1234.56" (a JSON number can lose cents)'
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        return "must be an amount in yuan such as 1234.56"
+    match = AMOUNT_PATTERN.match(value.strip())
+    if match is None:
+        return "must be an amount in yuan, 0 or more, with at most 2 decimals, such as 1234.56"
+    whole, cents = match.groups()
+    return int(whole) * 100 + int((cents or "").ljust(2, "0"))
+
+
+def _payment_items(value: Any) -> list[dict[str, Any]] | str:
+    """The payments as a list of {part: raw value}, from the CSV text or the JSON list."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, list):
+        if not all(isinstance(item, dict) for item in value):
+            return "must be a list of objects with batch, paid_on, amount, supplementary, failure"
+        return value
+    if not isinstance(value, str):
+        return "must be payments written batch|paid_on|amount[|S][|failure], separated by ;"
+    items = []
+    for text_item in value.split(PAYMENT_SEPARATOR):
+        parts = [part.strip() for part in text_item.split(PART_SEPARATOR)]
+        if len(parts) < 3 or len(parts) > len(PAYMENT_PARTS):
+            return (
+                f"payment {len(items) + 1} must be batch|paid_on|amount, optionally followed by "
+                "|S (a supplementary round) and |failure"
+            )
+        item: dict[str, Any] = dict(zip(PAYMENT_PARTS, parts, strict=False))
+        item["supplementary"] = item.get("supplementary", "")
+        items.append(item)
+    return items
+
+
+def _payments(
+    value: Any, today: dt.date | None, report: RowReport
+) -> tuple[StoredPayment, ...] | None:
+    items = _payment_items(value)
+    if isinstance(items, str):
+        report.add("payments", items)
+        return None
+    stored = []
+    before = report.count
+    for number, item in enumerate(items, start=1):
+        where = f"payments[{number}]"
+        unknown = set(item) - set(PAYMENT_PARTS)
+        for name in sorted(unknown):
+            report.add(f"{where}.{name}", "is not a part of a payment")
+        batch = item.get("batch")
+        if isinstance(batch, str) and batch.strip().isdigit():
+            batch = int(batch)
+        if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+            report.add(f"{where}.batch", "must be a whole number, 1 or more")
+        paid_on = parse_date(item["paid_on"]) if isinstance(item.get("paid_on"), str) else None
+        if paid_on is None:
+            report.add(f"{where}.paid_on", "must be a date written YYYY-MM-DD")
+        elif today is not None and paid_on > today:
+            report.add(f"{where}.paid_on", "is in the future")
+        amount = fen(item.get("amount"))
+        if isinstance(amount, str):
+            report.add(f"{where}.amount", amount)
+        supplementary = item.get("supplementary")
+        if isinstance(supplementary, str):
+            if supplementary not in ("", SUPPLEMENTARY_MARK):
+                report.add(f"{where}.supplementary", "must be S or left empty")
+            supplementary = supplementary == SUPPLEMENTARY_MARK
+        elif supplementary is None:
+            supplementary = False
+        elif not isinstance(supplementary, bool):
+            report.add(f"{where}.supplementary", "must be true or false")
+        failure = item.get("failure") or None
+        if failure is not None and failure not in Failure._value2member_map_:
+            choices = ", ".join(member.value for member in Failure)
+            report.add(f"{where}.failure", f"must be one of {choices}, or left empty")
+        if report.count == before:
+            stored.append(
+                StoredPayment(
+                    batch=batch, amount=amount, paid_on=paid_on.isoformat(),
+                    supplementary=supplementary, failure=failure,
+                )
+            )  # fmt: skip
+    return tuple(stored) if report.count == before else None
+
+
+def parse_row(
+    row: int,
+    raw: dict[str, Any],
+    keys: IdentityKeys,
+    problems: list[RowProblem],
+    demo: bool,
+    context: ImportContext | None,
+) -> tuple[Any, ...] | None:
+    """Validate one raw row; return its stored values (STORED_COLUMNS' order), or None after
+    adding its problems."""
+    report = RowReport(row, problems, VICTIM_FORMAT)
+    if shape_problems(raw, report):
+        return None
+    today = context.today if context else None
+    record_id = read_record_id(raw, report, demo)
+    case_key = text(raw, "case_key", report)
+    if case_key and context is not None and case_key not in context.case_keys:
+        report.add("case_key", "is not the key of a loaded victims' notice (content/victims/)")
+    name, name_key = name_and_key(raw, report)
+    kind = enum(raw, "kind", Kind, report)
+    id_display, id_hash, _birth = identity(raw, kind, keys, report)
+    registered_on = date(raw, "registered_on", report)
+    if registered_on and today and registered_on > today:
+        report.add("registered_on", "is in the future")
+    claimed = fen(raw.get("claimed_amount")) if not blank(raw, "claimed_amount") else None
+    if claimed is None:
+        report.add("claimed_amount", "is required")
+    elif isinstance(claimed, str):
+        report.add("claimed_amount", claimed)
+    status = enum(raw, "status", Status, report)
+    confirmed: int | str | None = None
+    if not blank(raw, "confirmed_amount"):
+        confirmed = fen(raw.get("confirmed_amount"))
+        if isinstance(confirmed, str):
+            report.add("confirmed_amount", confirmed)
+        elif status is not None and status is not Status.CONFIRMED:
+            report.add("confirmed_amount", "must be empty unless the status is confirmed")
+    elif status is Status.CONFIRMED:
+        report.add("confirmed_amount", "is required when the status is confirmed")
+    payments = _payments(raw.get("payments"), today, report)
+    if payments and status is not None and status is not Status.CONFIRMED:
+        report.add("payments", "are possible only when the status is confirmed")
+    if payments and isinstance(confirmed, int):
+        paid = sum(payment["amount"] for payment in payments if payment["failure"] is None)
+        if paid > confirmed:
+            report.add("payments", "add up to more than the confirmed amount")
+    if report.count:
+        return None
+    values = (
+        record_id, case_key, name, name_key, kind.value, id_display, id_hash, registered_on,
+        claimed, confirmed, status.value, payments, demo,
+    )  # fmt: skip
+    row_hash = hashlib.sha256(_ROW_HASH_ENCODER.encode(values).encode()).hexdigest()
+    return (*values, row_hash)
+
+
+STORED_COLUMNS = (
+    "record_id", "case_key", "name", "name_key", "kind", "id_display", "id_hash",
+    "registered_on", "claimed_fen", "confirmed_fen", "status", "payments", "demo", "row_hash",
+)  # fmt: skip

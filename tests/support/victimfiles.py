@@ -5,25 +5,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal.db.models import VictimRecord
-from portal.registers.identity import IdentityKeys, Kind, mask_number, normalise_number
-from portal.text.names import name_key
-from portal.victims.records import Failure, Payment
-from portal.victims.summary import COUNTED, VictimChanges
+from portal.db.models import VictimNotice, VictimPaymentCount, VictimRecord, VictimStatusCount
+from portal.registers.files import RowProblem
+from portal.registers.identity import IdentityKeys
+from portal.victims.records import FIELDS, STORED_COLUMNS, parse_row
+from portal.victims.summary import COUNTED, VictimChanges, fill_victim_summary
 from tests.support.debtorfiles import credit_code, resident_id
 
-FIELDS = (
-    "record_id", "case_key", "name", "kind", "id_number", "registered_on", "claimed_amount",
-    "confirmed_amount", "status", "payments",
-)  # fmt: skip
 CASE_KEY = "demo-2026-01"
 
 
@@ -118,45 +113,65 @@ def write_json(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def _fen(amount: str) -> int:
-    return int(Decimal(amount) * 100)
-
-
 def add_victims(session: Session, keys: IdentityKeys, rows: list[dict[str, Any]]) -> None:
     """Add valid rows (as victim() makes them) to the register and its summary, and commit:
-    for tests of what reads the register, without an import file."""
+    for tests of what reads the register, without an import file. The rows are checked by the
+    import's own rules (any problem fails the test)."""
     changes = VictimChanges()
     records = []
-    for row in rows:
-        number = normalise_number(row["id_number"])
-        payments = [
-            Payment(
-                batch=item["batch"],
-                amount_fen=_fen(item["amount"]),
-                paid_on=dt.date.fromisoformat(item["paid_on"]),
-                supplementary=bool(item.get("supplementary")),
-                failure=Failure(item["failure"]) if item.get("failure") else None,
-            ).to_json()
-            for item in row["payments"]
-        ]
-        record = VictimRecord(
-            record_id=row["record_id"],
-            case_key=row["case_key"],
-            name=row["name"],
-            name_key=name_key(row["name"]),
-            kind=row["kind"],
-            id_display=mask_number(number) if row["kind"] == Kind.PERSON else number,
-            id_hash=keys.number_hash(number),
-            registered_on=dt.date.fromisoformat(row["registered_on"]),
-            claimed_fen=_fen(row["claimed_amount"]),
-            confirmed_fen=_fen(row["confirmed_amount"]) if row["confirmed_amount"] else None,
-            status=row["status"],
-            payments=payments,
-            demo=row["case_key"].startswith("demo-"),
-            row_hash=hashlib.sha256(repr(sorted(row.items())).encode()).hexdigest(),
-        )
-        records.append(record)
+    for number, row in enumerate(rows, start=1):
+        problems: list[RowProblem] = []
+        values = parse_row(number, row, keys, problems, row["record_id"].startswith("DEMO-"), None)
+        assert values is not None, problems
+        records.append(VictimRecord(**dict(zip(STORED_COLUMNS, values, strict=True))))
     session.add_all(records)
     changes.count([tuple(getattr(record, column.key) for column in COUNTED) for record in records])
     changes.apply(session)
     session.commit()
+
+
+def add_notice(session: Session, key: str = CASE_KEY, lang: str = "en") -> None:
+    """A minimal loaded notice of case `key`, so that the import accepts its victims."""
+    day = dt.date(2026, 3, 2)
+    session.add(
+        VictimNotice(
+            key=key, lang=lang, title=f"Notice {key}", date=day, summary="s", court="c",
+            case_number="n", crime="fraudulent fund-raising", opens=day, closes=day,
+            channel="the court", who_may_register="w", materials=["m"], anti_fraud="a",
+            payout_rules="p", body_html="<p>b</p>", source_path=f"victims/{key}.{lang}.md",
+            source_hash="0" * 64, demonstration=key.startswith("demo-"),
+        )
+    )  # fmt: skip
+    session.commit()
+
+
+def summary(session: Session) -> tuple[set, set]:
+    """The summary's non-zero rows: (statuses, payments)."""
+    statuses = {
+        tuple(row) for row in session.execute(
+            select(VictimStatusCount.case_key, VictimStatusCount.status, VictimStatusCount.people,
+                   VictimStatusCount.claimed_fen, VictimStatusCount.confirmed_fen)
+            .where(VictimStatusCount.people != 0)
+        )
+    }  # fmt: skip
+    payments = {
+        tuple(row) for row in session.execute(
+            select(VictimPaymentCount.case_key, VictimPaymentCount.batch,
+                   VictimPaymentCount.supplementary, VictimPaymentCount.paid_on,
+                   VictimPaymentCount.paid_people, VictimPaymentCount.paid_fen,
+                   VictimPaymentCount.failed)
+            .where((VictimPaymentCount.paid_people != 0) | (VictimPaymentCount.failed != 0))
+        )
+    }  # fmt: skip
+    return statuses, payments
+
+
+def recount(session: Session) -> tuple[set, set]:
+    """The summary as counted afresh from the records (a nested transaction, rolled back)."""
+    with session.begin_nested() as nested:
+        session.execute(delete(VictimStatusCount))
+        session.execute(delete(VictimPaymentCount))
+        fill_victim_summary(session)
+        counted = summary(session)
+        nested.rollback()
+    return counted

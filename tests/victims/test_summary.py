@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.db.models import VictimPaymentCount, VictimRecord, VictimStatusCount
+from portal.db.models import VictimRecord
 from portal.registers.identity import IdentityKeys
-from portal.victims.summary import COUNTED, VictimChanges, fill_victim_summary
+from portal.victims.summary import COUNTED, VictimChanges
 from tests.support.debtorfiles import TEST_SECRET, resident_id
-from tests.support.victimfiles import add_victims, confirmed_victim, victim
+from tests.support.victimfiles import add_victims, confirmed_victim, recount, summary, victim
 
 KEYS = IdentityKeys.from_secret(TEST_SECRET)
-
-
-def summary(session: Session) -> tuple[set, set]:
-    statuses = {
-        tuple(row) for row in session.execute(
-            select(VictimStatusCount.case_key, VictimStatusCount.status, VictimStatusCount.people,
-                   VictimStatusCount.claimed_fen, VictimStatusCount.confirmed_fen)
-            .where(VictimStatusCount.people != 0)
-        )
-    }  # fmt: skip
-    payments = {
-        tuple(row) for row in session.execute(
-            select(VictimPaymentCount.case_key, VictimPaymentCount.batch,
-                   VictimPaymentCount.supplementary, VictimPaymentCount.paid_on,
-                   VictimPaymentCount.paid_people, VictimPaymentCount.paid_fen,
-                   VictimPaymentCount.failed)
-            .where((VictimPaymentCount.paid_people != 0) | (VictimPaymentCount.failed != 0))
-        )
-    }  # fmt: skip
-    return statuses, payments
-
-
-def recount(session: Session) -> tuple[set, set]:
-    """The summary as counted afresh from the records (a nested transaction, rolled back)."""
-    with session.begin_nested() as nested:
-        session.execute(delete(VictimStatusCount))
-        session.execute(delete(VictimPaymentCount))
-        fill_victim_summary(session)
-        counted = summary(session)
-        nested.rollback()
-    return counted
 
 
 def test_changing_and_dropping_records_keeps_the_summary_exact(
