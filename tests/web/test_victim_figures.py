@@ -32,8 +32,10 @@ def confirmed(count: int) -> list[dict]:
     ]
 
 
-PEOPLE = confirmed(12) + [victim("D1", name="孤单", status="disputed",
-                                 id_number=resident_id(sequence="901"))]  # fmt: skip
+PEOPLE = [
+    *confirmed(12),
+    victim("D1", name="孤单", status="disputed", id_number=resident_id(sequence="901")),
+]
 
 
 @pytest.fixture
