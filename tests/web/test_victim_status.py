@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from portal.registers.identity import IdentityKeys
 from portal.text.names import name_key
+from portal.web.blueprints.victim_status import parse_status_query
 from portal.web.db import session_factory
 from tests.support.debtorfiles import TEST_SECRET, resident_id
 from tests.support.lookups import CROSS_SITE, post
@@ -369,3 +370,10 @@ def test_a_check_sent_by_another_site_is_refused_without_spending_the_budget(
     submit(limited_client, STATUS, form())
     submit(limited_client, STATUS, form())
     submit(limited_client, STATUS, form(), status=429)
+
+
+def test_a_parsed_check_never_shows_the_name_or_number_in_its_repr() -> None:
+    query = parse_status_query(NAME, NUMBER, f" {CASE_KEY} ")
+    assert query.case_key == CASE_KEY
+    assert NAME not in repr(query)
+    assert NUMBER not in repr(query)

@@ -104,9 +104,10 @@ FAILURE_REASONS = {
 class StatusQuery:
     """A status check as typed: every field present and the number well formed."""
 
-    name: str
-    number: str = field(repr=False)  # never in a repr, hence never logged
-    case_key: str
+    # Neither the name nor the number is ever in a repr, hence never in a log line.
+    name: str = field(repr=False)
+    number: str = field(repr=False)
+    case_key: str = ""
 
 
 def parse_status_query(name: str, number: str, case_key: str) -> StatusQuery:
