@@ -13,10 +13,10 @@ import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from portal.text.languages import LANGUAGE_CODES
+from portal.victims.records import yuan
 
 # A listing exported as CSV holds at most this many rows (the API says so in X-Row-Limit).
 CSV_ROW_LIMIT = 10_000
@@ -410,9 +410,9 @@ VICTIM_STATISTICS = Dataset(
 )  # fmt: skip
 
 
-def _yuan(fen: int | None) -> str | None:
-    """Whole fen as exact decimal text of yuan ('1234.56')."""
-    return None if fen is None else f"{Decimal(fen) / 100:.2f}"
+def yuan_text(fen: int | None) -> str | None:
+    """Whole fen as exact decimal text of yuan ('1234.56'), as the data and the API give it."""
+    return None if fen is None else f"{yuan(fen):.2f}"
 
 
 def victim_statistic_records(
@@ -433,8 +433,8 @@ def victim_statistic_records(
                 "dimension": "status",
                 "key": str(row.status),
                 "people": row.people,
-                "claimed_amount": _yuan(row.claimed_fen),
-                "confirmed_amount": _yuan(row.confirmed_fen),
+                "claimed_amount": yuan_text(row.claimed_fen),
+                "confirmed_amount": yuan_text(row.confirmed_fen),
             }
             for row in case.statuses
         ]
@@ -444,7 +444,7 @@ def victim_statistic_records(
                 "dimension": "batch",
                 "key": f"{batch.batch}-supplementary" if batch.supplementary else str(batch.batch),
                 "people": batch.people,
-                "paid_amount": _yuan(batch.paid_fen),
+                "paid_amount": yuan_text(batch.paid_fen),
                 "failed_payments": batch.failed,
                 "first_paid_on": _iso(batch.first_paid_on),
                 "last_paid_on": _iso(batch.last_paid_on),
@@ -457,7 +457,7 @@ def victim_statistic_records(
                 "dimension": "paid",
                 "key": "all",
                 "people": case.paid_people,
-                "paid_amount": _yuan(case.recovered_fen),
+                "paid_amount": yuan_text(case.recovered_fen),
             }
         )
     return rows  # fmt: skip

@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import format_date, format_decimal, get_locale, gettext, ngettext
 
 from portal.content.victims import format_yuan
+from portal.victims.records import yuan
 
 
 def long_date(value: dt.date) -> str:
@@ -74,7 +75,7 @@ def exact_yuan(amount: Decimal) -> str:
 
 def fen_yuan(fen: int) -> str:
     """An amount kept in whole fen (the victims' register), shown as exact_yuan shows yuan."""
-    return exact_yuan(Decimal(fen) / 100)
+    return exact_yuan(yuan(fen))
 
 
 def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, current_app, request
@@ -22,6 +21,7 @@ from flask_babel.speaklater import LazyString
 
 from portal.db.models import VictimNotice
 from portal.db.queries import victim_notice_versions, victim_notices
+from portal.opendata.datasets import yuan_text
 from portal.registers.query import InvalidQuery, parse_query
 from portal.text.languages import LANGUAGE_CODES
 from portal.victims.status import VictimStatus, check_status
@@ -202,11 +202,6 @@ def _in_languages(text: LazyString) -> dict[str, str]:
         with force_locale(lang):
             texts[lang] = str(text)
     return texts
-
-
-def yuan_text(fen: int | None) -> str | None:
-    """An amount of whole fen as exact decimal text of yuan ('1234.56'), as the API gives it."""
-    return None if fen is None else f"{Decimal(fen) / 100:.2f}"
 
 
 NO_MATCH_TEXT = _l(
