@@ -134,6 +134,16 @@ def plain_changes(records: Table, staged: Table, stored: tuple[str, ...]) -> Upd
     return records.update().where(records.c.id == staged.c.record_pk).values(values)
 
 
+@dataclass(frozen=True)
+class Unique:
+    """Stored columns no two rows of a file may share (beyond the record id), and the problem
+    reported on `field` of the later row: `message` followed by the earlier row's number."""
+
+    columns: tuple[str, ...] = ()
+    field: str = ""
+    message: str = ""
+
+
 @dataclass(frozen=True, eq=False)
 class RegisterSpec:
     """What makes a register's import its own; everything else is shared."""
@@ -149,6 +159,7 @@ class RegisterSpec:
     removed_column: str | None = None  # a change that fills it counts as a removal
     # What the rows are checked against, read once before them (it must pickle): known keys.
     context: Callable[[Connection], Any] = lambda connection: None
+    unique: Unique = Unique()
 
     @functools.cached_property
     def statements(self) -> _Statements:
@@ -474,6 +485,10 @@ def _stage_rows(
     """Check every row, and stage the difference of the good ones with the register; after the
     first problem nothing more is staged, but every row is still checked for the report."""
     first_row_of: dict[str, int] = {}
+    unique = staging.spec.unique
+    unique_at = [staging.spec.stored_columns.index(name) for name in unique.columns]
+    # A key's hash, not the key: a million keys of hashes would cost hundreds of MiB.
+    first_row_of_key: dict[int, int] = {}
     batch: list[tuple[Any, ...]] = []
     for row_number, claimed, values, row_problems in parsed:
         check_signals()
@@ -485,6 +500,11 @@ def _stage_rows(
                 problems.append(
                     RowProblem(row_number, "record_id", f"repeats the record id of row {first}")
                 )
+        if unique_at and values is not None:
+            key = hash(tuple(values[index] for index in unique_at))
+            first = first_row_of_key.setdefault(key, row_number)
+            if first != row_number:
+                problems.append(RowProblem(row_number, unique.field, f"{unique.message} {first}"))
         if values is None or problems:
             batch.clear()
             continue

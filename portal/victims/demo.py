@@ -61,14 +61,19 @@ def generate(count: int, seed: int, today: dt.date) -> Iterator[dict[str, Any]]:
     same count, seed and day give the same rows."""
     rng = random.Random(seed)  # noqa: S311 - reproducible fiction, not a secret
     statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
+    used: set[str] = set()
     for index in range(1, count + 1):
         region = rng.choice(DISTRICTS)[0]
         registered = min(today, REGISTRATION_OPENS + dt.timedelta(rng.randrange(REGISTRATION_DAYS)))
         if rng.random() < 0.92:
-            birth = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 60 * 365))
             given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
             name = DEMO_NAME_PREFIX + rng.choice(SURNAMES) + given
-            kind, number = "person", resident_id(rng, region, birth)
+            number = ""
+            while not number or number in used:  # one registration a person (the import's rule)
+                birth = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 60 * 365))
+                number = resident_id(rng, region, birth)
+            used.add(number)
+            kind = "person"
         else:
             name = f"{DEMO_NAME_PREFIX}上海{rng.choice(SURNAMES)}氏{rng.choice(TRADES)}有限公司"
             kind, number = "organisation", credit_code(rng, region)

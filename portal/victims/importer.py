@@ -17,6 +17,7 @@ from portal.registers.importer import (
     ImportReport,
     ImportStage,
     RegisterSpec,
+    Unique,
     counted_around_write,
     import_register,
 )
@@ -40,6 +41,10 @@ VICTIMS = RegisterSpec(
     audit=VictimImport,
     summary=counted_around_write(COUNTED, VictimChanges),
     context=_context,
+    # One registration a person a case: the status check finds one record by name and number.
+    unique=Unique(
+        ("case_key", "id_hash"), "id_number", "repeats the number registered in this case in row"
+    ),
 )
 
 

@@ -147,6 +147,17 @@ def test_every_bad_row_is_reported_and_repeated_record_ids_refused(
     ]
 
 
+def test_a_person_is_registered_once_a_case(notices: sessionmaker[Session], tmp_path: Path) -> None:
+    with notices() as session:
+        add_notice(session, "demo-2026-02")
+    twice = [victim("V1"), victim("V2", case_key="demo-2026-02"), victim("V3", name="王 芳")]
+    problems = refused(notices, write_csv(tmp_path / "v.csv", twice))
+    assert problems == [
+        "row 4, field 'id_number': repeats the number registered in this case in row 2"
+    ]
+    assert import_victims(notices, write_csv(tmp_path / "ok.csv", twice[:2]), KEYS).added == 2
+
+
 def test_the_same_file_twice_changes_nothing_and_a_changed_file_updates(
     notices: sessionmaker[Session], tmp_path: Path
 ) -> None:
