@@ -1,6 +1,7 @@
 """Benchmark of the victims' register: import N generated victims with about two payments each
 (rows/s, peak memory), then the status check's p95 in the domain and the per-case aggregates'
-p95, read from the summary.
+p95, read from the summary; then over HTTP (the Flask test client, the whole app): the status
+check's page and API, the case's page, the statistics page and the aggregates' download and API.
 
     .venv/bin/python bench/victims.py                       # 500,000 victims, SQLite
     .venv/bin/python bench/victims.py --count 100000 \\
@@ -119,7 +120,51 @@ def main() -> None:
                 case_figures(session, DEMO_CASE_KEY)
                 figures.append(time.perf_counter() - begin)
             print(f"case aggregates: p95 {p95_ms(figures):.2f} ms")
+        time_over_http(engine.url.render_as_string(hide_password=False), sample)
         print(f"peak RSS at the end {peak_rss_mib():.0f} MiB")
+
+
+# -- Over HTTP (the Flask test client): the status check, the case page and the aggregates --
+
+
+def http_timings(send, requests) -> list[float]:
+    """The time of each request sent, answered in full (no validator, no cache of ours)."""
+    timings = []
+    for request in requests:
+        begin = time.perf_counter()
+        response = send(request)
+        timings.append(time.perf_counter() - begin)
+        assert response.status_code == 200, response.status_code
+    return timings
+
+
+def time_over_http(database_url: str, sample: list[tuple[str, str]], requests: int = 200) -> None:
+    """The status check's page and API (the sample, then as many that match nothing), and the
+    case's notice page, the statistics page and the victim-statistics download and API, over
+    HTTP through the app's whole stack (guards, headers, templates), rate limit off."""
+    from portal.web import create_app
+
+    app = create_app(
+        {"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "RATELIMIT_ENABLED": False}
+    )
+    client = app.test_client()
+    forms = [{"name": n, "number": x, "case": DEMO_CASE_KEY} for n, x in sample]
+    first = client.post("/en/victims/status/", data=forms[0])
+    assert b"victim-status__number" in first.data, "the first sample must match"
+    page = "/en/victims/status/"
+    timings = http_timings(lambda form: client.post(page, data=form), forms)
+    print(f"HTTP status page, a match ({len(timings)}): p95 {p95_ms(timings):.2f} ms")
+    bodies = [{"name": n, "id_number": x, "case_key": DEMO_CASE_KEY} for n, x in sample]
+    api = "/api/v1/victims/status"
+    timings = http_timings(lambda body: client.post(api, json=body), bodies)
+    print(f"HTTP status API, a match ({len(timings)}): p95 {p95_ms(timings):.2f} ms")
+    wrong = [{**form, "name": form["name"] + "甲"} for form in forms]
+    timings = http_timings(lambda form: client.post(page, data=form), wrong)
+    print(f"HTTP status page, no match ({len(timings)}): p95 {p95_ms(timings):.2f} ms")
+    for url in (f"/en/victims/{DEMO_CASE_KEY}/", "/en/statistics/",
+                "/data/victim-statistics.csv", "/api/v1/victims/statistics"):  # fmt: skip
+        timings = http_timings(client.get, [url] * requests)
+        print(f"HTTP {url} ({requests}): p95 {p95_ms(timings):.2f} ms")
 
 
 if __name__ == "__main__":

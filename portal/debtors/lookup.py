@@ -17,6 +17,7 @@ from portal.db.court_day import COURT_TIMEZONE as COURT_TIMEZONE
 from portal.db.court_day import court_today as court_today
 from portal.db.models import DebtorImport, DebtorRecord
 from portal.registers.identity import IdentityKeys
+from portal.registers.query import ListState as ListState  # re-exported: the debtors' name
 from portal.registers.query import LookupQuery
 
 NAME_ONLY_LIMIT = 20
@@ -29,14 +30,6 @@ def listed_on(today: dt.date | ColumnElement[dt.date]) -> ColumnElement[bool]:
         DebtorRecord.removed_on.is_(None),
         or_(DebtorRecord.listed_until.is_(None), DebtorRecord.listed_until >= today),
     )
-
-
-@dataclass(frozen=True)
-class ListState:
-    """When the list was last imported, and whether it is fictional demonstration data."""
-
-    as_of: dt.datetime
-    demo: bool
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from portal.opendata.datasets import (
     LICENCE_URL,
     PRESS_RELEASES,
     STATISTICS,
+    VICTIM_STATISTICS,
     VOCABULARIES,
     VOCABULARY_KIND_NAMES,
     Dataset,
@@ -25,6 +26,8 @@ from portal.opendata.datasets import (
 from portal.text.characters import USABLE_TEXT_PATTERN
 from portal.text.languages import LANGUAGE_CODES
 from portal.text.numbers import MAX_WHOLE_NUMBER, whole_number
+from portal.victims.records import Failure, Status
+from portal.victims.status import NextStep
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -225,6 +228,13 @@ LISTINGS = {
         ),
         Listing("statistics", "/statistics", "Enforcement statistics", STATISTICS, (YEAR,)),
         Listing(
+            "victim_statistics",
+            "/victims/statistics",
+            "Victims' registration and payout figures by case (aggregates only)",
+            VICTIM_STATISTICS,
+            (Param("case_key", "Only the figures of this case (its notice's key)."),),
+        ),
+        Listing(
             "changes",
             "/changes",
             "Items added, changed and removed since a time, oldest first",
@@ -375,6 +385,59 @@ DEBTOR_LOOKUP_SCHEMA: dict[str, Any] = {
         },
     },
     "required": ["as_of", "found", "match", "records"],
+}
+
+
+_IN_LANGUAGES = {"type": "object", "additionalProperties": {"type": "string"}}
+_YUAN = {"type": "string", "pattern": r"^\d+\.\d{2}$", "description": "Exact amount in yuan"}
+VICTIM_STATUS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "One answer: the registration when name, number and case match; otherwise "
+    "found false, registration null and the same message whatever did not match.",
+    "properties": {
+        "found": {"type": "boolean"},
+        "message": {**_IN_LANGUAGES, "type": ["object", "null"]},
+        "registration": {
+            "type": ["object", "null"],
+            "properties": {
+                "case_key": {"type": "string"},
+                "case_url": {**_IN_LANGUAGES, "description": "The case's notice, by language"},
+                "channel": {**_IN_LANGUAGES, "description": "The court's channel, by language"},
+                "status": {"type": "string", "enum": [status.value for status in Status]},
+                "status_text": _IN_LANGUAGES,
+                "meaning": _IN_LANGUAGES,
+                "next_step": {"type": "string", "enum": [step.value for step in NextStep]},
+                "next_step_text": _IN_LANGUAGES,
+                "identifier": {
+                    "type": "object",
+                    "properties": {"value": {"type": "string"}, "masked": {"type": "boolean"}},
+                    "required": ["value", "masked"],
+                },
+                "claimed_amount": _YUAN,
+                "confirmed_amount": {**_YUAN, "type": ["string", "null"]},
+                "payments": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "batch": {"type": "integer", "minimum": 1},
+                            "supplementary": {"type": "boolean"},
+                            "paid_on": {"type": "string", "format": "date"},
+                            "amount": _YUAN,
+                            "paid": {"type": "boolean"},
+                            "failure": {
+                                "type": ["string", "null"],
+                                "enum": [*(failure.value for failure in Failure), None],
+                            },
+                            "failure_text": {**_IN_LANGUAGES, "type": ["object", "null"]},
+                        },
+                    },
+                },
+                "demonstration": {"type": "boolean"},
+            },
+        },
+    },
+    "required": ["found", "registration", "message"],
 }
 
 
@@ -564,6 +627,62 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
                 ),
                 "422": {
                     **_problem_response("The name or the number cannot be used as sent"),
+                    "headers": RATELIMIT_HEADERS,
+                },
+                "429": {
+                    **_problem_response("Too many lookups from this client; see Retry-After"),
+                    "headers": {**RATELIMIT_HEADERS, "Retry-After": RETRY_AFTER},
+                },
+            },
+        }
+    }
+    schemas["VictimStatus"] = VICTIM_STATUS_SCHEMA
+    text = {"type": "string", "maxLength": 200, "pattern": USABLE_TEXT_PATTERN}
+    paths["/victims/status"] = {
+        "post": {
+            "operationId": "victim_status",
+            "summary": "A registered victim's status, confirmed amount and payments",
+            "description": "Send the name, the ID number and the case key of a registration. "
+            "A match gives its status, what it means and what to do next, the confirmed amount "
+            "and the payments, with the number masked; anything else gives one answer that "
+            "does not say which detail did not match. The portal neither registers nor pays: "
+            "the court's channel named in the case's notice does. Rate limited per client "
+            "(the budget of the debtor lookup); never cached.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "name": text,
+                                "id_number": {**text, "maxLength": 40},
+                                "case_key": text,
+                            },
+                            "required": ["name", "id_number", "case_key"],
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "The registration, or the one answer for no match",
+                    "headers": RATELIMIT_HEADERS,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/VictimStatus"}
+                        }
+                    },
+                },
+                "400": {
+                    **_problem_response("The body is not a JSON object of three strings"),
+                    "headers": RATELIMIT_HEADERS,
+                },
+                "403": _problem_response(
+                    "The browser says another site sent the request (Sec-Fetch-Site or Origin)"
+                ),
+                "422": {
+                    **_problem_response("A field is empty or the number is not valid"),
                     "headers": RATELIMIT_HEADERS,
                 },
                 "429": {

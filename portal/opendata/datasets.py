@@ -1,8 +1,8 @@
 """The open datasets: one serialiser per dataset, used by the JSON API, the CSV and JSON
 downloads, the catalogue's data dictionary and the OpenAPI schemas.
 
-A record carries both languages in its fields (`title_en`, `title_zh`); the register of dishonest
-debtors appears only as aggregate counts, never record by record.
+A record carries both languages in its fields (`title_en`, `title_zh`); the registers (dishonest
+debtors, victims of fund-raising crimes) appear only as aggregates, never record by record.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from portal.opendata.csv_text import csv_text
 from portal.text.languages import LANGUAGE_CODES
 from portal.text.times import data_time
+from portal.victims.records import yuan
 
 # A listing exported as CSV holds at most this many rows (the API says so in X-Row-Limit).
 CSV_ROW_LIMIT = 10_000
@@ -388,6 +389,91 @@ REGISTER_STATISTICS = Dataset(
 )  # fmt: skip
 
 
+# Aggregates of the victims' register (per case; see portal/victims/figures.py)
+
+VICTIM_STATISTICS = Dataset(
+    key="victim-statistics",
+    keywords=(("victims of fund-raising crimes", "集资类犯罪被害人"), ("payout", "清退"), ("statistics", "统计")),
+    title_en="Victims of fund-raising crimes: registration and payout statistics by case",
+    title_zh="集资类犯罪被害人登记与清退统计（按案件）",
+    description_en="For each case with registered victims: how many are registered, in each "
+    "status with their claimed and confirmed amounts, and each batch paid (dates, people, "
+    "amount, failed payments), as of the victims' register's latest import. Aggregates only: "
+    "no record of any person. A figure over fewer than 10 people is withheld (null). While the "
+    "portal holds the fictional demonstration register, every row says so.",
+    description_zh="每个有被害人登记的案件：登记人数，各登记状态的人数及申报、核定金额，各分配批次"
+    "（日期、人数、金额、支付失败笔数），截至被害人登记数据最近一次导入。仅为汇总数，不含任何个人"
+    "记录。涉及人数不足10人的数字不予公布（为空）。门户载入的是虚构的演示数据时，每一行都注明。",
+    fields=(
+        Field("case_key", "string", "The case, as in its notice's URL", "案件（与其公告网址一致）"),
+        Field("dimension", "string", "Counted by: registered (all), status, batch or paid (all batches)", "统计维度：registered（全部登记）、status（登记状态）、batch（分配批次）或 paid（全部已付）"),
+        Field("key", "string", "Value of the dimension: all, a status, or a batch number (with -supplementary for its supplementary round)", "维度取值：all、登记状态，或批次号（补充分配加 -supplementary）"),
+        Field("people", "integer", "People (for a batch: people paid)", "人数（批次：获付人数）", nullable=True),
+        Field("claimed_amount", "string", "Claimed, exact yuan (status rows)", "申报金额（元，精确到分；状态行）", nullable=True),
+        Field("confirmed_amount", "string", "Confirmed, exact yuan (status rows)", "核定金额（元，精确到分；状态行）", nullable=True),
+        Field("paid_amount", "string", "Paid, exact yuan (batch and paid rows)", "已付金额（元，精确到分；批次行和合计行）", nullable=True),
+        Field("failed_payments", "integer", "Payments that failed (batch rows)", "支付失败笔数（批次行）", nullable=True),
+        Field("first_paid_on", "string", "First day paid (batch rows)", "首个支付日（批次行）", format="date", nullable=True),
+        Field("last_paid_on", "string", "Last day paid (batch rows)", "最后支付日（批次行）", format="date", nullable=True),
+        Field("as_of", "string", "When the victims' register was last imported", "被害人登记数据最近一次导入的时间", format="date-time", nullable=True),
+        Field("demonstration", "boolean", "true: counted from the fictional demonstration register", "true：按虚构的演示数据统计"),
+    ),
+)  # fmt: skip
+
+
+def yuan_text(fen: int | None) -> str | None:
+    """Whole fen as exact decimal text of yuan ('1234.56'), as the data and the API give it."""
+    return None if fen is None else f"{yuan(fen):.2f}"
+
+
+def victim_statistic_records(
+    figures: Iterable[Any], about: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Every case's figures (portal/victims/figures.py CaseFigures) as rows of VICTIM_STATISTICS;
+    `about` gives as_of and demonstration."""
+    empty = dict.fromkeys(VICTIM_STATISTICS.field_names())
+    rows = []
+    for case in figures:
+        base = {**empty, **about, "case_key": case.case_key}
+        rows.append(
+            {**base, "dimension": "registered", "key": "all", "people": case.registered_people}
+        )
+        rows += [
+            {
+                **base,
+                "dimension": "status",
+                "key": str(row.status),
+                "people": row.people,
+                "claimed_amount": yuan_text(row.claimed_fen),
+                "confirmed_amount": yuan_text(row.confirmed_fen),
+            }
+            for row in case.statuses
+        ]
+        rows += [
+            {
+                **base,
+                "dimension": "batch",
+                "key": f"{batch.batch}-supplementary" if batch.supplementary else str(batch.batch),
+                "people": batch.people,
+                "paid_amount": yuan_text(batch.paid_fen),
+                "failed_payments": batch.failed,
+                "first_paid_on": _iso(batch.first_paid_on),
+                "last_paid_on": _iso(batch.last_paid_on),
+            }
+            for batch in case.batches
+        ]
+        rows.append(
+            {
+                **base,
+                "dimension": "paid",
+                "key": "all",
+                "people": case.paid_people,
+                "paid_amount": yuan_text(case.recovered_fen),
+            }
+        )
+    return rows  # fmt: skip
+
+
 # The changes list (an API listing, not a download)
 
 CHANGE_KINDS = ("press-release", "collection", "case", "page", "statistic", "victim-notice")
@@ -416,7 +502,15 @@ def change_record(kind: str, key: str, lang: str | None, change: str, at: Any) -
 
 DATASETS: dict[str, Dataset] = {
     dataset.key: dataset
-    for dataset in (PRESS_RELEASES, CASES, VOCABULARIES, STATISTICS, REGISTER_STATISTICS, CHANGES)
+    for dataset in (
+        PRESS_RELEASES,
+        CASES,
+        VOCABULARIES,
+        STATISTICS,
+        REGISTER_STATISTICS,
+        VICTIM_STATISTICS,
+        CHANGES,
+    )
 }
 
 
@@ -442,6 +536,8 @@ def dataset_records(session: Any, key: str, page_url: PageUrl) -> list[dict[str,
     from portal.db import queries
     from portal.debtors.lookup import list_state
     from portal.debtors.statistics import register_aggregates
+    from portal.victims.figures import all_case_figures
+    from portal.victims.status import register_state
 
     if key == PRESS_RELEASES.key:
         items = queries.release_items(session).items
@@ -456,6 +552,13 @@ def dataset_records(session: Any, key: str, page_url: PageUrl) -> list[dict[str,
         state = list_state(session)
         about = {"as_of": _iso(state and state.as_of), "demonstration": bool(state and state.demo)}
         return [row.__dict__ | about for row in register_aggregates(session)]
+    if key == VICTIM_STATISTICS.key:
+        victims = register_state(session)
+        about = {
+            "as_of": _iso(victims and victims.as_of),
+            "demonstration": bool(victims and victims.demo),
+        }
+        return victim_statistic_records(all_case_figures(session).values(), about)
     raise KeyError(key)
 
 
@@ -475,14 +578,18 @@ def dataset_modified(session: Any, key: str) -> dt.datetime | None:
 
 
 def published_datasets(session: Any) -> list[Dataset]:
-    """The datasets of the catalogue; the register's only once it has records to count."""
+    """The datasets of the catalogue; a register's only once it has records to count."""
     from portal.debtors.statistics import has_listed_records
+    from portal.victims.figures import all_case_figures
 
+    counted = {
+        REGISTER_STATISTICS.key: lambda: has_listed_records(session),
+        VICTIM_STATISTICS.key: lambda: bool(all_case_figures(session)),
+    }
     return [
         dataset
         for dataset in DATASETS.values()
-        if dataset.in_catalogue
-        and (dataset is not REGISTER_STATISTICS or has_listed_records(session))
+        if dataset.in_catalogue and counted.get(dataset.key, lambda: True)()
     ]
 
 

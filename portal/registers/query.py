@@ -3,12 +3,21 @@ any query runs (the debtor lookup, the victims' status check)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from portal.registers.identity import is_valid_number, normalise_number
 from portal.text import names
 
 MAX_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ListState:
+    """When a register was last imported, and whether it is fictional demonstration data."""
+
+    as_of: dt.datetime
+    demo: bool
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ LANGUAGE_PAGES = (
     "search.index",
     "search.opensearch",
     "debtors.index",
+    "victim_status.index",
     "feeds.press",
     "feeds.cases",
     "feeds.index",

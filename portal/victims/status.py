@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from portal.db.models import VictimImport, VictimRecord
 from portal.registers.identity import IdentityKeys
-from portal.registers.query import InvalidQuery, parse_query
+from portal.registers.query import InvalidQuery, ListState, parse_query
 from portal.victims.records import Payment, Status
 
 MAX_CASE_KEY_LENGTH = 200
@@ -141,3 +141,23 @@ def register_as_of(session: Session) -> dt.datetime | None:
     if happened_at is not None and happened_at.tzinfo is None:  # SQLite hands back naive UTC
         happened_at = happened_at.replace(tzinfo=dt.UTC)
     return happened_at
+
+
+_LATEST_STATE = (
+    select(VictimImport.happened_at, VictimImport.demo)
+    .where(VictimImport.action == "import")
+    .order_by(VictimImport.happened_at.desc(), VictimImport.id.desc())
+    .limit(1)
+)
+
+
+def register_state(session: Session) -> ListState | None:
+    """When the register was last imported and whether it is the fictional demonstration
+    register (what the public figures say of their source); None before the first import."""
+    latest = session.execute(_LATEST_STATE).first()
+    if latest is None:
+        return None
+    happened_at, demo = latest
+    if happened_at.tzinfo is None:  # SQLite hands back naive UTC
+        happened_at = happened_at.replace(tzinfo=dt.UTC)
+    return ListState(as_of=happened_at, demo=demo)

@@ -24,7 +24,14 @@ from portal.web import blueprints, errors, inputs, ratelimit, responses, securit
 from portal.web import db as flask_db
 from portal.web import i18n as web_i18n
 from portal.web.blueprints.search import init_search
-from portal.web.filters import exact_yuan, figure_value, file_size, long_date, page_numbers
+from portal.web.filters import (
+    exact_yuan,
+    fen_yuan,
+    figure_value,
+    file_size,
+    long_date,
+    page_numbers,
+)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -57,6 +64,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         file_size=file_size,
         figure_value=figure_value,
         exact_yuan=exact_yuan,
+        fen_yuan=fen_yuan,
     )
     app.jinja_env.globals["page_numbers"] = page_numbers
     app.jinja_env.globals["unpublished_state"] = unpublished_state

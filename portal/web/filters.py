@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import format_date, format_decimal, format_time, get_locale, gettext, ngettext
 
 from portal.content.victims import format_yuan
+from portal.victims.records import yuan
 
 
 def long_date(value: dt.date) -> str:
@@ -86,6 +87,11 @@ def figure_value(value: int, unit: str, qualifier: str = "exact") -> str:
 def exact_yuan(amount: Decimal) -> str:
     """An exact amount to the fen with thousands separators: 117,384,476.57 yuan / 元."""
     return format_yuan(amount, get_locale().language)
+
+
+def fen_yuan(fen: int) -> str:
+    """An amount kept in whole fen (the victims' register), shown as exact_yuan shows yuan."""
+    return exact_yuan(yuan(fen))
 
 
 def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:

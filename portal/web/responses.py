@@ -31,20 +31,30 @@ PROBLEM_TYPE = "application/problem+json"
 # How long a browser or a shared cache (nginx, a CDN) may reuse a public page before asking
 # again with its ETag. Content changes only with `portal load`: at most a minute late.
 PUBLIC_MAX_AGE = 60
-# Pages that show the debtor register's figures change with every import and delisting.
+# Pages that show a register's figures (debtors, victims) change with every import and delisting.
 REGISTER_MAX_AGE = 10
 # The areas whose answers are the same for everyone who asks for the same URL.
 PUBLIC_BLUEPRINTS = frozenset(
     {"site", "press", "cases", "search", "feeds", "sitemap", "data", "statistics", "victims", "api"}
 )
-# Personal answers (the debtor lookup): never kept by anyone, never indexed, whatever else they
-# say and whatever their status (a refusal and a 429 too).
-PRIVATE_ENDPOINTS = frozenset({"debtors.index", "api.debtor_lookup"})
+# Personal answers (the debtor lookup, the victims' status check): never kept by anyone, never
+# indexed, whatever else they say and whatever their status (a refusal and a 429 too).
+PRIVATE_ENDPOINTS = frozenset(
+    {"debtors.index", "api.debtor_lookup", "victim_status.index", "api.victim_status"}
+)
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 # Search answers may be kept a while but never indexed: a results page is not content.
 NOINDEX_ENDPOINTS = frozenset({"search.index", "search.results_csv", "feeds.search", "api.search"})
 REGISTER_ENDPOINTS = frozenset(
-    {"statistics.index", "data.index", "data.download", "data.catalogue", "data.datapackage"}
+    {
+        "statistics.index",
+        "data.index",
+        "data.download",
+        "data.catalogue",
+        "data.datapackage",
+        "victims.notice",
+        "api.victim_statistics",
+    }
 )
 
 

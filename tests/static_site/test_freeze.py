@@ -37,7 +37,7 @@ EXPECTED_PAGES = [
     "cases/court/minhang-district/", "cases/measure/fine/", "cases/year/2020/",
     "cases/collections/", "cases/2020-difficult/", "cases/2020-difficult/01-zhang/", "search/",
     "debtors/", "data/", "data/api/", "statistics/", "about/", "licence/", "victims/",
-    "victims/demo-case/", "feeds/",
+    "victims/demo-case/", "victims/status/", "feeds/",
 ]  # fmt: skip
 
 

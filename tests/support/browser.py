@@ -44,7 +44,11 @@ def open_page(page: Any, server: SiteServer, kind: PageKind, lang: str) -> int:
     response = page.goto(server.base_url + kind.url(lang))
     if kind.form is not None:
         for name, value in kind.form.items():
-            page.fill(f"form [name={name}]", value)
+            field = f"form [name={name}]"
+            if page.eval_on_selector(field, "element => element.tagName") == "SELECT":
+                page.select_option(field, value)
+            else:
+                page.fill(field, value)
         with page.expect_navigation() as navigation:
             # Sent as a browser without JavaScript sends it (form.submit() skips the submit
             # handlers), so that the server's own answer to an invalid form is shown; the
@@ -165,3 +169,14 @@ def check_static_lookup(page, name: str, number: str) -> str:
     page.click("button[type=submit]")
     answer = page.wait_for_selector("[data-static-status] .debtor-answer")
     return " ".join(answer.text_content().split())
+
+
+# A phone's viewport, as the lookups' browser tests use it.
+PHONE = {"width": 390, "height": 844}
+
+
+def in_viewport(page, selector: str) -> bool:
+    """Whether the element is wholly on screen, top to bottom."""
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"]

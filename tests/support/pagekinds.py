@@ -23,6 +23,7 @@ from portal.search.service import rebuild_search_index
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
 from tests.support.debtorfiles import TEST_SECRET, organisation, person, resident_id, write_csv
+from tests.support.victimfiles import add_victims, confirmed_victim
 
 LANGUAGES = ("en", "zh")
 HTML_LANG = {"en": "en", "zh": "zh-Hans"}
@@ -31,6 +32,11 @@ SITE_URL = "https://portal.example.test"
 # The debtor on the proof site's list, looked up by name and number.
 DEBTOR_NAME = "张伟"
 DEBTOR_NUMBER = resident_id()
+# The proof site's victims' case, and the victim who checks their status: confirmed, paid in
+# batch 1, their batch 2 payment failed; 11 others, so that the case's figures are shown.
+VICTIM_CASE = "demo-case"
+VICTIM_NAME = "王芳"
+VICTIM_NUMBER = resident_id("310104", "19700315", "246")
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,26 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     PageKind("statistics", "/{lang}/statistics/"),
     PageKind("victims", "/{lang}/victims/"),
     PageKind("victim-notice", "/{lang}/victims/demo-case/"),
+    PageKind("victim-status", "/{lang}/victims/status/"),
+    PageKind(
+        "victim-status-found",
+        "/{lang}/victims/status/",
+        form={"name": VICTIM_NAME, "number": VICTIM_NUMBER, "case": VICTIM_CASE},
+        frozen=False,
+    ),
+    PageKind(
+        "victim-status-none",
+        "/{lang}/victims/status/",
+        form={"name": "王五", "number": VICTIM_NUMBER, "case": VICTIM_CASE},
+        frozen=False,
+    ),
+    PageKind(
+        "victim-status-invalid",
+        "/{lang}/victims/status/",
+        status=422,
+        form={"name": "", "number": "310101", "case": ""},
+        frozen=False,
+    ),
     PageKind("data", "/{lang}/data/"),
     PageKind("api-reference", "/{lang}/data/api/"),
     PageKind("not-found", "/{lang}/no-such-page/", status=404, frozen=False),
@@ -162,4 +188,13 @@ def build_proof_site(root: Path, **overrides) -> Flask:
     ]
     listing = write_csv(root / "debtors.csv", rows)
     import_debtors(factory, listing, IdentityKeys.from_secret(TEST_SECRET))
+    victims = [confirmed_victim("V1", case_key=VICTIM_CASE, name=VICTIM_NAME,
+                                id_number=VICTIM_NUMBER)]  # fmt: skip
+    victims += [
+        confirmed_victim(f"V{n}", case_key=VICTIM_CASE, name=f"测试{n}",
+                         id_number=resident_id(sequence=f"{n:03d}"))
+        for n in range(2, 13)
+    ]  # fmt: skip
+    with factory() as session:
+        add_victims(session, IdentityKeys.from_secret(TEST_SECRET), victims)
     return app

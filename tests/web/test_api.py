@@ -44,7 +44,7 @@ def test_the_openapi_document_is_valid_openapi_3_1(api: FlaskClient) -> None:
     assert set(document["paths"]) == {
         "/", "/press-releases", "/press-releases/{year}/{slug}", "/cases",
         "/cases/{collection}/{slug}", "/vocabularies", "/statistics", "/changes", "/search",
-        "/debtors/lookup",
+        "/debtors/lookup", "/victims/status", "/victims/statistics",
     }  # fmt: skip
     courts = next(
         p for p in document["paths"]["/cases"]["get"]["parameters"] if p["name"] == "court"

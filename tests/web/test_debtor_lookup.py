@@ -32,6 +32,7 @@ from tests.support.debtorfiles import (
     resident_id,
     write_csv,
 )
+from tests.support.lookups import CROSS_SITE, post
 from tests.support.pagecheck import fetch, submit
 from tests.support.site import IN_CI
 
@@ -228,16 +229,6 @@ def test_the_api_refuses_get_with_a_problem(lookup_client) -> None:
 # -- Logs -----------------------------------------------------------------------------------
 
 
-def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST to the test server; the response status."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def test_no_log_line_holds_a_looked_up_name_or_number(
     lookup_app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -370,17 +361,6 @@ def test_the_window_moves_so_a_burst_across_a_minute_boundary_is_refused(
     # At 61 s the lookup of 0 s has left the window; at 62 s those of 59 and 61 s are in it;
     # at 121 s only the one of 61 s is.
     assert statuses == [200, 200, 200, 429, 429, 200]
-
-
-CROSS_SITE = [
-    {"Sec-Fetch-Site": "cross-site"},
-    {"Sec-Fetch-Site": "same-site"},  # a sibling host is another origin
-    {"Sec-Fetch-Site": "cross-site", "Origin": "https://portal.example.test"},
-    {"Origin": "https://evil.example"},
-    {"Origin": "http://portal.example.test"},  # the site's host, but not its scheme
-    {"Origin": "null"},  # a sandboxed frame or a page that hides its origin
-    {"Sec-Fetch-Site": "same-origin", "Origin": "https://evil.example"},
-]
 
 
 @pytest.mark.parametrize("headers", CROSS_SITE, ids=lambda h: " ".join(h.values()))

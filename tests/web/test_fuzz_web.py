@@ -1,5 +1,6 @@
 """Hypothesis fuzzes every query parameter of every page and API endpoint, and every form field
-(the lookup page's name and number, the lookup API's JSON body): no input gives a server error.
+(the lookup page's name and number, the status check's name, number and case, the JSON bodies
+of both APIs): no input gives a server error.
 Every answer, whatever it is, carries the security headers."""
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ ENDPOINT_URLS = [
     "/en/cases/2020-difficult/", "/zh/cases/2020-difficult/02-li/",
     "/en/search/", "/zh/search/", "/en/debtors/", "/en/data/", "/data/cases.csv",
     "/data/press-releases.json", "/data/catalog.jsonld", "/zh/statistics/", "/en/victims/",
-    "/zh/victims/demo-case/", "/feeds/zh/victims.atom",
+    "/zh/victims/demo-case/", "/feeds/zh/victims.atom", "/en/victims/status/",
+    "/api/v1/victims/statistics",
     "/data/datapackage.json", "/en/data/api/", "/zh/search/opensearch.xml", "/en/contact/",
     "/healthz",
     "/feeds/en/press.atom", "/feeds/zh/cases.atom", "/en/cases/court/minhang-district/feed.atom",
@@ -47,7 +49,8 @@ ENDPOINT_URLS = [
 # Every parameter name a page or the API reads, and a few it does not.
 PARAMETER_NAMES = sorted(
     {"q", "scope", "sort", "page", "per_page", "lang", "format", "since", "year", "kind",
-     "language", "collection", "release", *FACETS, "utm_source", "", "q[]", "page "}
+     "language", "collection", "release", *FACETS, "utm_source", "", "q[]", "page ", "name",
+     "number", "case", "case_key"}
 )  # fmt: skip
 HOSTILE = st.sampled_from(
     ["", "0", "-1", "1e9", "99999999999999999999", "1000", "1001", "NaN", "true", "null", "*",
@@ -108,20 +111,26 @@ def test_query_parameters_never_cause_a_server_error(proof_client, url: str) -> 
     run()
 
 
+# The forms that answer a POST: the debtor lookup, the victims' status check.
+FORMS = ["/{lang}/debtors/", "/{lang}/victims/status/"]
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_lookup_form_never_causes_a_server_error(proof_client, lang: str) -> None:
+@pytest.mark.parametrize("form", FORMS)
+def test_the_lookup_forms_never_cause_a_server_error(proof_client, form: str, lang: str) -> None:
     fields = st.one_of(VALUES, st.binary(max_size=60))
+    url = form.format(lang=lang)
 
     @FUZZ
-    @given(name=fields, number=fields, extra=QUERY_STRINGS)
-    def run(name, number, extra: str) -> None:
-        body = f"name={encode(name)}&number={encode(number)}&{extra}"
+    @given(name=fields, number=fields, case=fields, extra=QUERY_STRINGS)
+    def run(name, number, case, extra: str) -> None:
+        body = f"name={encode(name)}&number={encode(number)}&case={encode(case)}&{extra}"
         response = proof_client.post(
-            f"/{lang}/debtors/",
+            url,
             data=body.encode("ascii"),
             content_type="application/x-www-form-urlencoded",
         )
-        assert_no_server_error(response, f"POST /{lang}/debtors/ {body[:200]}")
+        assert_no_server_error(response, f"POST {url} {body[:200]}")
         assert response.status_code in (200, 400, 422)  # 400: a field holds a NUL or the like
 
     run()
@@ -136,9 +145,11 @@ JSON_VALUES = st.recursive(
 )  # fmt: skip
 
 
-def test_the_lookup_api_never_causes_a_server_error(proof_client) -> None:
+@pytest.mark.parametrize("api", ["/api/v1/debtors/lookup", "/api/v1/victims/status"])
+def test_the_lookup_apis_never_cause_a_server_error(proof_client, api: str) -> None:
+    fields = {"name": JSON_VALUES, "id_number": JSON_VALUES, "case_key": JSON_VALUES}
     bodies = st.one_of(
-        st.fixed_dictionaries({}, optional={"name": JSON_VALUES, "id_number": JSON_VALUES})
+        st.fixed_dictionaries({}, optional=fields)
         .map(json.dumps).map(str.encode),
         JSON_VALUES.map(json.dumps).map(str.encode),
         st.binary(max_size=80),
@@ -149,8 +160,8 @@ def test_the_lookup_api_never_causes_a_server_error(proof_client) -> None:
     @FUZZ
     @given(body=bodies, content_type=types)
     def run(body: bytes, content_type: str) -> None:
-        response = proof_client.post("/api/v1/debtors/lookup", data=body, content_type=content_type)
-        assert_no_server_error(response, f"POST lookup API {body[:200]!r} ({content_type})")
+        response = proof_client.post(api, data=body, content_type=content_type)
+        assert_no_server_error(response, f"POST {api} {body[:200]!r} ({content_type})")
 
     run()
 

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from portal.content.facets import CASE_FACETS, SEARCH_FACETS
-from tests.support.pagekinds import DEBTOR_NAME
+from tests.support.pagekinds import DEBTOR_NAME, DEBTOR_NUMBER
 
 # Hostile values as they travel in a URL (percent-encoded): control characters, text that is
 # not UTF-8 or not Unicode, digits of other scripts, numbers beyond every integer type, signs
@@ -102,6 +102,8 @@ def post_bodies() -> Iterator[tuple[str, str, bytes]]:
     for what, value in HOSTILE_VALUES.items():
         yield f"form name {what}", form, f"name={value}&number=".encode()
         yield f"form number {what}", form, f"name=x&number={value}".encode()
+        # The victims' status check's case, next to a valid name and number.
+        yield f"form case {what}", form, f"name=x&number={DEBTOR_NUMBER}&case={value}".encode()
     yield "form, name repeated", form, b"name=a&name=b&number=1&number=2"
     json_strings = {"NUL": "\u0000", "lone surrogate": "\ud800",
                     "surrogate pair halves": "\udc00\ud800", "noncharacter": "\uffff",
@@ -112,6 +114,9 @@ def post_bodies() -> Iterator[tuple[str, str, bytes]]:
         yield (f"JSON number {what}", "application/json",
                f'{{"name": "x", "id_number": {escaped}}}'.encode())  # fmt: skip
         yield f"JSON key {what}", "application/json", f'{{{escaped}: "x"}}'.encode()
+        case = {"name": "x", "id_number": DEBTOR_NUMBER}
+        yield (f"JSON case key {what}", "application/json",
+               json.dumps(case)[:-1].encode() + f', "case_key": {escaped}}}'.encode())  # fmt: skip
     yield "JSON nested arrays", "application/json", b"[" * DEEP + b"]" * DEEP
     yield "JSON nested objects", "application/json", b'{"a":' * DEEP + b"1" + b"}" * DEEP
     yield "JSON name nested", "application/json", b'{"name":' + b"[" * DEEP + b"]" * DEEP + b"}"
@@ -222,8 +227,13 @@ def routes(proof_app_each_database: Flask) -> list[RoutePaths]:
 
 # The sample URLs that are not answered 200: the root sends to a language, a first page
 # named in the path redirects to its listing, the proof site has no attachment, and the
-# lookup API wants a body.
-SAMPLE_STATUSES = {"/": 302, "/files/<path:path>": 404, "/api/v1/debtors/lookup": 400}
+# lookup and status APIs want a body.
+SAMPLE_STATUSES = {
+    "/": 302,
+    "/files/<path:path>": 404,
+    "/api/v1/debtors/lookup": 400,
+    "/api/v1/victims/status": 400,
+}
 
 
 def test_the_sweep_reaches_every_route(proof_app_each_database: Flask, routes) -> None:

@@ -13,7 +13,8 @@ from portal.web.db import session_factory
 from tests.support.pagekinds import LANGUAGES, PAGE_KINDS, PageKind
 from tests.support.site import SiteBuilder
 
-PRIVATE_KINDS = [kind for kind in PAGE_KINDS if kind.name.startswith("lookup")]
+# The lookups in the registers: the debtor lookup and the victims' status check.
+PRIVATE_KINDS = [kind for kind in PAGE_KINDS if kind.name.startswith(("lookup", "victim-status"))]
 PUBLIC_KINDS = [kind for kind in PAGE_KINDS if kind.status == 200 and kind not in PRIVATE_KINDS]
 CASE_PAGE = "/en/cases/2020-difficult/01-zhang/"
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import serious_violations
+from tests.support.browser import PHONE, in_viewport, serious_violations
 from tests.support.pagekinds import DEBTOR_NAME, DEBTOR_NUMBER
 from tests.support.site import require_module
 
-PHONE = {"width": 390, "height": 844}
 OUTCOMES = {
     ("en", True): "On the list",
     ("en", False): "Not on the list",
@@ -21,12 +20,6 @@ OUTCOMES = {
 @pytest.fixture(scope="module")
 def axe():
     return require_module("axe_playwright_python.sync_playwright").Axe()
-
-
-def in_viewport(page, selector: str) -> bool:
-    box = page.locator(selector).bounding_box()
-    size = page.viewport_size
-    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -298,13 +298,16 @@ def test_the_sitemap_lists_every_page_of_the_collections(
         assert f"{BASE}/{lang}/cases/collections/page/3/" not in locs
 
 
-def test_robots_keeps_crawlers_off_the_lookup_and_points_to_the_sitemap(od: FlaskClient):
+def test_robots_keeps_crawlers_off_the_lookups_and_points_to_the_sitemap(od: FlaskClient):
     lines = od.get("/robots.txt").get_data(as_text=True).splitlines()
     assert lines == [
         "User-agent: *",
         "Disallow: /en/debtors/",
         "Disallow: /zh/debtors/",
         "Disallow: /api/v1/debtors/",
+        "Disallow: /en/victims/status/",
+        "Disallow: /zh/victims/status/",
+        "Disallow: /api/v1/victims/status",
         f"Sitemap: {BASE}/sitemap.xml",
     ]
 

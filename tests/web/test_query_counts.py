@@ -34,10 +34,14 @@ MOST_STATEMENTS = {
     "lookup-absent": 1,
     "lookup-invalid": 1,
     "contact": 2,  # the page's versions, the courts' contacts
-    "statistics": 5,
+    "statistics": 9,  # + the victims' cases: notices, the two summaries, the register's as-of
     "victims": 2,  # the notices, the platform's figures
-    "victim-notice": 1,  # versions
-    "data": 7,
+    "victim-notice": 4,  # versions, the register's two summaries and its as-of
+    "victim-status": 1,  # the cases to choose from
+    "victim-status-found": 3,  # the cases, the case's notice, the record
+    "victim-status-none": 3,
+    "victim-status-invalid": 1,
+    "data": 11,  # + the victims' figures (whether published), their as-of and last change
     "api-reference": 1,  # the vocabularies' keys, for the filters' allowed values
     "not-found": 0,
 }

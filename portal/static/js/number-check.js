@@ -72,21 +72,23 @@ if (typeof module === "object" && module.exports) module.exports = NumberCheck;
   const input = document.querySelector("input[data-number-check]");
   if (!input) return;
   const form = input.form;
-  const hint = "debtor-number-hint";
+  // The hint and the error are named after the field: "<id>-hint", "<id>-error".
+  const hint = `${input.id}-hint`;
+  const errorId = `${input.id}-error`;
   form.addEventListener("submit", (event) => {
     if (NumberCheck.isValid(input.value)) return;
     event.preventDefault();
-    let error = document.getElementById("debtor-number-error");
+    let error = document.getElementById(errorId);
     if (!error) {
       error = document.createElement("p");
       error.className = "field-error";
-      error.id = "debtor-number-error";
+      error.id = errorId;
       input.before(error);
     }
     error.textContent = input.dataset.numberCheck;
     input.closest(".field").classList.add("field--error");
     input.setAttribute("aria-invalid", "true");
-    input.setAttribute("aria-describedby", `${hint} debtor-number-error`);
+    input.setAttribute("aria-describedby", `${hint} ${errorId}`);
     input.focus();
   });
 })();

@@ -17,6 +17,7 @@ def all_blueprints() -> list[Blueprint]:
         site,
         sitemap,
         statistics,
+        victim_status,
         victims,
     )
 
@@ -28,6 +29,7 @@ def all_blueprints() -> list[Blueprint]:
         debtors.bp,
         data.bp,
         statistics.bp,
+        victim_status.bp,
         victims.bp,
         feeds.bp,
         sitemap.bp,
@@ -37,7 +39,8 @@ def all_blueprints() -> list[Blueprint]:
 
 
 def lookup_blueprints() -> list[Blueprint]:
-    """The blueprints that answer debtor lookups, which share one rate limit per client."""
-    from portal.web.blueprints import api, debtors
+    """The blueprints that answer lookups in a register (the debtor lookup, the victims' status
+    check), which share one rate limit per client and refuse requests sent by other sites."""
+    from portal.web.blueprints import api, debtors, victim_status
 
-    return [debtors.bp, api.bp]
+    return [debtors.bp, victim_status.bp, api.bp]

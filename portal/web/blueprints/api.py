@@ -42,6 +42,12 @@ from portal.text.languages import LANGUAGE_CODES
 from portal.text.times import data_time
 from portal.web.blueprints.debtors import QUERY_ERRORS, list_scope_texts, run_lookup
 from portal.web.blueprints.search import hit_endpoint, parameters_with_numbers, run_search
+from portal.web.blueprints.victim_status import (
+    FORM_ERRORS,
+    parse_status_query,
+    run_status_check,
+    status_record,
+)
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url
 from portal.web.inputs import json_body, refuse_unusable
@@ -230,6 +236,18 @@ def statistics() -> ResponseReturnValue:
     return _listing(LISTINGS["statistics"], fetch)
 
 
+@bp.route("/victims/statistics")
+def victim_statistics() -> ResponseReturnValue:
+    def fetch(args: dict[str, Any], page: int, per_page: int | None) -> ResultPage[Any]:
+        key = opendata.VICTIM_STATISTICS.key
+        records = opendata.dataset_records(db_session(), key, absolute_url)
+        if args["case_key"] is not None:
+            records = [record for record in records if record["case_key"] == args["case_key"]]
+        return _in_memory(records, page, per_page)
+
+    return _listing(LISTINGS["victim_statistics"], fetch)
+
+
 @bp.route("/changes")
 def changes() -> ResponseReturnValue:
     def fetch(args: dict[str, Any], page: int, per_page: int | None) -> ResultPage[Any]:
@@ -362,3 +380,41 @@ def _debtor_lookup() -> Response:
             "records": [_debtor_record(record, courts) for record in result.records],
         }
     )
+
+
+# The status check's fields as the API names them: the form's "case" is "case_key" here.
+STATUS_FIELDS = {"name": "name", "number": "id_number", "case": "case_key"}
+
+
+@bp.post("/victims/status")
+def victim_status() -> ResponseReturnValue:
+    """A registered victim's status: {"name", "id_number", "case_key"} in; one answer that
+    reveals nothing when they do not match."""
+    return private_response(_victim_status())
+
+
+def _victim_status() -> Response:
+    body = json_body()
+    values = (
+        {key: body.get(key) for key in STATUS_FIELDS.values()} if isinstance(body, dict) else {}
+    )
+    if not values or not all(isinstance(value, str) for value in values.values()):
+        return problem(
+            400,
+            'Send a JSON object such as {"name": "...", "id_number": "...", "case_key": "..."} '
+            "with Content-Type: application/json; each of the three is a string.",
+        )
+    for key, value in values.items():
+        refuse_unusable(key, value)
+    try:
+        query = parse_status_query(values["name"], values["id_number"], values["case_key"])
+    except InvalidQuery as error:
+        return problem(
+            422,
+            "The status check cannot be run as sent.",
+            errors=[
+                {"field": STATUS_FIELDS[field], "code": code, "detail": str(FORM_ERRORS[code])}
+                for field, code in error.errors.items()
+            ],
+        )
+    return jsonify(status_record(run_status_check(query), absolute_url))

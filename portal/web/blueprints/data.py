@@ -14,6 +14,7 @@ from portal.opendata.api_reference import operations
 from portal.opendata.datapackage import data_package
 from portal.web.blueprints.api import api_document
 from portal.web.blueprints.statistics import register_about
+from portal.web.blueprints.victims import victim_register_about
 from portal.web.db import db_session
 from portal.web.i18n import absolute_url, render_page
 from portal.web.responses import data_response
@@ -41,8 +42,11 @@ def index(lang: str) -> ResponseReturnValue:
         licence_url=opendata.LICENCE_URL,
         licence_name=opendata.LICENCE_NAME,
         row_limit=opendata.CSV_ROW_LIMIT,
-        register_about=register_about(),
-        register_key=opendata.REGISTER_STATISTICS.key,
+        # Where each register's aggregates come from and when.
+        registers_about={
+            opendata.REGISTER_STATISTICS.key: register_about(),
+            opendata.VICTIM_STATISTICS.key: victim_register_about(),
+        },
     )
 
 

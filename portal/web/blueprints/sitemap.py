@@ -1,5 +1,5 @@
 """sitemap.xml, with every public page, its hreflang alternates and its last change; and
-robots.txt, which points to it and keeps crawlers off the debtor lookup."""
+robots.txt, which points to it and keeps crawlers off the debtor lookup and the status check."""
 
 from __future__ import annotations
 
@@ -17,8 +17,16 @@ from portal.web.responses import data_response
 
 bp = Blueprint("sitemap", __name__)
 
-# Paths no crawler should walk: the lookup of named people, on the site and in the API.
-PRIVATE_PATHS = ("/en/debtors/", "/zh/debtors/", "/api/v1/debtors/")
+# Paths no crawler should walk: the lookup of named people and the victims' status check, on the
+# site and in the API.
+PRIVATE_PATHS = (
+    "/en/debtors/",
+    "/zh/debtors/",
+    "/api/v1/debtors/",
+    "/en/victims/status/",
+    "/zh/victims/status/",
+    "/api/v1/victims/status",
+)
 
 
 @bp.route("/sitemap.xml")

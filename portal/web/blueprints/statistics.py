@@ -1,6 +1,6 @@
 """Enforcement statistics: the figures of the annual report as tables and server-drawn charts,
 each figure linked to the sentence of the release it is quoted from, and the live aggregates of
-the debtor register once it exists."""
+the debtor register and of the victims' register once they exist."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from portal.db.queries import statistic_figures, statistic_groups
+from portal.db.queries import statistic_figures, statistic_groups, victim_notices
 from portal.debtors.lookup import list_state
 from portal.debtors.statistics import DIMENSIONS, register_aggregates
+from portal.victims.figures import all_case_figures
 from portal.web.blueprints.debtors import register_counts_text
+from portal.web.blueprints.victim_status import STATUS_NAMES
+from portal.web.blueprints.victims import victim_register_about
 from portal.web.charts import Bar, bar_chart
 from portal.web.db import db_session
 from portal.web.filters import figure_value, month_name
@@ -123,7 +126,17 @@ def index(lang: str) -> ResponseReturnValue:
         sources=list(sources),
         register=_register_tables(lang),
         register_about=register_about(),
+        victim_cases=_victim_cases(lang),
+        victim_about=victim_register_about(),
+        status_names=STATUS_NAMES,
     )
+
+
+def _victim_cases(lang: str) -> list[tuple[Any, Any]]:
+    """Each published case with figures from the victims' register: (notice, figures)."""
+    session = db_session()
+    figures = all_case_figures(session)
+    return [(n, figures[n.key]) for n in victim_notices(session, lang) if n.key in figures]
 
 
 def register_about() -> str | None:
