@@ -31,6 +31,8 @@ from portal.content.files import (
 VICTIMS_FILE = re.compile(r"^victims/(?P<key>[^/.]+)\.(?P<lang>[^/.]+)\.md$")
 # No payout figure is published over fewer people than this: it could point at one person.
 MIN_PEOPLE = 10
+# Keys a notice cannot take: the victims' pages' own URLs (/<lang>/victims/status/).
+RESERVED_NOTICE_KEYS = frozenset({"status"})
 AMOUNT = re.compile(r"^\d{1,15}(?:\.\d{1,2})?$")
 
 
@@ -195,6 +197,8 @@ def read_victim_notice(
 ) -> VictimNoticeFile | None:
     """Read one notice file; its problems go to `report`, named by field."""
     key, lang = match["key"], match["lang"]
+    if key in RESERVED_NOTICE_KEYS:
+        report.add(None, f"notice key '{key}' is reserved for the victims' pages' own URLs")
     parsed = read_content_file(path, key, lang, NOTICE_FIELDS, report)
     if parsed is None:
         return None

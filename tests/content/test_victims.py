@@ -96,3 +96,13 @@ def test_the_language_versions_of_a_notice_share_its_payout_figures(site: SiteBu
         read_content(site.content)
     (problem,) = [str(problem) for problem in caught.value.problems]
     assert problem.startswith("content/victims/demo-case.zh.md: field 'payout': differs from ")
+
+
+def test_a_notice_cannot_take_the_status_checks_address(site: SiteBuilder) -> None:
+    # /<lang>/victims/status/ is the status check: a notice keyed "status" would be hidden.
+    site.write("victims/status.en.md", victim_notice_fields())
+    with pytest.raises(ContentError) as caught:
+        read_content(site.content)
+    (problem,) = [str(problem) for problem in caught.value.problems]
+    assert problem.startswith("content/victims/status.en.md: ")
+    assert "notice key 'status' is reserved" in problem
