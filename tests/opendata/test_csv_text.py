@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from portal.debtors.identity import IdentityKeys
 from portal.debtors.importer import import_debtors
 from portal.opendata.csv_text import csv_text
+from portal.registers.identity import IdentityKeys
 from portal.search.service import rebuild_search_index
 from portal.web.db import session_factory
 from tests.support.debtorfiles import person, write_csv
