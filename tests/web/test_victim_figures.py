@@ -73,7 +73,7 @@ def test_the_notice_shows_the_register_figures_beside_the_courts(client) -> None
     figures = page.html.select_one(".victim-figures")
     about = " ".join(figures.select_one(".figures__about").get_text().split())
     assert about.startswith("Demonstration data: counted from the fictional demonstration")
-    assert "Jun 1, 2026, 10:00:00 AM (UTC+8)" in about
+    assert "Jun 1, 2026, 10:00 AM (UTC+8)" in about
     statuses = table(page, "Registered victims by status")
     assert statuses["Confirmed"] == ["12 people", "1,800,000.00 yuan", "1,440,000.00 yuan"]
     assert statuses["Disputed"] == ["withheld"] * 3  # one person
