@@ -235,6 +235,14 @@ def assert_every_table_reachable_on_a_phone(page, tables: int) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_data_page_on_a_phone(page, live_server: str, lang: str) -> None:
+    """Every data dictionary stays within a phone's width, each in its own labelled region."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/{lang}/data/")
+    assert_every_table_reachable_on_a_phone(page, tables=4)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_victim_notice_on_a_phone(page, live_server: str, lang: str) -> None:
     """The payments table of a victims' notice stays within a phone's width."""
     page.set_viewport_size({"width": 390, "height": 844})
