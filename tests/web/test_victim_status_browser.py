@@ -43,6 +43,11 @@ def test_the_answer_gets_the_focus_and_fits_a_phone(
     # Nothing widens the page: a wide table scrolls inside its own region.
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     assert page.locator(".victim-status__payments").count() == (1 if found else 0)
+    if found:  # the payments fit a phone whole: no column is hidden behind a scroll
+        assert page.evaluate(
+            """() => { const region = document.querySelector('.victim-status__payments')
+                .closest('.table-scroll'); return region.scrollWidth <= region.clientWidth; }"""
+        )
     problems = serious_violations(axe.run(page).response)
     assert not problems, "\n".join(problems)
 
