@@ -236,14 +236,14 @@ def _keys() -> IdentityKeys:
 @with_appcontext
 def import_debtors_command(file: Path, demo: bool) -> None:
     """Import the list of dishonest persons from a CSV or JSON FILE, all or nothing."""
-    if demo and current_app.config["ENV"] == "production":
-        raise click.UsageError("demonstration data is never imported into a production portal")
     _import_file(import_debtors, file, demo)
 
 
 def _import_file(run: Callable[..., ImportReport], file: Path, demo: bool) -> None:
     """Run a register's import; on problems print one line each and exit 1, on a signal exit as
     a shell reports it; nothing personal is printed either way."""
+    if demo and current_app.config["ENV"] == "production":
+        raise click.UsageError("demonstration data is never imported into a production portal")
     try:
         report = run(session_factory(), file, _keys(), demo=demo)
     except RegisterImportError as error:
@@ -304,8 +304,6 @@ def demo_debtors_command(count: int, seed: int, out: Path, show_example: bool) -
 def import_victims_command(file: Path, demo: bool) -> None:
     """Import the victims' register of fund-raising cases from a CSV or JSON FILE, all or
     nothing (docs/victims.md)."""
-    if demo and current_app.config["ENV"] == "production":
-        raise click.UsageError("demonstration data is never imported into a production portal")
     _import_file(import_victims, file, demo)
 
 

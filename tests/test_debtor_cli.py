@@ -106,11 +106,12 @@ def test_the_same_seed_writes_the_same_file(run, tmp_path: Path) -> None:
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
+@pytest.mark.parametrize("register", ["debtors", "victims"])
 def test_demo_data_is_never_imported_in_production(
-    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, register: str
 ) -> None:
     out = tmp_path / "demo.csv"
-    run("demo-debtors", "--count", "5", "--out", str(out))
+    run(f"demo-{register}", "--count", "5", "--out", str(out))
     # Production settings the start-up guard accepts, so that the command itself refuses.
     for variable, value in {
         "PORTAL_ENV": "production",
@@ -119,7 +120,7 @@ def test_demo_data_is_never_imported_in_production(
         "PORTAL_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0",
     }.items():
         monkeypatch.setenv(variable, value)  # fmt: skip
-    result = CliRunner().invoke(cli, ["import-debtors", "--demo", str(out)])
+    result = CliRunner().invoke(cli, [f"import-{register}", "--demo", str(out)])
     assert result.exit_code == 2
     assert "never imported into a production portal" in result.output
 
