@@ -658,6 +658,29 @@ def statistic_figures(session: Session, year: int | None = None) -> list[Statist
     return list(session.scalars(query, publication(session)))
 
 
+def _published_range(session: Session, column: Any, condition: Any) -> tuple[Any, Any] | None:
+    """The least and greatest of `column` over the rows the public sees, in one statement."""
+    least, greatest = session.execute(
+        select(func.min(column), func.max(column)).where(condition), publication(session)
+    ).one()
+    return None if least is None else (least, greatest)
+
+
+def release_date_range(session: Session) -> tuple[dt.date, dt.date] | None:
+    """The first and last date of the published press releases."""
+    return _published_range(session, PressRelease.date, published(PressRelease))
+
+
+def case_year_range(session: Session) -> tuple[int, int] | None:
+    """The first and last year of the published typical cases."""
+    return _published_range(session, Case.year, published(Case))
+
+
+def statistic_year_range(session: Session) -> tuple[int, int] | None:
+    """The first and last year of the public enforcement figures."""
+    return _published_range(session, StatisticFigure.year, _FIGURE_RELEASED)
+
+
 def statistic_groups(session: Session) -> list[StatisticGroup]:
     """The groups of figures in order."""
     return list(session.scalars(select(StatisticGroup).order_by(StatisticGroup.position)))

@@ -39,6 +39,13 @@ def has_listed_records(session: Session, today: dt.date | None = None) -> bool:
     return any(count > 0 for count in counts.values())
 
 
+def first_listed_month(session: Session, today: dt.date | None = None) -> dt.date | None:
+    """The first day of the earliest month of publication of a record listed today."""
+    counts = listed_counts(session, today or court_today(), "month")
+    months = [month for (_, month), count in counts.items() if count > 0]
+    return dt.date.fromisoformat(min(months) + "-01") if months else None
+
+
 def register_aggregates(session: Session, today: dt.date | None = None) -> list[AggregateRow]:
     """The aggregates of the records listed today, under the same rule as the lookup."""
     counts: dict[str, Counter[str]] = {dimension: Counter() for dimension in DIMENSIONS}

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from portal.db.court_day import COURT_TIMEZONE
 from portal.opendata.csv_text import csv_text
 from portal.text.languages import LANGUAGE_CODES
 from portal.text.times import data_time
@@ -522,6 +523,29 @@ def to_json(records: Sequence[Mapping[str, Any]], **extra: Any) -> str:
     return json.dumps({**extra, "items": list(records)}, ensure_ascii=False)
 
 
+def json_download(dataset: Dataset, records: Sequence[Mapping[str, Any]]) -> str:
+    """A dataset's JSON download: its key, licence and field names, and its records."""
+    return to_json(records, dataset=dataset.key, licence=LICENCE_URL, fields=dataset.field_names())
+
+
+def json_download_schema(dataset: Dataset, page_url: PageUrl) -> dict[str, Any]:
+    """The JSON Schema (2020-12) that the JSON download of `dataset` validates against."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": page_url("data.json_schema", key=dataset.key),
+        "title": f"{dataset.title_en} (JSON download)",
+        "type": "object",
+        "properties": {
+            "dataset": {"const": dataset.key},
+            "licence": {"const": LICENCE_URL},
+            "fields": {"const": dataset.field_names()},
+            "items": {"type": "array", "items": dataset.json_schema()},
+        },
+        "required": ["dataset", "licence", "fields", "items"],
+        "additionalProperties": False,
+    }
+
+
 def to_csv(dataset: Dataset, records: Iterable[Mapping[str, Any]]) -> str:
     """Records as CSV, one column a field, by the portal's one CSV writer."""
     names = dataset.field_names()
@@ -575,6 +599,39 @@ def dataset_modified(session: Any, key: str) -> dt.datetime | None:
     if key in sources:
         return queries.modified(session, *sources[key])
     return queries.last_change(session)
+
+
+def _years(span: tuple[int, int] | None) -> tuple[dt.date, dt.date] | None:
+    return span and (dt.date(span[0], 1, 1), dt.date(span[1], 12, 31))
+
+
+def _until_as_of(start: dt.date | None, state: Any) -> tuple[dt.date, dt.date] | None:
+    """A register's period: from `start` to the courts' day of its latest import (its as-of)."""
+    if start is None or state is None:
+        return None
+    return start, state.as_of.astimezone(COURT_TIMEZONE).date()
+
+
+def dataset_period(session: Any, key: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day the published data of dataset `key` is about (DCAT's temporal
+    coverage), in one or two statements; None for the vocabularies, which are about no time."""
+    from portal.db import queries
+    from portal.debtors.lookup import list_state
+    from portal.debtors.statistics import first_listed_month
+    from portal.victims.figures import first_registration
+    from portal.victims.status import register_state
+
+    if key == PRESS_RELEASES.key:
+        return queries.release_date_range(session)
+    if key == CASES.key:
+        return _years(queries.case_year_range(session))
+    if key == STATISTICS.key:
+        return _years(queries.statistic_year_range(session))
+    if key == REGISTER_STATISTICS.key:
+        return _until_as_of(first_listed_month(session), list_state(session))
+    if key == VICTIM_STATISTICS.key:
+        return _until_as_of(first_registration(session), register_state(session))
+    return None
 
 
 def published_datasets(session: Any) -> list[Dataset]:
@@ -638,14 +695,24 @@ def dcat_contact_point(contact: Mapping[str, str], page_url: PageUrl) -> dict[st
     return point
 
 
+def _period_of_time(start: dt.date, end: dt.date) -> dict[str, Any]:
+    return {
+        "@type": "dct:PeriodOfTime",
+        "dcat:startDate": {"@value": start.isoformat(), "@type": "xsd:date"},
+        "dcat:endDate": {"@value": end.isoformat(), "@type": "xsd:date"},
+    }
+
+
 def dcat_catalogue(
     datasets: Sequence[tuple[Dataset, dt.datetime | None]],
     page_url: PageUrl,
     contact: Mapping[str, str],
     byte_sizes: Mapping[tuple[str, str], int],
+    periods: Mapping[str, tuple[dt.date, dt.date] | None],
 ) -> dict[str, Any]:
     """The catalogue as DCAT-AP in JSON-LD. `contact` is the publisher's published contact
-    details; `byte_sizes` gives the size of each (dataset key, format) download known."""
+    details; `byte_sizes` gives the size of each (dataset key, format) download known;
+    `periods` each dataset's temporal coverage (dataset_period)."""
     licence = {"@id": LICENCE_URL}
     contact_point = dcat_contact_point(contact, page_url)
 
@@ -670,12 +737,13 @@ def dcat_catalogue(
                 if size is not None
                 else {}
             ),
-            # A CSV download's columns and types are its resource in the data package.
-            **(
-                {"dct:conformsTo": {"@id": page_url("data.datapackage")}}
+            # A CSV download's columns and types are its resource in the data package; a JSON
+            # download's shape is its own JSON Schema.
+            "dct:conformsTo": {
+                "@id": page_url("data.datapackage")
                 if format_ == "csv"
-                else {}
-            ),
+                else page_url("data.json_schema", key=dataset.key)
+            },
         }
 
     landing = page_url("data.index", lang="en")
@@ -731,6 +799,11 @@ def dcat_catalogue(
                 **(
                     {"dct:modified": {"@value": _iso(changed), "@type": "xsd:dateTime"}}
                     if changed
+                    else {}
+                ),
+                **(
+                    {"dct:temporal": _period_of_time(*period)}
+                    if (period := periods.get(dataset.key))
                     else {}
                 ),
                 "dcat:distribution": [

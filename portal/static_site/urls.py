@@ -61,6 +61,7 @@ def freeze_urls(app: Flask, session: Session) -> list[str]:
             downloads += [
                 url_for("data.download", key=dataset.key, format=f) for f in ("csv", "json")
             ]
+            urls.append(url_for("data.json_schema", key=dataset.key))
         urls += [
             url_for(endpoint)
             for endpoint in (

@@ -14,7 +14,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.content.victims import MIN_PEOPLE
-from portal.db.models import VictimPaymentCount, VictimStatusCount
+from portal.db.models import VictimPaymentCount, VictimRecord, VictimStatusCount
 from portal.victims.records import Status
 
 RATIO_PLACES = Decimal("0.00001")
@@ -173,3 +173,8 @@ def case_figures(session: Session, case_key: str) -> CaseFigures | None:
 def _day(value: dt.date | str | None) -> dt.date | None:
     # SQLite hands back the MIN() of a date column as text.
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def first_registration(session: Session) -> dt.date | None:
+    """The earliest day a victim in the register registered (where the figures' period starts)."""
+    return session.scalar(select(func.min(VictimRecord.registered_on)))

@@ -69,13 +69,18 @@ def api_reference(lang: str) -> ResponseReturnValue:
     )
 
 
+def _published_dataset(key: str) -> opendata.Dataset:
+    """The published dataset `key`, or a 404."""
+    dataset = next((d for d in opendata.published_datasets(db_session()) if d.key == key), None)
+    if dataset is None:
+        abort(404)
+    return dataset
+
+
 @bp.route("/data/<key>.<any(csv, json):format>")
 def download(key: str, format: str) -> ResponseReturnValue:
     """A whole dataset as CSV (UTF-8 with a byte-order mark) or JSON."""
-    session = db_session()
-    dataset = next((d for d in opendata.published_datasets(session) if d.key == key), None)
-    if dataset is None:
-        abort(404)
+    dataset = _published_dataset(key)
     body = _download_body(dataset, format)
     if format == "csv":
         return data_response(
@@ -90,9 +95,7 @@ def _download_body(dataset: opendata.Dataset, format: str) -> str:
     records = opendata.dataset_records(db_session(), dataset.key, absolute_url)
     if format == "csv":
         return opendata.to_csv(dataset, records)
-    return opendata.to_json(
-        records, dataset=dataset.key, licence=opendata.LICENCE_URL, fields=dataset.field_names()
-    )
+    return opendata.json_download(dataset, records)
 
 
 def _frozen_byte_sizes(datasets: list[opendata.Dataset]) -> dict[tuple[str, str], int]:
@@ -117,10 +120,19 @@ def catalogue() -> ResponseReturnValue:
             absolute_url,
             contact=opendata.publisher_contact(db_session()),
             byte_sizes=_frozen_byte_sizes([dataset for dataset, _ in datasets]),
+            periods={d.key: opendata.dataset_period(db_session(), d.key) for d, _ in datasets},
         ),
         ensure_ascii=False,
     )
     return data_response(body, "application/ld+json")
+
+
+@bp.route("/data/schemas/<key>.json")
+def json_schema(key: str) -> ResponseReturnValue:
+    """The JSON Schema of a published dataset's JSON download."""
+    dataset = _published_dataset(key)
+    body = json.dumps(opendata.json_download_schema(dataset, absolute_url), ensure_ascii=False)
+    return data_response(body, "application/schema+json")
 
 
 @bp.route("/data/datapackage.json")
