@@ -143,6 +143,28 @@ def test_the_counts_say_what_they_are_counted_from_and_when(
     }
 
 
+def test_the_catalogue_s_coverage_runs_from_the_earliest_listed_month_to_the_import(
+    make_app, site, database_url: str, tmp_path: Path
+) -> None:
+    site.standard()
+    app = make_app(database_url, SECRET_KEY=TEST_SECRET)
+    # Published before every listed record, but removed: it does not widen the period.
+    earlier = person("R9", name="孙丽", id_number=resident_id(sequence="357"),
+                     published_on="2023-01-05", removed_on="2023-06-01",
+                     removal_reason="performed")  # fmt: skip
+    path = write_csv(tmp_path / "list.csv", [*LISTED_ROWS, earlier])
+    import_debtors(sessionmaker(database_engine(app)), path, IdentityKeys.from_secret(TEST_SECRET),
+                   now=IMPORTED_AT)  # fmt: skip
+    catalogue = app.test_client().get("/data/catalog.jsonld").get_json(force=True)
+    (dataset,) = [
+        d for d in catalogue["dcat:dataset"] if d["dct:identifier"] == "register-statistics"
+    ]
+    period = dataset["dct:temporal"]
+    # The earliest month of publication counted (March 2024) to the day of the import.
+    assert period["dcat:startDate"]["@value"] == "2024-03-01"
+    assert period["dcat:endDate"]["@value"] == "2025-06-01"
+
+
 def test_months_are_named_in_the_page_s_language_and_kept_iso_in_the_data(
     make_app, site, database_url: str, tmp_path: Path
 ) -> None:

@@ -4,15 +4,18 @@ robots.txt, and the statistics page with its charts and tables, in both language
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import xml.etree.ElementTree as ET
 
 import feedparser
+import jsonschema
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from portal.db.court_day import court_today
 from portal.debtors.statistics import AggregateRow
 from tests.support.pagecheck import fetch
 from tests.support.site import SiteBuilder
@@ -433,6 +436,8 @@ def test_every_dataset_and_distribution_has_dcat_ap_s_recommended_properties(
             assert "dcat:byteSize" not in distribution
             if distribution["@id"].endswith(".csv"):
                 assert distribution["dct:conformsTo"]["@id"] == f"{BASE}/data/datapackage.json"
+            else:
+                assert distribution["dct:conformsTo"]["@id"].startswith(f"{BASE}/data/schemas/")
 
 
 def test_the_contact_point_gives_what_the_publishing_court_publishes(
@@ -455,3 +460,88 @@ def test_the_contact_point_gives_what_the_publishing_court_publishes(
     assert point["vcard:hasEmail"] == {"@id": "mailto:press@court.example"}
     assert point["vcard:hasTelephone"]["vcard:hasValue"] == {"@id": "tel:021-5555-0100"}
     assert "vcard:hasAddress" not in point  # the court gives none: nothing is made up
+
+
+def temporal(catalogue: dict) -> dict[str, tuple[str, str]]:
+    """Each dataset's temporal coverage in the DCAT catalogue, as (start, end) ISO dates."""
+    return {
+        dataset["dct:identifier"]: (
+            dataset["dct:temporal"]["dcat:startDate"]["@value"],
+            dataset["dct:temporal"]["dcat:endDate"]["@value"],
+        )
+        for dataset in catalogue["dcat:dataset"]
+        if "dct:temporal" in dataset
+    }
+
+
+def test_each_dataset_s_temporal_coverage_is_that_of_its_published_data(
+    make_app, site: SiteBuilder, database_url: str
+) -> None:
+    # Drafts and items scheduled for next year, of releases, collections and cases.
+    later = court_today() + dt.timedelta(days=400)
+    site.unpublished(later).statistics()
+    client = make_app(database_url).test_client()
+    catalogue = client.get("/data/catalog.jsonld").get_json(force=True)
+    coverage = temporal(catalogue)
+    # The vocabularies are about no time: they have no coverage.
+    assert set(coverage) == {"press-releases", "cases", "statistics"}
+    assert coverage == {
+        "press-releases": ("2020-06-01", "2021-01-20"),
+        "cases": ("2020-01-01", "2021-12-31"),
+        "statistics": ("2019-01-01", "2020-12-31"),
+    }
+    # ... which is the span of the downloads themselves.
+    items = {key: client.get(f"/data/{key}.json").get_json()["items"] for key in coverage}
+    dates = [item["date"] for item in items["press-releases"]]
+    assert coverage["press-releases"] == (min(dates), max(dates))
+    for key in ("cases", "statistics"):
+        years = [item["year"] for item in items[key]]
+        assert coverage[key] == (f"{min(years)}-01-01", f"{max(years)}-12-31")
+    period = next(d for d in catalogue["dcat:dataset"] if d["dct:identifier"] == "cases")
+    assert period["dct:temporal"]["@type"] == "dct:PeriodOfTime"
+    assert period["dct:temporal"]["dcat:startDate"]["@type"] == "xsd:date"
+
+
+def test_a_site_with_nothing_published_gives_no_coverage(
+    make_app, site: SiteBuilder, sqlite_url: str
+) -> None:
+    site.release(2021, "only-draft", "en", date="2021-01-15", draft=True)
+    catalogue = make_app(sqlite_url).test_client().get("/data/catalog.jsonld").get_json(force=True)
+    assert temporal(catalogue) == {}
+
+
+def test_every_json_download_validates_against_the_schema_it_conforms_to(
+    od: FlaskClient,
+) -> None:
+    catalogue = od.get("/data/catalog.jsonld").get_json(force=True)
+    for dataset in catalogue["dcat:dataset"]:
+        key = dataset["dct:identifier"]
+        (json_download,) = [d for d in dataset["dcat:distribution"] if d["@id"].endswith(".json")]
+        schema_url = json_download["dct:conformsTo"]["@id"]
+        assert schema_url == f"{BASE}/data/schemas/{key}.json"
+        response = od.get(schema_url.removeprefix(BASE))
+        assert response.status_code == 200
+        assert response.mimetype == "application/schema+json"
+        schema = response.get_json(force=True)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+        download = od.get(f"/data/{key}.json").get_json()
+        assert download["items"], key
+        jsonschema.validate(download, schema, format_checker=checker)
+
+
+def test_a_json_schema_rejects_a_download_that_breaks_it(od: FlaskClient) -> None:
+    schema = od.get("/data/schemas/cases.json").get_json(force=True)
+    download = od.get("/data/cases.json").get_json()
+    download["items"][0]["year"] = "2020"  # a string where the data gives a number
+    with pytest.raises(jsonschema.ValidationError, match="is not of type 'integer'"):
+        jsonschema.validate(download, schema)
+    del download["items"][0]["year"]
+    with pytest.raises(jsonschema.ValidationError, match="'year' is a required property"):
+        jsonschema.validate(download, schema)
+
+
+def test_no_schema_for_a_dataset_not_published(od: FlaskClient) -> None:
+    assert od.get("/data/schemas/register-statistics.json").status_code == 404  # no register
+    assert od.get("/data/schemas/changes.json").status_code == 404  # an API listing
+    assert od.get("/data/schemas/nothing.json").status_code == 404

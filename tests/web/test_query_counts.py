@@ -78,7 +78,7 @@ def listing_statements(client: FlaskClient, app: Flask, url: str) -> int:
     "url",
     ["/en/", "/en/press/", "/en/cases/", "/en/cases/court/minhang-district/",
      "/en/cases/collections/", "/en/cases/2020-difficult/", "/en/cases/2020-difficult/01-zhang/",
-     "/en/data/"],
+     "/en/data/", "/data/catalog.jsonld"],
 )  # fmt: skip
 def test_a_page_runs_as_many_statements_for_many_items_as_for_few(
     make_app, site: SiteBuilder, sqlite_url: str, url: str

@@ -125,6 +125,14 @@ def test_the_dataset_holds_aggregates_only_and_none_under_ten(client) -> None:
 def test_the_dataset_is_catalogued_and_its_package_validates(client, tmp_path) -> None:
     catalogue = client.get("/data/catalog.jsonld").get_data(as_text=True)
     assert "victim-statistics.csv" in catalogue
+    (dataset,) = [
+        d
+        for d in json.loads(catalogue)["dcat:dataset"]
+        if d["dct:identifier"] == "victim-statistics"
+    ]
+    # From the earliest registration to the courts' day of the import (2026-06-01 10:00 there).
+    assert dataset["dct:temporal"]["dcat:startDate"]["@value"] == "2026-03-20"
+    assert dataset["dct:temporal"]["dcat:endDate"]["@value"] == "2026-06-01"
     package = client.get("/data/datapackage.json").get_json()
     assert "victim-statistics" in [resource["name"] for resource in package["resources"]]
     for resource in package["resources"]:
