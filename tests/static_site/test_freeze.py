@@ -395,3 +395,24 @@ def test_the_frozen_catalogue_gives_each_download_s_size_in_bytes(frozen_app, tm
             "@value": str((out / "data" / name).stat().st_size),
             "@type": "xsd:nonNegativeInteger",
         }, name
+
+
+def test_the_frozen_catalogue_s_coverage_and_json_schemas_are_the_live_ones(
+    frozen_app, tmp_path
+) -> None:
+    import json
+
+    import jsonschema
+
+    out = tmp_path / "out"
+    freeze(frozen_app, out, pagefind=False)
+    frozen = json.loads((out / "data" / "catalog.jsonld").read_text(encoding="utf-8"))
+    live = frozen_app.test_client().get("/data/catalog.jsonld").get_json(force=True)
+    periods = {d["dct:identifier"]: d.get("dct:temporal") for d in frozen["dcat:dataset"]}
+    assert periods == {d["dct:identifier"]: d.get("dct:temporal") for d in live["dcat:dataset"]}
+    assert periods["vocabularies"] is None
+    assert periods["press-releases"]["dcat:startDate"]["@value"] == "2020-06-01"
+    for key in periods:
+        schema = json.loads((out / "data" / "schemas" / f"{key}.json").read_text("utf-8"))
+        download = json.loads((out / "data" / f"{key}.json").read_text("utf-8"))
+        jsonschema.validate(download, schema, format_checker=jsonschema.FormatChecker())
