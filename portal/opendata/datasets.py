@@ -618,7 +618,7 @@ def dataset_period(session: Any, key: str) -> tuple[dt.date, dt.date] | None:
     from portal.db import queries
     from portal.debtors.lookup import list_state
     from portal.debtors.statistics import first_listed_month
-    from portal.victims.figures import first_registration
+    from portal.victims.figures import registrations_since
     from portal.victims.status import register_state
 
     if key == PRESS_RELEASES.key:
@@ -630,7 +630,7 @@ def dataset_period(session: Any, key: str) -> tuple[dt.date, dt.date] | None:
     if key == REGISTER_STATISTICS.key:
         return _until_as_of(first_listed_month(session), list_state(session))
     if key == VICTIM_STATISTICS.key:
-        return _until_as_of(first_registration(session), register_state(session))
+        return _until_as_of(registrations_since(session), register_state(session))
     return None
 
 

@@ -175,6 +175,9 @@ def _day(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def first_registration(session: Session) -> dt.date | None:
-    """The earliest day a victim in the register registered (where the figures' period starts)."""
-    return session.scalar(select(func.min(VictimRecord.registered_on)))
+def registrations_since(session: Session) -> dt.date | None:
+    """1 January of the year of the register's earliest registration, where the figures' period
+    starts. Not the day: the earliest day is one person's, and no figure is about fewer than
+    MIN_PEOPLE people."""
+    earliest = session.scalar(select(func.min(VictimRecord.registered_on)))
+    return None if earliest is None else dt.date(earliest.year, 1, 1)

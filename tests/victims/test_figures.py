@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.registers.identity import IdentityKeys
-from portal.victims.figures import case_figures
+from portal.victims.figures import case_figures, registrations_since
 from portal.victims.records import Status
 from tests.support.debtorfiles import TEST_SECRET, resident_id
 from tests.support.victimfiles import CASE_KEY, add_victims, confirmed_victim, payment, victim
@@ -77,3 +78,15 @@ def test_a_case_nobody_registered_in_has_no_figures(factory: sessionmaker[Sessio
     with factory() as session:
         add_victims(session, KEYS, people(10))
         assert case_figures(session, "demo-2099-01") is None
+
+
+def test_the_figures_period_starts_at_the_year_of_the_earliest_registration(
+    factory: sessionmaker[Session],
+) -> None:
+    with factory() as session:
+        assert registrations_since(session) is None  # nobody registered: no period
+        rows = people(10, registered_on="2026-03-20")
+        # One person registered before everyone else: the day would be theirs alone.
+        rows.append(victim("E1", id_number=resident_id(sequence="900"), registered_on="2025-11-07"))
+        add_victims(session, KEYS, rows)
+        assert registrations_since(session) == dt.date(2025, 1, 1)

@@ -130,8 +130,9 @@ def test_the_dataset_is_catalogued_and_its_package_validates(client, tmp_path) -
         for d in json.loads(catalogue)["dcat:dataset"]
         if d["dct:identifier"] == "victim-statistics"
     ]
-    # From the earliest registration to the courts' day of the import (2026-06-01 10:00 there).
-    assert dataset["dct:temporal"]["dcat:startDate"]["@value"] == "2026-03-20"
+    # From the year of the earliest registration (2026-03-20: not the day, which is one
+    # person's) to the courts' day of the import (2026-06-01 10:00 there).
+    assert dataset["dct:temporal"]["dcat:startDate"]["@value"] == "2026-01-01"
     assert dataset["dct:temporal"]["dcat:endDate"]["@value"] == "2026-06-01"
     package = client.get("/data/datapackage.json").get_json()
     assert "victim-statistics" in [resource["name"] for resource in package["resources"]]
