@@ -506,6 +506,13 @@ def test_a_site_with_nothing_published_gives_no_coverage(
     make_app, site: SiteBuilder, sqlite_url: str
 ) -> None:
     site.release(2021, "only-draft", "en", date="2021-01-15", draft=True)
+    site.statistics()  # its figures quote a release that is then made a draft in both languages
+    for lang, sentences in (
+        ("en", site.STATISTICS_SENTENCES),
+        ("zh", site.STATISTICS_SENTENCES_ZH),
+    ):
+        body = "\n\n".join(sentences)
+        site.release(2021, "work-report", lang, body=body, date="2021-01-20", draft=True)
     catalogue = make_app(sqlite_url).test_client().get("/data/catalog.jsonld").get_json(force=True)
     assert temporal(catalogue) == {}
 
