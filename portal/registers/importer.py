@@ -38,6 +38,7 @@ from sqlalchemy import (
     Select,
     Table,
     bindparam,
+    false,
     func,
     insert,
     select,
@@ -149,12 +150,17 @@ def plain_changes(records: Table, staged: Table, stored: tuple[str, ...]) -> Upd
 
 @dataclass(frozen=True)
 class Unique:
-    """Stored columns no two rows of a file may share (beyond the record id), and the problem
-    reported on `field` of the later row: `message` followed by the earlier row's number."""
+    """Stored columns no two records may share, in the file or in the register as the file would
+    leave it. A later row of the file sharing them gets a problem on `field`: `message` followed
+    by the earlier row's number; a row sharing them with a record of the register that the file
+    does not include gets `in_register`, formatted with `record_id` (the record's) and the
+    columns' values (name only those that say nothing personal). The register is searched by
+    the first column, which should lead an index of the live table."""
 
     columns: tuple[str, ...] = ()
     field: str = ""
     message: str = ""
+    in_register: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -502,6 +508,7 @@ def _stage_rows(
     unique_at = [staging.spec.stored_columns.index(name) for name in unique.columns]
     # A key's hash, not the key: a million keys of hashes would cost hundreds of MiB.
     first_row_of_key: dict[int, int] = {}
+    clashes = _RegisterClashes(staging)
     batch: list[tuple[Any, ...]] = []
     for row_number, claimed, values, row_problems in parsed:
         check_signals()
@@ -514,10 +521,11 @@ def _stage_rows(
                     RowProblem(row_number, "record_id", f"repeats the record id of row {first}")
                 )
         if unique_at and values is not None:
-            key = hash(tuple(values[index] for index in unique_at))
-            first = first_row_of_key.setdefault(key, row_number)
+            key = tuple(values[index] for index in unique_at)
+            first = first_row_of_key.setdefault(hash(key), row_number)
             if first != row_number:
                 problems.append(RowProblem(row_number, unique.field, f"{unique.message} {first}"))
+            clashes.check(row_number, values, key)
         if values is None or problems:
             batch.clear()
             continue
@@ -529,6 +537,68 @@ def _stage_rows(
     if batch and not problems:
         staging.stage(batch, report)
         notify(ImportStage.STAGED)
+    found = clashes.problems(in_file=first_row_of)
+    if found:  # in row order with the others (sort is stable: a row's own order is kept)
+        problems.extend(found)
+        problems.sort(key=lambda problem: problem.row or 0)
+
+
+class _RegisterClashes:
+    """Rows sharing the spec's unique columns with another record of the register, found one
+    query a batch of rows (after the first problem too, for a complete report). Whether that
+    record stays as it is can only be known at the end: the file may change it in a later row."""
+
+    def __init__(self, staging: _Staging) -> None:
+        spec = staging.spec
+        self.staging, self.unique = staging, spec.unique
+        self.record_id = spec.stored_columns.index("record_id")
+        # Nothing to clash with in an empty register (a first load pays nothing).
+        self.active = bool(spec.unique.columns) and not staging.register_was_empty
+        self.waiting: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
+        self.pending = 0
+        self.found: list[tuple[int, str, tuple[Any, ...]]] = []
+
+    def check(self, row_number: int, values: tuple[Any, ...], key: tuple[Any, ...]) -> None:
+        """Note a good row's key; the register is asked once a batch of them is waiting."""
+        if not self.active:
+            return
+        self.waiting.setdefault(key, []).append((row_number, values[self.record_id]))
+        self.pending += 1
+        if self.pending >= BATCH_SIZE:
+            self._ask()
+
+    def _ask(self) -> None:
+        if not self.waiting:
+            return
+        first_values = list({key[0] for key in self.waiting})
+        found = self.staging.connection.execute(
+            self.staging.clashing_records, {"values": first_values}
+        )
+        for other_id, *key in found:
+            for row_number, record_id in self.waiting.get(tuple(key), ()):
+                if record_id != other_id:  # a record's own row is no clash with itself
+                    self.found.append((row_number, other_id, tuple(key)))
+        self.staging.connection.commit()
+        self.waiting.clear()
+        self.pending = 0
+
+    def problems(self, in_file: dict[str, int]) -> list[RowProblem]:
+        """The clashes with records the file leaves as they are (one it includes takes the
+        file's values, which the file's own check has compared)."""
+        if self.active:
+            self._ask()
+        columns = self.unique.columns
+        return [
+            RowProblem(
+                row_number,
+                self.unique.field,
+                self.unique.in_register.format(
+                    record_id=other_id, **dict(zip(columns, key, strict=True))
+                ),
+            )
+            for row_number, other_id, key in sorted(self.found)
+            if other_id not in in_file
+        ]
 
 
 class _Statements:
@@ -636,17 +706,28 @@ def _staging_insert(connection: Connection, table: Table, names: tuple[str, ...]
     return _DriverInsert(connection, table, names)
 
 
-def _existing_records(spec: RegisterSpec, dialect_name: str) -> Select[Any]:
-    """What a batch needs to know of the records it may change, in one statement; on
-    PostgreSQL with the ids as one array, not a parameter each (their SQL costs more than
-    the lookup)."""
-    record_id = spec.records.c.record_id
+def _any_of(column: Any, name: str, dialect_name: str) -> Any:
+    """`column` is one of the list bound as `name`: on PostgreSQL one array, not a parameter
+    each (their SQL costs more than the lookup)."""
     if dialect_name == "postgresql":
-        ids = bindparam("record_ids", type_=postgresql.ARRAY(record_id.type))
-        matching = record_id == func.any(ids)
-    else:
-        matching = record_id.in_(bindparam("record_ids", expanding=True))
+        return column == func.any(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _existing_records(spec: RegisterSpec, dialect_name: str) -> Select[Any]:
+    """What a batch needs to know of the records it may change, in one statement."""
+    matching = _any_of(spec.records.c.record_id, "record_ids", dialect_name)
     return select(*spec.statements.existing).where(matching)
+
+
+def _clashing_records(spec: RegisterSpec, dialect_name: str) -> Select[Any]:
+    """The record id and unique columns of the records whose first unique column is one of a
+    list (the rest are compared by the caller)."""
+    columns = [spec.records.c[name] for name in spec.unique.columns]
+    if not columns:
+        return select(spec.records.c.record_id).where(false())
+    matching = _any_of(columns[0], "values", dialect_name)
+    return select(spec.records.c.record_id, *columns).where(matching)
 
 
 class _Staging:
@@ -670,7 +751,9 @@ class _Staging:
             self.changed = _staging_insert(
                 self.connection, statements.changed, statements.changed_columns
             )
-            self.existing_records = _existing_records(self.spec, self.connection.dialect.name)
+            dialect_name = self.connection.dialect.name
+            self.existing_records = _existing_records(self.spec, dialect_name)
+            self.clashing_records = _clashing_records(self.spec, dialect_name)
         except BaseException:
             self.__exit__()
             raise

@@ -42,8 +42,13 @@ VICTIMS = RegisterSpec(
     summary=counted_around_write(COUNTED, VictimChanges),
     context=_context,
     # One registration a person a case: the status check finds one record by name and number.
+    # id_hash first: it leads the status check's index, which the register is searched by.
     unique=Unique(
-        ("case_key", "id_hash"), "id_number", "repeats the number registered in this case in row"
+        ("id_hash", "case_key"),
+        "id_number",
+        "repeats the number registered in this case in row",
+        "registers the same person in case {case_key} as record '{record_id}' already in the"
+        " register",
     ),
 )
 

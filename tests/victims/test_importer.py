@@ -158,6 +158,61 @@ def test_a_person_is_registered_once_a_case(notices: sessionmaker[Session], tmp_
     assert import_victims(notices, write_csv(tmp_path / "ok.csv", twice[:2]), KEYS).added == 2
 
 
+SAME_PERSON_AS_V1 = (
+    "field 'id_number': registers the same person in case demo-2026-01 as record 'V1'"
+    " already in the register"
+)
+
+
+def test_a_person_already_registered_in_the_case_under_another_record_is_refused(
+    notices: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with notices() as session:
+        add_notice(session, "demo-2026-02")
+    first = [victim("V1")]
+    import_victims(notices, write_csv(tmp_path / "v1.csv", first), KEYS)
+    later = [victim("V7", kind="alien", id_number=resident_id(sequence="777")), victim("V2")]
+    problems = refused(notices, write_csv(tmp_path / "v2.csv", later))
+    # Reported after another row's problem too, in row order, and never with the number.
+    assert problems == [
+        "row 2, field 'kind': must be one of person, organisation, not 'alien'",
+        f"row 3, {SAME_PERSON_AS_V1}",
+    ]
+    assert first[0]["id_number"] not in " ".join(problems)
+    with notices() as session:
+        assert session.scalars(select(VictimRecord.record_id)).all() == ["V1"]
+    # The same person in another case, and V1's own row changed, are no clash.
+    ok = [victim("V2", case_key="demo-2026-02"), victim("V1", status="under_check")]
+    report = import_victims(notices, write_csv(tmp_path / "ok.csv", ok), KEYS)
+    assert (report.added, report.updated) == (1, 1)
+
+
+def test_a_file_may_move_a_person_to_another_record_it_also_changes(
+    notices: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("portal.registers.importer.BATCH_SIZE", 2)  # V1 comes in a later batch
+    wang, li = victim("V1"), victim("V2", name="李强", id_number=resident_id(sequence="222"))
+    import_victims(notices, write_csv(tmp_path / "v.csv", [wang, li]), KEYS)
+    # Compared with the register as the file leaves it: V1 is someone else by then.
+    zhao = victim("V1", name="赵敏", id_number=resident_id(sequence="333"))
+    sun = victim("V3", name="孙丽", id_number=resident_id(sequence="444"))
+    moved = [sun, wang | {"record_id": "V2"}, li | {"record_id": "V4"}, zhao]
+    report = import_victims(notices, write_csv(tmp_path / "moved.csv", moved), KEYS)
+    assert (report.added, report.updated) == (2, 2)
+    with notices() as session:
+        found = check_status(session, "王芳", wang["id_number"], CASE_KEY, KEYS)
+        assert found is not None
+        # Moving them back without changing V2 leaves them twice: refused.
+        assert session.scalars(select(VictimRecord.record_id).order_by("record_id")).all() == [
+            "V1", "V2", "V3", "V4"
+        ]  # fmt: skip
+    back = [sun, wang]
+    assert refused(notices, write_csv(tmp_path / "back.csv", back)) == [
+        "row 3, field 'id_number': registers the same person in case demo-2026-01 as record"
+        " 'V2' already in the register"
+    ]
+
+
 def test_the_same_file_twice_changes_nothing_and_a_changed_file_updates(
     notices: sessionmaker[Session], tmp_path: Path
 ) -> None:

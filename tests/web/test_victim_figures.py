@@ -90,7 +90,7 @@ def test_the_chinese_notice_labels_its_figures_in_chinese(client) -> None:
     page = fetch(client, f"/zh/victims/{CASE_KEY}/")
     about = page.text_of(".victim-figures .figures__about")
     assert about.startswith("演示数据")
-    assert table(page, "登记被害人（按状态）")["有异议"] == ["不予公布"] * 3
+    assert table(page, "登记被害人（按状态）")["有争议"] == ["不予公布"] * 3
 
 
 def test_the_statistics_page_has_each_cases_figures(client) -> None:

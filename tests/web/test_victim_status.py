@@ -154,12 +154,54 @@ def test_each_status_says_what_it_means_and_what_to_do(
     assert page.html.select(".victim-status__payments") == []
 
 
-def test_the_chinese_page_answers_in_chinese(client) -> None:
+@pytest.mark.parametrize(
+    ("sequence", "heading", "meaning", "next_step"),
+    [
+        ("112", "已登记", "法院已收到您的登记，尚未开始核对。",
+         "目前无需办理任何事项。请妥善保管材料；如有缺漏，法院渠道会通知您。"),
+        ("121", "核对中", "法院正在核对您的登记及申报金额。",
+         "如法院要求补充材料，请通过公告所列法院渠道答复。"),
+        ("139", "有争议", "法院核对结果与您的申报不一致：金额或债权本身存在疑问。",
+         "如您不同意，请在公告规定的期限内通过公告所列法院渠道提出异议，并提交相关证据。"),
+        ("147", "不予确认", "法院认定您的登记不符合该案公告规定的条件（例如没有净损失）。",
+         "如您认为有误，请联系公告所列法院渠道。"),
+    ],
+)  # fmt: skip
+def test_each_status_is_answered_in_chinese(
+    client, sequence: str, heading: str, meaning: str, next_step: str
+) -> None:
+    page = submit(
+        client, "/zh/victims/status/", form(name="张伟", number=resident_id(sequence=sequence))
+    )
+    assert page.text_of("h2#victim-status-heading") == heading
+    assert page.html.title.get_text().startswith(f"{heading} – ")
+    text = answer_text(page)
+    # The status's sentence ends with a Chinese full stop, not an English one.
+    assert f"{heading}。 {meaning}" in text
+    assert f"下一步： {next_step}" in text
+    assert "申报金额 150,000.00 元" in text
+    assert "核定金额 尚未核定" in text
+    assert not re.search(r"[A-Za-z]{3,}", text.replace("ID", ""))  # nothing left in English
+    assert page.html.select(".victim-status__payments") == []
+
+
+def test_a_confirmed_victim_with_a_failed_payment_is_answered_in_chinese(client) -> None:
     page = submit(client, "/zh/victims/status/", form())
     assert page.text_of("h2#victim-status-heading") == "已核定"
     text = answer_text(page)
-    assert "22,115.00 元" in text
-    assert "支付失败" in text
+    assert "已核定。 法院已按下列金额核定您的债权。" in text
+    assert (
+        "下一步： 向您的支付未成功。请通过公告所列法院渠道提供一个本人名下可正常入账的账户，"
+        "款项将重新支付。"
+    ) in text
+    assert "核定金额 120,000.00 元" in text
+    rows = [" ".join(row.get_text(" ", strip=True).split())
+            for row in page.html.select(".victim-status__payments tbody tr")]  # fmt: skip
+    assert rows == [
+        "第1批 2026年6月15日 22,115.00 元 已支付",
+        "第2批 2026年9月30日 3,000.00 元 支付失败：银行账户已销户。",
+    ]
+    assert not re.search(r"[A-Za-z]{3,}", text)
     assert page.html.select_one(f".victim-status a[href='/zh/victims/{CASE_KEY}/']") is not None
 
 
