@@ -122,6 +122,7 @@ PAGE_KINDS: tuple[PageKind, ...] = (
     ),
     PageKind("data", "/{lang}/data/"),
     PageKind("api-reference", "/{lang}/data/api/"),
+    PageKind("feeds", "/{lang}/feeds/"),
     PageKind("not-found", "/{lang}/no-such-page/", status=404, frozen=False),
 )
 

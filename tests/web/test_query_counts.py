@@ -43,6 +43,7 @@ MOST_STATEMENTS = {
     "victim-status-invalid": 1,
     "data": 11,  # + the victims' figures (whether published), their as-of and last change
     "api-reference": 1,  # the vocabularies' keys, for the filters' allowed values
+    "feeds": 2,  # the facet terms and their counts, for the feeds of each facet
     "not-found": 0,
 }
 
