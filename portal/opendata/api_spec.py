@@ -441,6 +441,22 @@ VICTIM_STATUS_SCHEMA: dict[str, Any] = {
 }
 
 
+def _guarded_lookup_responses(bad_body: str, unusable: str) -> dict[str, Any]:
+    """The refusals a private lookup gives (debtors, victims): a bad body, another site's
+    request, unusable fields, and the rate limit's."""
+    return {
+        "400": {**_problem_response(bad_body), "headers": RATELIMIT_HEADERS},
+        "403": _problem_response(
+            "The browser says another site sent the request (Sec-Fetch-Site or Origin)"
+        ),
+        "422": {**_problem_response(unusable), "headers": RATELIMIT_HEADERS},
+        "429": {
+            **_problem_response("Too many lookups from this client; see Retry-After"),
+            "headers": {**RATELIMIT_HEADERS, "Retry-After": RETRY_AFTER},
+        },
+    }
+
+
 def _problem_response(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -618,21 +634,10 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
                         }
                     },
                 },
-                "400": {
-                    **_problem_response("The body is not a JSON object with a name"),
-                    "headers": RATELIMIT_HEADERS,
-                },
-                "403": _problem_response(
-                    "The browser says another site sent the request (Sec-Fetch-Site or Origin)"
+                **_guarded_lookup_responses(
+                    "The body is not a JSON object with a name",
+                    "The name or the number cannot be used as sent",
                 ),
-                "422": {
-                    **_problem_response("The name or the number cannot be used as sent"),
-                    "headers": RATELIMIT_HEADERS,
-                },
-                "429": {
-                    **_problem_response("Too many lookups from this client; see Retry-After"),
-                    "headers": {**RATELIMIT_HEADERS, "Retry-After": RETRY_AFTER},
-                },
             },
         }
     }
@@ -674,21 +679,10 @@ def openapi_document(server_url: str, vocabularies: Mapping[str, list[str]]) -> 
                         }
                     },
                 },
-                "400": {
-                    **_problem_response("The body is not a JSON object of three strings"),
-                    "headers": RATELIMIT_HEADERS,
-                },
-                "403": _problem_response(
-                    "The browser says another site sent the request (Sec-Fetch-Site or Origin)"
+                **_guarded_lookup_responses(
+                    "The body is not a JSON object of three strings",
+                    "A field is empty or the number is not valid",
                 ),
-                "422": {
-                    **_problem_response("A field is empty or the number is not valid"),
-                    "headers": RATELIMIT_HEADERS,
-                },
-                "429": {
-                    **_problem_response("Too many lookups from this client; see Retry-After"),
-                    "headers": {**RATELIMIT_HEADERS, "Retry-After": RETRY_AFTER},
-                },
             },
         }
     }

@@ -4,6 +4,7 @@ that a browser says another site sent."""
 
 from __future__ import annotations
 
+import logging
 import urllib.error
 import urllib.request
 
@@ -27,3 +28,11 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def logged_text(records: list[logging.LogRecord]) -> str:
+    """Everything captured log records say, tracebacks and stacks included."""
+    return "\n".join(
+        f"{record.getMessage()} {record.exc_text or ''} {record.stack_info or ''}"
+        for record in records
+    )

@@ -32,7 +32,7 @@ from tests.support.debtorfiles import (
     resident_id,
     write_csv,
 )
-from tests.support.lookups import CROSS_SITE, post
+from tests.support.lookups import CROSS_SITE, logged_text, post
 from tests.support.pagecheck import fetch, submit
 from tests.support.site import IN_CI
 
@@ -252,10 +252,7 @@ def test_no_log_line_holds_a_looked_up_name_or_number(
     finally:
         server.shutdown()
         thread.join()
-    logged = "\n".join(
-        f"{record.getMessage()} {record.exc_text or ''} {record.stack_info or ''}"
-        for record in caplog.records
-    )
+    logged = logged_text(caplog.records)
     assert "POST /en/debtors/" in logged  # the access log was captured
     for secret in (name, other_name, name_key(name), NUMBER, NUMBER[:17],
                    IdentityKeys.from_secret(TEST_SECRET).number_hash(NUMBER)):  # fmt: skip

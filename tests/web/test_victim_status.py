@@ -19,7 +19,7 @@ from portal.text.names import name_key
 from portal.web.blueprints.victim_status import parse_status_query
 from portal.web.db import session_factory
 from tests.support.debtorfiles import TEST_SECRET, resident_id
-from tests.support.lookups import CROSS_SITE, post
+from tests.support.lookups import CROSS_SITE, logged_text, post
 from tests.support.pagecheck import fetch, submit
 from tests.support.victimfiles import (
     CASE_KEY,
@@ -356,10 +356,7 @@ def test_no_log_line_holds_a_name_or_number_checked(
     finally:
         server.shutdown()
         thread.join()
-    logged = "\n".join(
-        f"{record.getMessage()} {record.exc_text or ''} {record.stack_info or ''}"
-        for record in caplog.records
-    )
+    logged = logged_text(caplog.records)
     assert "POST /en/victims/status/" in logged  # the access log was captured
     for secret in (NAME, OTHER_NAME, name_key(NAME), NUMBER, NUMBER[:17], MASKED,
                    KEYS.number_hash(NUMBER)):  # fmt: skip
