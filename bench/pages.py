@@ -67,6 +67,7 @@ def main() -> None:
         "DATABASE_URL": args.database, "CONTENT_DIR": str(args.site / "content"),
         "CASES_DIR": str(args.site / "cases"), "INDEX_DIR": str(args.site / "search_index"),
         "SECRET_KEY": "page-benchmark-secret-key-0123456789abcdef", "RATELIMIT_ENABLED": False,
+        "SEARCH_CACHE_MB": 0,  # the search page reads its words' postings every time
     })  # fmt: skip
     factory = session_factory(app)
     upgrade_schema(database_engine(app))

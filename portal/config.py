@@ -187,6 +187,7 @@ SETTINGS = {
     "CASES_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
     "SEARCH_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
     "SEARCH_EVALUATOR": Setting(one_of("arrays", "whoosh"), "arrays or whoosh"),
+    "SEARCH_CACHE_MB": Setting(whole_number(0), COUNT, "PORTAL_SEARCH_CACHE_MB"),
     "STATIC_SITE": Setting(flag, "true or false"),
     "PREVIEW": Setting(flag, "true or false", "PORTAL_PREVIEW"),
 }  # fmt: skip
@@ -241,6 +242,9 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         # proven equal to Whoosh's searcher and several times faster; see docs/search.md) or
         # "whoosh" (Whoosh's own searcher).
         "SEARCH_EVALUATOR": "arrays",
+        # Megabytes of words' postings the array evaluator keeps read, per worker process: the
+        # portal's one in-process cache (0: none; see docs/search.md).
+        "SEARCH_CACHE_MB": 64,
         # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).
         "DEBTOR_LOOKUP_LIMITS": "10 per minute;100 per day",
         # The static debtor check (see the README): a public site-wide salt, which each court

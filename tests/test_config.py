@@ -208,6 +208,7 @@ def test_gunicorn_refuses_to_load_an_unsafe_production_app(tmp_path) -> None:
         ("PORTAL_TRUSTED_PROXIES", "-1", "a whole number, 0 or more, not '-1'$"),
         ("PORTAL_TRUSTED_PROXIES", "1.5", "a whole number, 0 or more"),
         ("PORTAL_FREEZE_PROCESSES", "two", "a whole number, 0 or more"),
+        ("PORTAL_SEARCH_CACHE_MB", "64MB", "a whole number, 0 or more, not '64MB'$"),
         ("PORTAL_STATIC_LOOKUP_ITERATIONS", "0", "a whole number, 1 or more"),
         ("PORTAL_SITE_URL", "enforcement.court.example", "an http or https URL"),
         ("PORTAL_LIVE_URL", "ftp://live.example", "an http or https URL"),

@@ -12,14 +12,21 @@ mask's count and each facet one `bincount`. Scores are Whoosh's BM25F (its `bm25
 with its idf, average field lengths, stored lengths and weights, which include the title's
 field boost); a phrase scores the sum of its words' scores, as Whoosh's phrase matcher does.
 Nothing here skips blocks, so Whoosh's block-quality shortcut (whoosh#461) is not involved.
+
+Walking a term's postings through the matcher costs a few Python calls per posting, most of a
+search's time. Each term's postings, read once, are kept as arrays in the portal's one
+in-process cache (`PostingsCache`, bounded in bytes, keyed by index generation), so a common
+word costs its walk once per generation, and a phrase is matched over whole position arrays.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 from whoosh.query import And, Every, NullQuery, Or, Phrase, Query, Term
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
@@ -30,14 +37,67 @@ from portal.search.matches import Matches, ordered_counts
 B, K1 = BM25F().B, BM25F().K1
 
 
+@dataclass(frozen=True)
+class TermPostings:
+    """A term's postings over every segment: document numbers (ascending) and weights, and,
+    when read for phrases, each document's positions (`counts[i]` of them, in order, flat)."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    counts: np.ndarray | None = None
+    positions: np.ndarray | None = None
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.ids, self.weights, self.counts, self.positions)
+        return sum(array.nbytes for array in arrays if array is not None) + 200
+
+    def weights_at(self, docnums: np.ndarray) -> np.ndarray:
+        """The term's weights in these documents, which all hold it."""
+        return self.weights[np.searchsorted(self.ids, docnums)]
+
+
+class PostingsCache:
+    """Terms' postings already read, least recently used dropped first beyond `max_bytes`;
+    shared by a search index's threads. Keys carry the index generation they were read from."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._entries: LRUCache = LRUCache(maxsize=max_bytes, getsizeof=lambda p: p.nbytes)
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> TermPostings | None:
+        with self._lock:
+            return self._entries.get(key)
+
+    def put(self, key: tuple, postings: TermPostings) -> None:
+        if postings.nbytes > self._entries.maxsize:
+            return  # larger than the whole cache: read again next time
+        with self._lock:
+            self._entries[key] = postings
+
+
 class Snapshot:
     """What one index generation needs for answering queries as arrays: liveness, field
     lengths, dates and facet values coded as integers; read once when a searcher opens."""
 
-    def __init__(self, searcher: Searcher, facets: dict[str, str], text_fields: list[str]) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        facets: dict[str, str],
+        text_fields: list[str],
+        cache: PostingsCache,
+    ) -> None:
         self.searcher = searcher
         reader = searcher.reader()
+        self.cache = cache
         self.leaves = list(reader.leaf_readers())
+        # What cached postings were read from: these segments (named at random when written,
+        # so never shared by two indexes) in this order, at this generation (deletions).
+        segments = tuple(
+            segment.segment_id() if (segment := leaf.segment()) else None
+            for leaf, _offset in self.leaves
+        )
+        self.generation = (reader.generation(), segments)
         self.size = size = reader.doc_count_all()
         self.live = np.ones(size, dtype=bool)
         if reader.has_deletions():
@@ -83,20 +143,27 @@ class Snapshot:
                 values.extend([default] * count)
         return values
 
-    def postings(
-        self, fieldname: str, btext: bytes, scored: bool = True
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """A term's document numbers (ascending) and, if `scored`, weights over every
-        segment (one Python step per posting: the matcher's methods are the public way)."""
+    def postings(self, fieldname: str, btext: bytes, positions: bool = False) -> TermPostings:
+        """A term's postings over every segment, with positions if asked; from the cache when
+        this generation's were read before."""
+        wanted = (*self.generation, fieldname, btext)
+        found = self.cache.get((*wanted, True))
+        if found is None and not positions:
+            found = self.cache.get((*wanted, False))
+        if found is None:
+            found = self._read_postings(fieldname, btext, positions)
+            self.cache.put((*wanted, positions), found)
+        return found
+
+    def _read_postings(self, fieldname: str, btext: bytes, positions: bool) -> TermPostings:
+        # One Python step per posting: the matcher's methods are the public way to read them.
         ids: list[int] = []
         weights: list[float] = []
+        places: list[list[int]] = []
         for leaf, offset in self.leaves:
             if (fieldname, btext) not in leaf:
                 continue
             matcher = leaf.postings(fieldname, btext)
-            if not scored:
-                ids.extend(docnum + offset for docnum in matcher.all_ids())
-                continue
             is_active, docnum, weight, step = (
                 matcher.is_active,
                 matcher.id,
@@ -106,32 +173,17 @@ class Snapshot:
             while is_active():
                 ids.append(docnum() + offset)
                 weights.append(weight())
+                if positions:
+                    places.append(matcher.value_as("positions"))
                 step()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-
-    def read_at(
-        self, fieldname: str, btext: bytes, docnums: np.ndarray
-    ) -> tuple[list[set[int]], np.ndarray]:
-        """The term's positions and weight in each of these documents (ascending): no
-        positions and weight 0 where it is not. One skip per document, not a walk of every
-        posting: cheaper when the documents are fewer than the term's."""
-        found: list[set[int]] = [set() for _ in range(len(docnums))]
-        weights = np.zeros(len(docnums))
-        at = 0
-        for leaf, offset in self.leaves:
-            local = docnums[(docnums >= offset) & (docnums < offset + leaf.doc_count_all())]
-            if len(local) and (fieldname, btext) in leaf:
-                matcher = leaf.postings(fieldname, btext)
-                for place, docnum in enumerate((local - offset).tolist(), start=at):
-                    if matcher.is_active() and matcher.id() < docnum:
-                        matcher.skip_to(docnum)
-                    if not matcher.is_active():
-                        break
-                    if matcher.id() == docnum:
-                        found[place] = set(matcher.value_as("positions"))
-                        weights[place] = matcher.weight()
-            at += len(local)
-        return found, weights
+        postings = TermPostings(
+            np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        )
+        if not positions:
+            return postings
+        counts = np.fromiter(map(len, places), np.int64, len(places))
+        flat = np.fromiter((p for here in places for p in here), np.int64, int(counts.sum()))
+        return TermPostings(postings.ids, postings.weights, counts, flat)
 
     def bm25(self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray):
         """Whoosh's BM25F score of a term in these documents, from its weights in them."""
@@ -223,12 +275,13 @@ def evaluate(
 
 def _term(snapshot: Snapshot, query: Term, scored: bool) -> Evaluation:
     btext = snapshot.searcher.schema[query.fieldname].to_bytes(query.text)
-    ids, weights = snapshot.postings(query.fieldname, btext, scored)
+    postings = snapshot.postings(query.fieldname, btext)
+    ids = postings.ids
     mask, scores = np.zeros(snapshot.size, dtype=bool), np.zeros(snapshot.size)
     if len(ids):
         mask[ids] = True
     if len(ids) and scored:
-        scores[ids] = snapshot.bm25(query.fieldname, btext, ids, weights)
+        scores[ids] = snapshot.bm25(query.fieldname, btext, ids, postings.weights)
     return Evaluation(mask & snapshot.live, scores)
 
 
@@ -242,33 +295,30 @@ def _phrase(
     words = [field.to_bytes(word) for word in query.words]
     if not words:
         return Evaluation(mask, scores)
-    # The rarest word's documents are walked; every other word is read only at those where the
-    # words so far still follow one another, rarest first (one skip per document), so a
-    # phrase costs about its rarest word, not its commonest.
-    rarity = [snapshot.searcher.doc_frequency(query.fieldname, word) for word in words]
-    order = sorted(range(len(words)), key=lambda position: (rarity[position], position))
-    candidates, _weights = snapshot.postings(query.fieldname, words[order[0]], scored=False)
-    candidates = candidates[(snapshot.live if within is None else within)[candidates]]
-    starts: list[set[int]] | None = None  # where the phrase may start in each candidate
-    weights: list[np.ndarray] = []  # each word read so far, at the candidates, in `order`
-    for position in order:
-        places, word_weights = snapshot.read_at(query.fieldname, words[position], candidates)
-        shifted = [{p - position for p in here} for here in places]
-        if starts is None:
-            starts = shifted
-        else:
-            for found, here in zip(starts, shifted, strict=True):
-                found.intersection_update(here)
-        going = np.fromiter(map(bool, starts), bool, len(starts))
-        candidates, starts = candidates[going], [found for found in starts if found]
-        weights = [each[going] for each in weights] + [word_weights[going]]
-        if not starts:
+    postings = [snapshot.postings(query.fieldname, word, positions=True) for word in words]
+    # Where the phrase may start, as (document << 32 | position): the rarest word's places
+    # first, then each next rarest word's places shifted back by its place in the phrase, kept
+    # where they meet. Each word is first cut to the documents still in play, so the sorts
+    # that intersect stay the size of the rarest word.
+    allowed = (snapshot.live if within is None else within).copy()
+    starts: np.ndarray | None = None
+    for place in sorted(range(len(words)), key=lambda at: (len(postings[at].positions), at)):
+        term = postings[place]
+        documents = np.repeat(term.ids, term.counts)
+        shifted = term.positions - place
+        keep = allowed[documents] & (shifted >= 0)
+        here = (documents[keep] << 32) | shifted[keep]
+        starts = here if starts is None else np.intersect1d(starts, here, assume_unique=True)
+        if not len(starts):
             return Evaluation(mask, scores)
+        allowed[:] = False
+        allowed[starts >> 32] = True
+    candidates = np.unique(starts >> 32)
     mask[candidates] = True
     if scored:  # summed in the phrase's order, as Whoosh sums them
-        read = dict(zip(order, weights, strict=True))
-        for position, word in enumerate(words):
-            scores[candidates] += snapshot.bm25(query.fieldname, word, candidates, read[position])
+        for word, term in zip(words, postings, strict=True):
+            weights = term.weights_at(candidates)
+            scores[candidates] += snapshot.bm25(query.fieldname, word, candidates, weights)
     return Evaluation(mask, scores)
 
 
@@ -296,13 +346,16 @@ class ArrayEvaluator:
 
     name = "arrays"
 
-    def __init__(self, facets: dict[str, str], text_fields: list[str]) -> None:
+    def __init__(
+        self, facets: dict[str, str], text_fields: list[str], cache: PostingsCache
+    ) -> None:
         self.facets = facets
         self.text_fields = text_fields
+        self.cache = cache
 
     def prepare(self, searcher: Searcher) -> Snapshot:
         """The arrays of this searcher's index generation."""
-        return Snapshot(searcher, self.facets, self.text_fields)
+        return Snapshot(searcher, self.facets, self.text_fields, self.cache)
 
     def matches(
         self,

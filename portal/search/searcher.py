@@ -21,7 +21,7 @@ from whoosh.query import And, Query, Term
 from whoosh.searching import Searcher
 
 from portal.search.analysis import CHINESE_BIGRAMS, ENGLISH, SPELLING, warm_up
-from portal.search.engine import ArrayEvaluator
+from portal.search.engine import ArrayEvaluator, PostingsCache
 from portal.search.index import current_index_dir
 from portal.search.matches import Evaluator, Matches, ordered_counts
 from portal.search.query import (
@@ -42,6 +42,8 @@ from portal.text.chinese import has_han, to_simplified
 SNIPPET_CHARS = 240
 SNIPPET_CONTEXT = 60  # characters of context around a run of matches
 SNIPPET_FRAGMENTS = 2
+# Postings the array evaluator keeps read (per process, shared by its threads).
+DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 MIN_SUGGESTED_WORD = 4  # shorter words have too many near neighbours to guess from
 TEXT_FIELDS = [name for name, _analyzer, _lang in ENGLISH_FIELDS]
 # Facets whose documents can have several values: each value is counted.
@@ -122,10 +124,11 @@ class WhooshEvaluator:
         )
 
 
-def make_evaluator(name: str) -> Evaluator:
-    """The evaluator called `name`: "whoosh" (Whoosh's searcher) or "arrays"."""
+def make_evaluator(name: str, cache_bytes: int = DEFAULT_CACHE_BYTES) -> Evaluator:
+    """The evaluator called `name`: "whoosh" (Whoosh's searcher) or "arrays", keeping up to
+    `cache_bytes` of postings."""
     if name == "arrays":
-        return ArrayEvaluator(FACETS, TEXT_FIELDS)
+        return ArrayEvaluator(FACETS, TEXT_FIELDS, PostingsCache(cache_bytes))
     if name == "whoosh":
         return WhooshEvaluator()
     raise ValueError(f"no search evaluator called {name!r}: whoosh or arrays")
@@ -213,9 +216,11 @@ class SearchIndex:
     """Searches the live index under an index root with one evaluator; keeps one searcher per
     thread, reopened when a rebuild swaps in a new index or an update commits."""
 
-    def __init__(self, root: Path, evaluator: str = "arrays") -> None:
+    def __init__(
+        self, root: Path, evaluator: str = "arrays", cache_bytes: int = DEFAULT_CACHE_BYTES
+    ) -> None:
         self.root = Path(root)
-        self.evaluator = make_evaluator(evaluator)
+        self.evaluator = make_evaluator(evaluator, cache_bytes)
         self._local = threading.local()
 
     def _open(self) -> tuple[Searcher, Any]:

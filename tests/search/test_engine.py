@@ -124,8 +124,11 @@ def test_the_array_evaluator_answers_as_whooshs_searcher(corpus, searches) -> No
         root = Path(folder)
         build(root, *corpus)
         whoosh, arrays = SearchIndex(root, evaluator="whoosh"), SearchIndex(root, "arrays")
+        # A cache too small for most words' postings: they are read again at each search.
+        uncached = SearchIndex(root, "arrays", cache_bytes=600)
         for request in searches:
             expected, found = whoosh.matches(request), arrays.matches(request)
+            assert uncached.matches(request) == found, request
             assert found.total == expected.total, request
             assert found.facets == expected.facets, request
             if request.sort == "date" or not expected.scores:
@@ -162,6 +165,32 @@ def test_an_exclusion_removes_a_first_match_that_the_excluded_word_precedes(tmp_
         results = SearchIndex(tmp_path, evaluator).search(SearchRequest(text="lending -wages"))
         assert [hit.doc_id for hit in results.hits] == ["doc/2"], evaluator
         assert results.total == 1
+
+
+def test_words_read_before_an_update_are_read_again_after_it(tmp_path) -> None:
+    made = [
+        SearchDocument(doc_id=f"doc/{n}", kind="press", lang="en", title=title, summary="",
+                       body=body, date=dt.date(2020, 1, n + 1), route={}, year="2020")
+        for n, (title, body) in enumerate([("Unpaid wages", "wages paid"),
+                                           ("Wages", "unpaid wages again"), ("Lending", "")])
+    ]  # fmt: skip
+    rebuild(tmp_path, made, check=lambda directory: None)
+    whoosh, arrays = SearchIndex(tmp_path, evaluator="whoosh"), SearchIndex(tmp_path, "arrays")
+    requests = [SearchRequest(text='"unpaid wages"'), SearchRequest(text="wages lending")]
+    before = [arrays.matches(request) for request in requests]
+    assert [found.total for found in before] == [2, 0]
+    # In place: one document deleted from the first segment, two added in a second one.
+    writer = whoosh_index.open_dir(str(current_index_dir(tmp_path))).writer()
+    writer.delete_by_term("doc_id", "doc/0")
+    for n, body in ((3, "unpaid wages lending"), (4, "lending wages")):
+        extra = SearchDocument(doc_id=f"doc/{n}", kind="case", lang="en", title="More",
+                               summary="", body=body, date=dt.date(2021, 1, n), route={},
+                               year="2021")  # fmt: skip
+        writer.add_document(**extra.fields())
+    writer.commit(merge=False)
+    for request in requests:
+        assert arrays.matches(request) == whoosh.matches(request), request
+    assert [arrays.matches(request).total for request in requests] == [2, 2]
 
 
 def test_the_search_page_reads_the_same_with_either_evaluator(make_app, site, sqlite_url) -> None:

@@ -54,7 +54,9 @@ CSV_COLUMNS = ("type", "title", "date", "url", "language")
 def init_search(app: Flask) -> None:
     """Give the app its search index (opened lazily, reopened when it is rebuilt)."""
     app.extensions[EXTENSION_KEY] = SearchIndex(
-        app.config["INDEX_DIR"], evaluator=app.config["SEARCH_EVALUATOR"]
+        app.config["INDEX_DIR"],
+        evaluator=app.config["SEARCH_EVALUATOR"],
+        cache_bytes=app.config["SEARCH_CACHE_MB"] * 1024 * 1024,
     )
 
 
