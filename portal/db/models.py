@@ -251,9 +251,9 @@ class Case(SourcedMixin, Base):
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(500))
     parties: Mapped[str] = mapped_column(String(500))
-    court: Mapped[str] = mapped_column(String(100), index=True)
-    cause: Mapped[str] = mapped_column(String(100), index=True)
-    category: Mapped[str] = mapped_column(String(100), index=True)
+    court: Mapped[str] = mapped_column(String(100))
+    cause: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(100))
     year: Mapped[int] = mapped_column(index=True)
     case_number: Mapped[str | None] = mapped_column(String(200))
     body_html: Mapped[str] = mapped_column(Text)
@@ -275,8 +275,18 @@ class Case(SourcedMixin, Base):
         return f"{self.collection}/{self.slug}"
 
 
-# Listings show cases newest collection first: in this order a page is read off the index.
+# Listings show cases newest collection first: in this order a page is read off the index,
+# for all cases and for one court, cause or category (a facet's listing stops at its page
+# instead of sorting every case of the value).
 Index("ix_cases_listing_order", Case.year.desc(), Case.collection, Case.number)
+for _facet_column in (Case.court, Case.cause, Case.category):
+    Index(
+        f"ix_cases_{_facet_column.key}_listing_order",
+        _facet_column,
+        Case.year.desc(),
+        Case.collection,
+        Case.number,
+    )
 
 
 class CaseMeasure(Base):

@@ -28,7 +28,7 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased, defer, joinedload, raiseload
 
 from portal.content.facets import CASE_FACETS
 from portal.db.court_day import COURT_TIMEZONE, court_today, start_of_court_day
@@ -283,13 +283,20 @@ def cases_page(
     facet: str | None = None,
     value: str | int | None = None,
     total: int | None = None,
+    with_text: bool = False,
 ) -> ResultPage[Case]:
     """Page `page` of all cases, newest collection first, optionally with one facet value;
-    `total`, when the caller knows it from `facet_counts`, saves counting them again."""
+    `total`, when the caller knows it from `facet_counts`, saves counting them again. Each
+    case's text is read only `with_text` (a feed's), its measures never."""
     query = _LISTED_CASES
     if facet is not None and value is not None:
         query = _where_facet(query, facet, value)
-    ordered = _newest_collection_first(query)
+    # Neither is shown in a listing, and the text is most of a row (the database sorts whole
+    # rows): left unread, and reading either later raises instead of querying once per case.
+    unread = [raiseload(Case.measure_rows)]
+    if not with_text:
+        unread.append(defer(Case.body_html, raiseload=True))
+    ordered = _newest_collection_first(query).options(*unread)
     return paginate(session, ordered, page, page_size, total, params={"lang": lang})
 
 

@@ -170,7 +170,7 @@ def press(lang: str) -> ResponseReturnValue:
 
 @bp.route("/feeds/<lang:lang>/cases.atom")
 def cases(lang: str) -> ResponseReturnValue:
-    result = cases_page(db_session(), lang, 1, FEED_SIZE)
+    result = cases_page(db_session(), lang, 1, FEED_SIZE, with_text=True)
     return _feed(
         gettext("Typical cases"),
         absolute_url("cases.index", lang=lang),
@@ -211,7 +211,7 @@ def facet(lang: str, facet: str, key: Any) -> ResponseReturnValue:
     labels = vocabulary(db_session(), lang)
     if not CASE_FACETS[facet].knows(key, labels):
         abort(404)
-    result = cases_page(db_session(), lang, 1, FEED_SIZE, facet=facet, value=key)
+    result = cases_page(db_session(), lang, 1, FEED_SIZE, facet=facet, value=key, with_text=True)
     if result.total == 0:
         abort(404)
     value = CASE_FACETS[facet].value_label(key, labels)
