@@ -122,7 +122,7 @@ class ImportContext:
 
 def fen(value: Any) -> int | str:
     """An amount in yuan as whole fen, or what is wrong with it (never the value itself)."""
-    if value.__class__ is not str:  # text is the rule; anything else is checked the slow way
+    if not isinstance(value, str):  # text is the rule: other values are told what is wrong
         if isinstance(value, bool | float):
             return 'must be written as text such as "1234.56" (a JSON number can lose cents)'
         if not isinstance(value, int):
