@@ -32,8 +32,10 @@ from typing import Any, Protocol
 from psycopg.adapt import PyFormat
 from psycopg.types.json import Json, Jsonb
 from sqlalchemy import (
+    JSON,
     Column,
     Connection,
+    Dialect,
     Engine,
     Integer,
     MetaData,
@@ -50,6 +52,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.types import TypeDecorator
 
 from portal.db.court_day import court_today
 from portal.db.engine import begin_writing, bulk_write_cache
@@ -202,6 +205,9 @@ class RegisterSpec:
     # What the rows are checked against, read once before them (it must pickle): known keys.
     context: Callable[[Connection], Any] = lambda connection: None
     unique: Unique = Unique()
+    # JSON columns whose values the row parser gives as their JSON text already (serialised
+    # once, in the validating process): staged as they are, not encoded again here.
+    json_text: frozenset[str] = frozenset()
 
     @functools.cached_property
     def statements(self) -> _Statements:
@@ -384,7 +390,8 @@ def _parsed_elsewhere(
     offset = 1  # the header's row
     for parsed, count, broken in in_order():
         for row_number, claimed, values, problems in parsed:
-            problems = [_in_file(problem, offset) for problem in problems]
+            if problems:  # most rows have none: their empty list goes on as it is
+                problems = [_in_file(problem, offset) for problem in problems]
             yield row_number + offset, claimed, values, problems
         if broken is not None:
             raise RegisterFileError(_in_file(broken, offset))
@@ -544,7 +551,7 @@ def _stage_rows(
                     RowProblem(row_number, "record_id", f"repeats the record id of row {first}")
                 )
         if unique_at and values is not None:
-            key = tuple(values[index] for index in unique_at)
+            key = tuple(map(values.__getitem__, unique_at))
             first = first_row_of_key.setdefault(hash(key), row_number)
             if first != row_number:
                 problems.append(RowProblem(row_number, unique.field, f"{unique.message} {first}"))
@@ -638,16 +645,19 @@ class _Statements:
         self.row_hash = stored.index("row_hash")
         self.removed = stored.index(spec.removed_column) if spec.removed_column else None
         self.metadata = MetaData()
+        types = {
+            name: _JsonText() if name in spec.json_text else records.c[name].type for name in stored
+        }
         self.new = Table(
             f"staged_{spec.name}_records",
             self.metadata,
-            *(Column(name, records.c[name].type) for name in stored),
+            *(Column(name, types[name]) for name in stored),
             prefixes=["TEMPORARY"],
         )
         self.changed = Table(
             f"staged_{spec.name}_changes",
             self.metadata,
-            *(Column(name, records.c[name].type) for name in stored),
+            *(Column(name, types[name]) for name in stored),
             Column("record_pk", Integer),
             prefixes=["TEMPORARY"],
         )
@@ -660,6 +670,17 @@ class _Statements:
         self.apply_changes = spec.apply_changes(records, self.changed, stored)
         removed = [records.c[spec.removed_column]] if spec.removed_column else []
         self.existing = (records.c.id, records.c.record_id, records.c.row_hash, *removed)
+
+
+class _JsonText(TypeDecorator[str]):
+    """A staging table's JSON column whose values come as JSON text already: the column is the
+    live table's JSON type, and the text is sent as it is."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
 
 
 class _DriverInsert:

@@ -41,6 +41,7 @@ VICTIMS = RegisterSpec(
     audit=VictimImport,
     summary=counted_around_write(COUNTED, VictimChanges),
     context=_context,
+    json_text=frozenset({"payments"}),  # parse_row encodes them once, with the row hash
     # One registration a person a case: the status check finds one record by name and number.
     # id_hash first: it leads the status check's index, which the register is searched by.
     unique=Unique(

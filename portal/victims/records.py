@@ -106,7 +106,9 @@ PAYMENT_SEPARATOR = ";"
 PART_SEPARATOR = "|"
 SUPPLEMENTARY_MARK = "S"
 PAYMENT_PARTS = ("batch", "paid_on", "amount", "supplementary", "failure")
-_ROW_HASH_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, sort_keys=True)
+_PAYMENT_PART_SET = frozenset(PAYMENT_PARTS)
+# Sorted keys: the row hash's form, and the form payments are stored in (written once, below).
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -118,30 +120,24 @@ class ImportContext:
     today: dt.date
 
 
-class StoredPayment(dict):
-    """A payment as VictimRecord.payments stores it; hashable, as the staging's rows must be."""
-
-    def __hash__(self) -> int:  # type: ignore[override]
-        return hash(tuple(self.items()))
-
-
 def fen(value: Any) -> int | str:
     """An amount in yuan as whole fen, or what is wrong with it (never the value itself)."""
-    if isinstance(value, bool | float):
-        return 'must be written as text such as "1234.56" (a JSON number can lose cents)'
-    if isinstance(value, int):
+    if not isinstance(value, str):  # text is the rule: other values are told what is wrong
+        if isinstance(value, bool | float):
+            return 'must be written as text such as "1234.56" (a JSON number can lose cents)'
+        if not isinstance(value, int):
+            return "must be an amount in yuan such as 1234.56"
         value = str(value)
-    if not isinstance(value, str):
-        return "must be an amount in yuan such as 1234.56"
     match = AMOUNT_PATTERN.match(value.strip())
     if match is None:
         return "must be an amount in yuan, 0 or more, with at most 2 decimals, such as 1234.56"
     whole, cents = match.groups()
-    return int(whole) * 100 + int((cents or "").ljust(2, "0"))
+    return int(whole) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
 
 
-def _payment_items(value: Any) -> list[dict[str, Any]] | str:
-    """The payments as a list of {part: raw value}, from the CSV text or the JSON list."""
+def _payment_items(value: Any) -> list[dict[str, Any] | list[str]] | str:
+    """The payments as written: from JSON, objects of {part: raw value}; from the CSV text,
+    each payment's parts in PAYMENT_PARTS' order, those left out empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return []
     if isinstance(value, list):
@@ -150,7 +146,7 @@ def _payment_items(value: Any) -> list[dict[str, Any]] | str:
         return value
     if not isinstance(value, str):
         return "must be payments written batch|paid_on|amount[|S][|failure], separated by ;"
-    items = []
+    items: list[dict[str, Any] | list[str]] = []
     for text_item in value.split(PAYMENT_SEPARATOR):
         parts = [part.strip() for part in text_item.split(PART_SEPARATOR)]
         if len(parts) < 3 or len(parts) > len(PAYMENT_PARTS):
@@ -158,60 +154,64 @@ def _payment_items(value: Any) -> list[dict[str, Any]] | str:
                 f"payment {len(items) + 1} must be batch|paid_on|amount, optionally followed by "
                 "|S (a supplementary round) and |failure"
             )
-        item: dict[str, Any] = dict(zip(PAYMENT_PARTS, parts, strict=False))
-        item["supplementary"] = item.get("supplementary", "")
-        items.append(item)
+        items.append(parts + [""] * (len(PAYMENT_PARTS) - len(parts)))
     return items
 
 
-def _payments(
-    value: Any, today: dt.date | None, report: RowReport
-) -> tuple[StoredPayment, ...] | None:
+def _payment(
+    number: int, item: dict[str, Any] | list[str], today: dt.date | None, report: RowReport
+) -> dict[str, Any] | None:
+    """One payment as VictimRecord.payments stores it, or None after adding its problems."""
+    before = report.count
+
+    def problem(part: str, message: str) -> None:
+        report.add(f"payments[{number}].{part}", message)
+
+    if isinstance(item, dict):  # from JSON: its parts by name, any other name a problem
+        for name in sorted(item.keys() - _PAYMENT_PART_SET):
+            problem(name, "is not a part of a payment")
+        item = [item.get(part) for part in PAYMENT_PARTS]
+    batch, paid_on, amount, supplementary, failure = item
+    if isinstance(batch, str) and batch.strip().isdigit():
+        batch = int(batch)
+    if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+        problem("batch", "must be a whole number, 1 or more")
+    day = parse_date(paid_on) if isinstance(paid_on, str) else None
+    if day is None:
+        problem("paid_on", "must be a date written YYYY-MM-DD")
+    elif today is not None and day > today:
+        problem("paid_on", "is in the future")
+    amount = fen(amount)
+    if isinstance(amount, str):
+        problem("amount", amount)
+    if isinstance(supplementary, str):
+        if supplementary not in ("", SUPPLEMENTARY_MARK):
+            problem("supplementary", "must be S or left empty")
+        supplementary = supplementary == SUPPLEMENTARY_MARK
+    elif supplementary is None:
+        supplementary = False
+    elif not isinstance(supplementary, bool):
+        problem("supplementary", "must be true or false")
+    failure = failure or None
+    if failure is not None and failure not in Failure._value2member_map_:
+        choices = ", ".join(member.value for member in Failure)
+        problem("failure", f"must be one of {choices}, or left empty")
+    if report.count != before:
+        return None
+    return {
+        "batch": batch, "amount": amount, "paid_on": day.isoformat(),  # type: ignore[union-attr]
+        "supplementary": supplementary, "failure": failure,
+    }  # fmt: skip
+
+
+def _payments(value: Any, today: dt.date | None, report: RowReport) -> list[dict[str, Any]] | None:
     items = _payment_items(value)
     if isinstance(items, str):
         report.add("payments", items)
         return None
-    stored = []
     before = report.count
-    for number, item in enumerate(items, start=1):
-        where = f"payments[{number}]"
-        unknown = set(item) - set(PAYMENT_PARTS)
-        for name in sorted(unknown):
-            report.add(f"{where}.{name}", "is not a part of a payment")
-        batch = item.get("batch")
-        if isinstance(batch, str) and batch.strip().isdigit():
-            batch = int(batch)
-        if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-            report.add(f"{where}.batch", "must be a whole number, 1 or more")
-        paid_on = parse_date(item["paid_on"]) if isinstance(item.get("paid_on"), str) else None
-        if paid_on is None:
-            report.add(f"{where}.paid_on", "must be a date written YYYY-MM-DD")
-        elif today is not None and paid_on > today:
-            report.add(f"{where}.paid_on", "is in the future")
-        amount = fen(item.get("amount"))
-        if isinstance(amount, str):
-            report.add(f"{where}.amount", amount)
-        supplementary = item.get("supplementary")
-        if isinstance(supplementary, str):
-            if supplementary not in ("", SUPPLEMENTARY_MARK):
-                report.add(f"{where}.supplementary", "must be S or left empty")
-            supplementary = supplementary == SUPPLEMENTARY_MARK
-        elif supplementary is None:
-            supplementary = False
-        elif not isinstance(supplementary, bool):
-            report.add(f"{where}.supplementary", "must be true or false")
-        failure = item.get("failure") or None
-        if failure is not None and failure not in Failure._value2member_map_:
-            choices = ", ".join(member.value for member in Failure)
-            report.add(f"{where}.failure", f"must be one of {choices}, or left empty")
-        if report.count == before:
-            stored.append(
-                StoredPayment(
-                    batch=batch, amount=amount, paid_on=paid_on.isoformat(),
-                    supplementary=supplementary, failure=failure,
-                )
-            )  # fmt: skip
-    return tuple(stored) if report.count == before else None
+    stored = [_payment(number, item, today, report) for number, item in enumerate(items, 1)]
+    return stored if report.count == before else None  # type: ignore[return-value]
 
 
 def parse_row(
@@ -222,8 +222,8 @@ def parse_row(
     demo: bool,
     context: ImportContext | None,
 ) -> tuple[Any, ...] | None:
-    """Validate one raw row; return its stored values (STORED_COLUMNS' order), or None after
-    adding its problems."""
+    """Validate one raw row; return its stored values (STORED_COLUMNS' order, the payments as
+    their JSON text), or None after adding its problems."""
     report = RowReport(row, problems, VICTIM_FORMAT)
     if shape_problems(raw, report):
         return None
@@ -262,12 +262,19 @@ def parse_row(
             report.add("payments", "add up to more than the confirmed amount")
     if report.count:
         return None
-    values = (
+    before_payments = (
         record_id, case_key, name, name_key, kind.value, id_display, id_hash, registered_on,
-        claimed, confirmed, status.value, payments, demo,
+        claimed, confirmed, status.value,
     )  # fmt: skip
-    row_hash = hashlib.sha256(_ROW_HASH_ENCODER.encode(values).encode()).hexdigest()
-    return (*values, row_hash)
+    # The payments are encoded once, here: that text is both stored as is (the spec's
+    # json_text) and the payments' part of the row hash's JSON array of every stored value.
+    stored_payments = _JSON_ENCODER.encode(payments)
+    hashed = (
+        f"{_JSON_ENCODER.encode(before_payments)[:-1]}, {stored_payments}, "
+        f"{_JSON_ENCODER.encode(demo)}]"
+    )
+    row_hash = hashlib.sha256(hashed.encode()).hexdigest()
+    return (*before_payments, stored_payments, demo, row_hash)
 
 
 STORED_COLUMNS = (

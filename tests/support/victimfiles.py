@@ -123,7 +123,9 @@ def add_victims(session: Session, keys: IdentityKeys, rows: list[dict[str, Any]]
         problems: list[RowProblem] = []
         values = parse_row(number, row, keys, problems, row["record_id"].startswith("DEMO-"), None)
         assert values is not None, problems
-        records.append(VictimRecord(**dict(zip(STORED_COLUMNS, values, strict=True))))
+        stored = dict(zip(STORED_COLUMNS, values, strict=True))
+        # The parser gives the payments as their JSON text, which the import stores as it is.
+        records.append(VictimRecord(**{**stored, "payments": json.loads(stored["payments"])}))
     session.add_all(records)
     changes.count([tuple(getattr(record, column.key) for column in COUNTED) for record in records])
     changes.apply(session)
