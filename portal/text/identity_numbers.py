@@ -7,12 +7,12 @@ import re
 import unicodedata
 
 # A resident ID number (GB 11643): 17 digits and a check character, a digit or X.
-RESIDENT_ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+RESIDENT_ID_PATTERN = re.compile(r"^\d{17}[\dX]$", re.ASCII)
 # The first generation's 15 digits (region, birth date as YYMMDD, sequence), still in old files.
-OLD_RESIDENT_ID_PATTERN = re.compile(r"^\d{15}$")
+OLD_RESIDENT_ID_PATTERN = re.compile(r"^\d{15}$", re.ASCII)
 # A unified social credit code (GB 32100-2015): registration authority, organisation category,
 # region code, organisation code, check character; 31 characters, without I, O, S, V and Z.
-CREDIT_CODE_PATTERN = re.compile(r"^[1-9A-HNY][1-9]\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$")
+CREDIT_CODE_PATTERN = re.compile(r"^[1-9A-HNY][1-9]\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$", re.ASCII)
 NUMBER_LENGTHS = {15: (OLD_RESIDENT_ID_PATTERN,), 18: (RESIDENT_ID_PATTERN, CREDIT_CODE_PATTERN)}
 # Where one of them could start and end, once the text is in the numbers' canonical form.
 NUMBER_RUN = re.compile(rf"[0-9A-Z]{{{min(NUMBER_LENGTHS)},}}")

@@ -37,6 +37,9 @@ def test_published_examples_of_both_numbers_are_valid() -> None:
         ("110105194902300021", "not a real date"),
         ("110105189912310021", "before 1900"),
         ("110105194912310021", "check character does not match"),
+        # Other scripts' digits are digits to Unicode, not to GB 11643 (nor to the hash).
+        ("11" + "\u0660" * 15 + "X", "17 digits and a check character"),
+        ("110105194912310" + "\u0967\u0968\u0969", "17 digits and a check character"),
     ],
 )
 def test_a_bad_resident_id_number_says_what_is_wrong(number: str, reason: str) -> None:
@@ -51,6 +54,7 @@ def test_a_bad_resident_id_number_says_what_is_wrong(number: str, reason: str) -
         ("91350100M000100YO3", "18 characters"),  # O is not in the character set
         ("91350100M000100Y44", "GB 32100"),
         ("91350100M000101Y43", "GB 11714"),
+        ("91\u0663\u0665\u0660100M000100Y43", "18 characters"),
     ],
 )
 def test_a_bad_credit_code_says_what_is_wrong(code: str, reason: str) -> None:
