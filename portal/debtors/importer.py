@@ -4,6 +4,7 @@ portal/registers/importer.py, driven by the debtor list's spec), and delisting o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,9 @@ from portal.debtors.records import DEBTOR_FORMAT, parse_row
 from portal.registers.files import RowProblem
 from portal.registers.identity import IdentityKeys
 from portal.registers.importer import (
+    CountedAroundWrite,
     ImportReport,
     RegisterSpec,
-    counted_around_write,
     import_register,
 )
 
@@ -76,7 +77,7 @@ DEBTORS = RegisterSpec(
     audit=DebtorImport,
     # The statistics' summary: the changed records out as they are, every written one in as
     # the write leaves it (a removal kept, a passed end kept), in the same transaction.
-    summary=counted_around_write(COUNTED, RegisterChanges),
+    summary=functools.partial(CountedAroundWrite, COUNTED, RegisterChanges),
     apply_changes=_changes_applied,
     removed_column="removed_on",
 )

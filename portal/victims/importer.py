@@ -4,6 +4,7 @@ machinery both registers share (portal/registers/importer.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,11 +15,11 @@ from portal.db.court_day import court_today
 from portal.db.models import VictimImport, VictimNotice, VictimRecord
 from portal.registers.identity import IdentityKeys
 from portal.registers.importer import (
+    CountedAsStaged,
     ImportReport,
     ImportStage,
     RegisterSpec,
     Unique,
-    counted_around_write,
     import_register,
 )
 from portal.victims.records import STORED_COLUMNS, VICTIM_FORMAT, ImportContext, parse_row
@@ -39,7 +40,8 @@ VICTIMS = RegisterSpec(
     file_format=VICTIM_FORMAT,
     parse=parse_row,
     audit=VictimImport,
-    summary=counted_around_write(COUNTED, VictimChanges),
+    # Its write stores each staged row as it is: counted in as staged.
+    summary=functools.partial(CountedAsStaged, COUNTED, VictimChanges, STORED_COLUMNS),
     context=_context,
     json_text=frozenset({"payments"}),  # parse_row encodes them once, with the row hash
     # One registration a person a case: the status check finds one record by name and number.

@@ -271,7 +271,7 @@ def parse_row(
     stored_payments = _JSON_ENCODER.encode(payments)
     hashed = (
         f"{_JSON_ENCODER.encode(before_payments)[:-1]}, {stored_payments}, "
-        f"{_JSON_ENCODER.encode(demo)}]"
+        f"{'true' if demo else 'false'}]"  # demo as JSON writes it
     )
     row_hash = hashlib.sha256(hashed.encode()).hexdigest()
     return (*before_payments, stored_payments, demo, row_hash)

@@ -6,6 +6,7 @@ were and in as they are written, so the public aggregates read a few rows, never
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -28,7 +29,8 @@ COUNTED = (
 )
 FILL_BATCH = 10_000
 
-# A record as VictimChanges counts it: the values of COUNTED (payments as stored).
+# A record as VictimChanges counts it: the values of COUNTED (payments as stored, or as their
+# JSON text when counted as staged).
 Counted = Sequence[Any]
 
 
@@ -44,6 +46,8 @@ class VictimChanges(CountedInPython):
         """Count records as they are written (sign 1) or as they were before a change (-1)."""
         statuses, payments = self.statuses, self.payments
         for case_key, status, claimed, confirmed, paid in records:
+            if isinstance(paid, str):  # as staged: the payments' JSON text
+                paid = json.loads(paid)
             numbers = statuses.get((case_key, status))
             if numbers is None:
                 numbers = statuses[case_key, status] = [0, 0, 0]

@@ -243,6 +243,37 @@ def test_the_same_file_twice_changes_nothing_and_a_changed_file_updates(
         assert found.next_step is NextStep.FIX_ACCOUNT
 
 
+def test_rows_staged_before_a_bad_row_change_neither_the_register_nor_its_summary(
+    notices: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of two: the good rows are staged, and counted for the summary, before the bad one.
+    monkeypatch.setattr("portal.registers.importer.BATCH_SIZE", 2)
+    people = [victim(f"V{i}", id_number=resident_id(sequence=f"{i:03d}")) for i in range(1, 7)]
+    import_victims(notices, write_csv(tmp_path / "v.csv", people), KEYS)
+    with notices() as session:
+        before = summary(session)
+    for row in people[:4]:
+        row.update(status="confirmed", confirmed_amount="100000.00",
+                   payments=[payment(1, "2026-06-15", "15000.00")])  # fmt: skip
+    people.append(victim("V7", id_number=resident_id(sequence="007")))
+    people.append(victim("V8", id_number=resident_id(sequence="008"), claimed_amount="-1"))
+    problems = refused(notices, write_csv(tmp_path / "v2.csv", people))
+    assert [problem.split(",")[0] for problem in problems] == ["row 9"]
+    with notices() as session:
+        assert summary(session) == before == recount(session)
+        assert {record.status for record in session.scalars(select(VictimRecord))} == {"registered"}
+    # The same changes without the bad row: counted once, as written.
+    report = import_victims(notices, write_csv(tmp_path / "v3.csv", people[:-1]), KEYS)
+    assert (report.added, report.updated) == (1, 4)
+    with notices() as session:
+        assert summary(session) == recount(session)
+        statuses, payments = summary(session)
+        assert {(status, people) for _, status, people, *_ in statuses} == {
+            ("confirmed", 4), ("registered", 3)
+        }  # fmt: skip
+        assert {row[4:] for row in payments} == {(4, 4 * 1_500_000, 0)}
+
+
 def test_records_imported_by_earlier_versions_compare_unchanged_with_the_same_file(
     notices: sessionmaker[Session], tmp_path: Path
 ) -> None:
