@@ -747,10 +747,10 @@ def as_utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _latest(session: Session, times: list[Any]) -> dt.datetime | None:
-    """The latest of these times (scalar subqueries of times, or of publication days, which
-    count from their start at the courts), read in one statement."""
-    row = session.execute(select(*times), publication(session)).one()
+def _latest(session: Session, times: Select[Any]) -> dt.datetime | None:
+    """The latest of the times `times` selects (scalar subqueries of times, or of publication
+    days, which count from their start at the courts), read in one statement."""
+    row = session.execute(times, publication(session)).one()
     known = [
         as_utc(time) if isinstance(time, dt.datetime) else start_of_court_day(time)
         for time in row
@@ -769,18 +769,29 @@ def _change_times(model: Any) -> list[Any]:
     return [*times, days.scalar_subquery()]
 
 
+def _last_removal(kind: str | None = None) -> Any:
+    removals = select(func.max(Removal.removed_at))
+    return (removals if kind is None else removals.where(Removal.kind == kind)).scalar_subquery()
+
+
+# Built once, at import, like the listings' statements: every data response asks for the last
+# change, and building these thirteen subqueries cost more than running them.
+_LAST_CHANGE = select(
+    *(time for model in CHANGE_MODELS for time in _change_times(model)), _last_removal()
+)
+_MODIFIED = {
+    model: select(*_change_times(model), _last_removal(model.change_kind))
+    for model in CHANGE_MODELS
+}
+
+
 def last_change(session: Session) -> dt.datetime | None:
     """When the published data last changed: the latest addition, update, publication or
     removal."""
-    times = [time for model in CHANGE_MODELS for time in _change_times(model)]
-    return _latest(session, [*times, select(func.max(Removal.removed_at)).scalar_subquery()])
+    return _latest(session, _LAST_CHANGE)
 
 
-def modified(session: Session, model: Any, kind: str | None = None) -> dt.datetime | None:
-    """When the rows of `model` last changed: the latest update or publication, or removal of
-    kind `kind`."""
-    times = _change_times(model)
-    if kind is not None:
-        removed = select(func.max(Removal.removed_at)).where(Removal.kind == kind)
-        times.append(removed.scalar_subquery())
-    return _latest(session, times)
+def modified(session: Session, model: Any) -> dt.datetime | None:
+    """When the rows of `model` (one of CHANGE_MODELS) last changed: the latest update,
+    publication or removal of one of them."""
+    return _latest(session, _MODIFIED[model])

@@ -68,8 +68,8 @@ def _count(session: Session, model: Any, *key_columns: Any) -> int:
 def public_pages(session: Session, press_page_size: int, cases_page_size: int) -> list[PublicPage]:
     """Every public page, listings' later pages included."""
     everything = last_change(session)
-    press = modified(session, PressRelease, "press-release")
-    cases = modified(session, Case, "case")
+    press = modified(session, PressRelease)
+    cases = modified(session, Case)
     pages = [PublicPage("site.home", lastmod=everything)]
     release_count = _count(session, PressRelease, PressRelease.year, PressRelease.slug)
     pages.append(PublicPage("press.index", lastmod=press))
@@ -96,7 +96,7 @@ def public_pages(session: Session, press_page_size: int, cases_page_size: int) -
                           for n in _pages(count, cases_page_size)]  # fmt: skip
     # The list of collections counts their cases, so it changes with either.
     collections = max(
-        (t for t in (modified(session, Collection, "collection"), cases) if t is not None),
+        (t for t in (modified(session, Collection), cases) if t is not None),
         default=None,
     )
     collection_count = _count(session, Collection, Collection.key)
@@ -117,10 +117,8 @@ def public_pages(session: Session, press_page_size: int, cases_page_size: int) -
     pages.append(PublicPage("site.contact", lastmod=everything))
     pages.append(PublicPage("data.index", lastmod=everything))
     pages.append(PublicPage("data.api_reference", lastmod=everything))
-    pages.append(
-        PublicPage("statistics.index", lastmod=modified(session, StatisticFigure, "statistic"))
-    )
-    notices = modified(session, VictimNotice, "victim-notice")
+    pages.append(PublicPage("statistics.index", lastmod=modified(session, StatisticFigure)))
+    notices = modified(session, VictimNotice)
     pages.append(PublicPage("victims.index", lastmod=notices))  # the navigation always links it
     for (key,), langs, lastmod in _versions(session, VictimNotice, VictimNotice.key):
         pages.append(PublicPage("victims.notice", {"key": key}, langs, lastmod))

@@ -592,12 +592,12 @@ def dataset_modified(session: Any, key: str) -> dt.datetime | None:
     from portal.db import models, queries
 
     sources = {
-        PRESS_RELEASES.key: (models.PressRelease, "press-release"),
-        CASES.key: (models.Case, "case"),
-        STATISTICS.key: (models.StatisticFigure, "statistic"),
+        PRESS_RELEASES.key: models.PressRelease,
+        CASES.key: models.Case,
+        STATISTICS.key: models.StatisticFigure,
     }
     if key in sources:
-        return queries.modified(session, *sources[key])
+        return queries.modified(session, sources[key])
     return queries.last_change(session)
 
 
