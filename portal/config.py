@@ -229,8 +229,10 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         "TRUSTED_PROXIES": 0,
         # Host names accepted besides PORTAL_SITE_URL's (see `trusted_hosts`).
         "EXTRA_TRUSTED_HOSTS": (),
+        # Twenty items a listing page, cases as releases: a screenful or two on a phone, and
+        # a listing's rendering grows with its items (50 cases cost twice the 20's).
         "PRESS_PAGE_SIZE": 20,
-        "CASES_PAGE_SIZE": 50,
+        "CASES_PAGE_SIZE": 20,
         # The app renders the static copy: fixed when `create_app` builds the app (`portal
         # freeze` builds its own). Pages then leave out what only a live server can answer (the
         # API) and use the in-browser search and lookup instead.
