@@ -35,6 +35,10 @@ from portal.search.matches import Matches, ordered_counts
 
 # Whoosh's BM25F defaults, which the portal's searcher uses.
 B, K1 = BM25F().B, BM25F().K1
+# What a cached entry costs beyond its arrays' data, in bytes: the entry, its key and the
+# arrays' headers (about 100 bytes each for two to four numpy arrays), so that a cache of many
+# short postings is not counted as smaller than it is.
+ENTRY_OVERHEAD_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,8 @@ class TermPostings:
     @property
     def nbytes(self) -> int:
         arrays = (self.ids, self.weights, self.counts, self.positions)
-        return sum(array.nbytes for array in arrays if array is not None) + 200
+        data = sum(array.nbytes for array in arrays if array is not None)
+        return data + ENTRY_OVERHEAD_BYTES
 
     def weights_at(self, docnums: np.ndarray) -> np.ndarray:
         """The term's weights in these documents, which all hold it."""
