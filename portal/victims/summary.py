@@ -47,7 +47,7 @@ class VictimChanges(CountedInPython):
         statuses, payments = self.statuses, self.payments
         for case_key, status, claimed, confirmed, paid in records:
             if isinstance(paid, str):  # as staged: the payments' JSON text
-                paid = json.loads(paid)
+                paid = json.loads(paid) if paid != "[]" else ()  # not paid yet: nothing to read
             numbers = statuses.get((case_key, status))
             if numbers is None:
                 numbers = statuses[case_key, status] = [0, 0, 0]
