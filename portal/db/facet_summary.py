@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
+from collections.abc import Hashable, Iterable
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -25,11 +26,28 @@ from portal.db.models import Case, CaseFacetCount, CaseMeasure
 _ONE_VALUED = [facet for facet in CASE_FACETS.values() if not facet.many]
 
 
+Item = TypeVar("Item", bound=Hashable)
+
+
+def first_public_days(
+    versions: Iterable[tuple[Item, dt.date | None]],
+) -> dict[Item, dt.date | None]:
+    """The first day each item is public, from its versions that are not drafts, given as
+    (item, publish_on): the earliest publish_on, or None (from the start) if one has none."""
+    first_day: dict[Item, dt.date | None] = {}
+    for item, publish_on in versions:
+        if item not in first_day:
+            first_day[item] = publish_on
+        elif first_day[item] is not None:
+            first_day[item] = None if publish_on is None else min(first_day[item], publish_on)
+    return first_day
+
+
 def rebuild_facet_summary(session: Session) -> None:
     """Count every case that is not a draft again, replacing the summary."""
-    first_day: dict[tuple[str, str], dt.date | None] = {}
     values: dict[tuple[str, str], tuple[Any, ...]] = {}
     ids: dict[int, tuple[str, str]] = {}
+    days: list[tuple[tuple[str, str], dt.date | None]] = []
     columns = [getattr(Case, facet.attribute) for facet in _ONE_VALUED]
     rows = session.execute(
         select(Case.id, Case.collection, Case.slug, Case.publish_on, *columns).where(
@@ -40,10 +58,8 @@ def rebuild_facet_summary(session: Session) -> None:
         item = (collection, slug)
         ids[case_id] = item
         values[item] = tuple(facts)
-        if item not in first_day:
-            first_day[item] = publish_on
-        elif first_day[item] is not None:
-            first_day[item] = None if publish_on is None else min(first_day[item], publish_on)
+        days.append((item, publish_on))
+    first_day = first_public_days(days)
     counts: Counter[tuple[str, str, dt.date | None]] = Counter()
     for item, facts in values.items():
         for facet, value in zip(_ONE_VALUED, facts, strict=True):

@@ -40,6 +40,7 @@ from portal.db.models import (
     Collection,
     Page,
     PressRelease,
+    ReleaseYearCount,
     Removal,
     StatisticFigure,
     StatisticGroup,
@@ -153,13 +154,25 @@ def latest_releases(session: Session, lang: str, limit: int) -> list[PressReleas
 
 
 def releases_page(
-    session: Session, lang: str, page: int, page_size: int, year: int | None = None
+    session: Session,
+    lang: str,
+    page: int,
+    page_size: int,
+    year: int | None = None,
+    years: list[tuple[int, int]] | None = None,
 ) -> ResultPage[PressRelease]:
-    """Page `page` (from 1) of the releases, newest first, optionally of one year."""
+    """Page `page` (from 1) of the releases, newest first, optionally of one year; its total
+    from `years` (`release_years`, read unless the caller has it), as a listing shows each
+    release once."""
+    if years is None:
+        years = release_years(session)
     query = _LISTED_RELEASES
-    if year is not None:
+    if year is None:
+        total = sum(count for _year, count in years)
+    else:
         query = query.where(PressRelease.year == year)
-    return paginate(session, query, page, page_size, params={"lang": lang})
+        total = dict(years).get(year, 0)
+    return paginate(session, query, page, page_size, total, params={"lang": lang})
 
 
 _RELEASE_YEARS = (
@@ -168,10 +181,27 @@ _RELEASE_YEARS = (
     .group_by(PressRelease.year)
     .order_by(PressRelease.year.desc())
 )
+_PUBLIC_RELEASE_YEARS = (
+    select(ReleaseYearCount.year, func.sum(ReleaseYearCount.releases))
+    .where(or_(ReleaseYearCount.public_from.is_(None), ReleaseYearCount.public_from <= TODAY))
+    .group_by(ReleaseYearCount.year)
+    .order_by(ReleaseYearCount.year.desc())
+)
 
 
 def release_years(session: Session) -> list[tuple[int, int]]:
-    """Each year that has releases, newest first, with how many releases it has."""
+    """Each year that has releases, newest first, with how many releases it has, from the
+    summary kept at load (portal/db/release_summary.py); a preview, which sees drafts too,
+    counts the releases themselves."""
+    rule = publication(session)
+    if rule["preview"]:
+        return release_years_of_releases(session)
+    return [(year, int(count)) for year, count in session.execute(_PUBLIC_RELEASE_YEARS, rule)]
+
+
+def release_years_of_releases(session: Session) -> list[tuple[int, int]]:
+    """`release_years` counted from the releases themselves, slower: what the summary must
+    equal."""
     return [(year, count) for year, count in session.execute(_RELEASE_YEARS, publication(session))]
 
 

@@ -33,6 +33,7 @@ from portal.db.models import (
     VictimNotice,
     utc_now,
 )
+from portal.db.release_summary import rebuild_release_summary
 
 
 @dataclass
@@ -245,4 +246,6 @@ def sync_site(session: Session, content: ContentSet, cases: CaseSet) -> SyncRepo
         report.written_keys[kind], report.removed_keys[kind] = added + updated, removed
     if report.written_keys["cases"] or report.removed_keys["cases"]:
         rebuild_facet_summary(session)
+    if report.written_keys["press releases"] or report.removed_keys["press releases"]:
+        rebuild_release_summary(session)
     return report

@@ -128,6 +128,7 @@ def test_the_press_list_is_paginated(make_app, site: SiteBuilder, sqlite_url: st
         site.release(
             2019 + number % 3, f"release-{number}", date=f"{2019 + number % 3}-03-{number:02d}"
         )
+    site.release(2018, "hidden", draft=True)
     client = make_app(sqlite_url, PRESS_PAGE_SIZE=3).test_client()
     first = fetch(client, "/en/press/")
     assert first.html.select_one(".pagination a[rel='next']")["href"] == "/en/press/page/2/"
@@ -144,6 +145,9 @@ def test_the_press_list_is_paginated(make_app, site: SiteBuilder, sqlite_url: st
     assert client.get("/en/press/page/4/").status_code == 404
     assert client.get("/en/press/page/0/").status_code == 404
     assert client.get("/en/press/2021/page/2/").status_code == 404  # 2021 has 2 releases
+    assert client.get("/en/press/2021/").status_code == 200
+    assert client.get("/en/press/2018/").status_code == 404  # only a draft
+    assert client.get("/en/press/1999/").status_code == 404
 
 
 def test_attachments_are_listed_with_type_and_size_and_downloadable(

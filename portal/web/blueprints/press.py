@@ -32,16 +32,16 @@ AUTHORITATIVE_TEXT = {
 def _listing(lang: str, page: int, year: int | None = None) -> ResponseReturnValue:
     if page < 1:
         abort(404)
-    result = releases_page(
-        db_session(), lang, page, current_app.config["PRESS_PAGE_SIZE"], year=year
-    )
+    years = release_years(db_session())
+    page_size = current_app.config["PRESS_PAGE_SIZE"]
+    result = releases_page(db_session(), lang, page, page_size, year=year, years=years)
     if page > result.pages or (year is not None and result.total == 0):
         abort(404)
     return render_page(
         "press/index.html",
         result=result,
         groups=[(y, list(items)) for y, items in groupby(result.items, key=lambda r: r.year)],
-        years=release_years(db_session()),
+        years=years,
         year=year,
     )
 
