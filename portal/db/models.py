@@ -275,6 +275,10 @@ class Case(SourcedMixin, Base):
         return f"{self.collection}/{self.slug}"
 
 
+# A year's press listing, newest first, is read off this index in its order (the whole
+# listing reads the date's index); a page stops at its last release instead of sorting the year.
+Index("ix_press_releases_year_listing_order", PressRelease.year, PressRelease.date.desc(),
+      PressRelease.slug)  # fmt: skip
 # Listings show cases newest collection first: in this order a page is read off the index,
 # for all cases and for one court, cause or category (a facet's listing stops at its page
 # instead of sorting every case of the value).
