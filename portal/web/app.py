@@ -26,6 +26,7 @@ from portal.web import i18n as web_i18n
 from portal.web.blueprints.search import init_search
 from portal.web.filters import (
     exact_yuan,
+    facet_value_label,
     fen_yuan,
     figure_value,
     file_size,
@@ -67,6 +68,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         fen_yuan=fen_yuan,
     )
     app.jinja_env.globals["page_numbers"] = page_numbers
+    app.jinja_env.globals["facet_value_label"] = facet_value_label
     app.jinja_env.globals["unpublished_state"] = unpublished_state
     for blueprint in blueprints.all_blueprints():
         app.register_blueprint(blueprint)

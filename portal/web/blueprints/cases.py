@@ -42,7 +42,6 @@ def _browsing_context(lang: str) -> dict[str, Any]:
         "labels": vocabulary(session, lang),
         "facets": facet_counts(session, lang),
         "facet_names": FACET_NAMES,
-        "facet_kinds": {name: facet.vocabulary for name, facet in CASE_FACETS.items()},
     }
 
 
