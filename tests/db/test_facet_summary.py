@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
-from portal.db import queries
 from portal.db.engine import make_session_factory, upgrade_schema
 from portal.db.facet_summary import rebuild_facet_summary
 from portal.db.load import load_content
 from portal.db.models import Case, CaseMeasure
 from portal.db.queries import facet_counts, facet_counts_of_cases
+from tests.support.court_days import court_days_around
 from tests.support.site import SiteBuilder
 
 DAY = dt.date(2026, 6, 1)
@@ -72,9 +72,7 @@ def test_the_summary_counts_what_the_cases_count_on_every_day(
     factory = make_session_factory(engine)
     with factory.begin() as session:
         store(session, items)
-        for offset in (-4, -1, 0, 1, 4):
-            today = DAY + dt.timedelta(days=offset)
-            monkeypatch.setattr(queries, "court_today", lambda today=today: today)
+        for today in court_days_around(monkeypatch, DAY):
             for lang in ("en", "zh"):
                 assert facet_counts(session, lang) == facet_counts_of_cases(session, lang), (
                     today,

@@ -26,6 +26,7 @@ from portal.db.queries import (
     releases_page,
 )
 from portal.db.release_summary import rebuild_release_summary
+from tests.support.court_days import court_days_around
 from tests.support.site import SiteBuilder
 
 DAY = dt.date(2026, 6, 1)
@@ -80,9 +81,7 @@ def test_the_summary_counts_what_the_releases_count_on_every_day(
     factory = make_session_factory(engine)
     with factory.begin() as session:
         store(session, items)
-        for offset in (-4, -1, 0, 1, 4):
-            today = DAY + dt.timedelta(days=offset)
-            monkeypatch.setattr(queries, "court_today", lambda today=today: today)
+        for today in court_days_around(monkeypatch, DAY):
             assert release_years(session) == release_years_of_releases(session), today
             for lang in ("en", "zh"):
                 listing_totals(session, lang)
