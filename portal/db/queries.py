@@ -696,10 +696,15 @@ def statistic_figures(session: Session, year: int | None = None) -> list[Statist
 
 
 def _published_range(session: Session, column: Any, condition: Any) -> tuple[Any, Any] | None:
-    """The least and greatest of `column` over the rows the public sees, in one statement."""
+    """The least and greatest of `column` over the rows the public sees, in one statement.
+    Each is the first row in the column's order, not min() and max(): with the condition those
+    read every row, while an index in that order stops at the first public one."""
+    first = select(column).where(condition).limit(1)
     least, greatest = session.execute(
-        select(func.min(column), func.max(column)).where(condition), publication(session)
-    ).one()
+        select(first.order_by(column).scalar_subquery(),
+               first.order_by(column.desc()).scalar_subquery()),
+        publication(session),
+    ).one()  # fmt: skip
     return None if least is None else (least, greatest)
 
 
