@@ -13,34 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Hashable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from portal.content.facets import CASE_FACETS
 from portal.db.models import Case, CaseFacetCount, CaseMeasure
+from portal.db.queries import first_public_days
 
 # A case's facet values as a tuple, in CASE_FACETS order (one-valued facets only).
 _ONE_VALUED = [facet for facet in CASE_FACETS.values() if not facet.many]
-
-
-Item = TypeVar("Item", bound=Hashable)
-
-
-def first_public_days(
-    versions: Iterable[tuple[Item, dt.date | None]],
-) -> dict[Item, dt.date | None]:
-    """The first day each item is public, from its versions that are not drafts, given as
-    (item, publish_on): the earliest publish_on, or None (from the start) if one has none."""
-    first_day: dict[Item, dt.date | None] = {}
-    for item, publish_on in versions:
-        if item not in first_day:
-            first_day[item] = publish_on
-        elif first_day[item] is not None:
-            first_day[item] = None if publish_on is None else min(first_day[item], publish_on)
-    return first_day
 
 
 def rebuild_facet_summary(session: Session) -> None:

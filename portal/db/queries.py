@@ -7,7 +7,7 @@ not a draft and its publication day has come at the courts; a preview sees every
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -76,6 +76,24 @@ def unpublished_state(row: Any, today: dt.date | None = None) -> str | dt.date |
     if row.publish_on is not None and row.publish_on > (today or court_today()):
         return row.publish_on
     return None
+
+
+ItemKey = TypeVar("ItemKey", bound=Hashable)
+
+
+def first_public_days(
+    versions: Iterable[tuple[ItemKey, dt.date | None]],
+) -> dict[ItemKey, dt.date | None]:
+    """The first day each item is public by `published`, from its versions that are not
+    drafts, given as (item, publish_on): the earliest publish_on, or None (from the start) if
+    one has none. The summaries count an item from that day."""
+    first_day: dict[ItemKey, dt.date | None] = {}
+    for item, publish_on in versions:
+        if item not in first_day:
+            first_day[item] = publish_on
+        elif first_day[item] is not None:
+            first_day[item] = None if publish_on is None else min(first_day[item], publish_on)
+    return first_day
 
 
 def publication(session: Session, today: dt.date | None = None) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from collections import Counter
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from portal.db.facet_summary import first_public_days
 from portal.db.models import PressRelease, ReleaseYearCount
+from portal.db.queries import first_public_days
 
 
 def rebuild_release_summary(session: Session) -> None:

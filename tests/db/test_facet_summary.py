@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
@@ -17,8 +17,8 @@ from portal.db.facet_summary import rebuild_facet_summary
 from portal.db.load import load_content
 from portal.db.models import Case, CaseMeasure
 from portal.db.queries import facet_counts, facet_counts_of_cases
-from tests.support.court_days import court_days_around
 from tests.support.site import SiteBuilder
+from tests.support.summary_checks import SUMMARY_EXAMPLES, court_days_around
 
 DAY = dt.date(2026, 6, 1)
 # A version's state: absent, a draft, public, or scheduled this many days from DAY.
@@ -62,9 +62,7 @@ def store(session: Session, items: list[dict]) -> None:
     rebuild_facet_summary(session)
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@SUMMARY_EXAMPLES
 @given(items=st.lists(ITEM, max_size=8))
 def test_the_summary_counts_what_the_cases_count_on_every_day(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, items: list[dict]

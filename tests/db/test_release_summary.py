@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from alembic import command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Boolean, Date, Engine, bindparam, delete, event, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,8 +26,8 @@ from portal.db.queries import (
     releases_page,
 )
 from portal.db.release_summary import rebuild_release_summary
-from tests.support.court_days import court_days_around
 from tests.support.site import SiteBuilder
+from tests.support.summary_checks import SUMMARY_EXAMPLES, court_days_around
 
 DAY = dt.date(2026, 6, 1)
 # A version's state: absent, a draft, public, or scheduled this many days from DAY.
@@ -71,9 +71,7 @@ def listing_totals(session: Session, lang: str) -> dict[int | None, int]:
     return checked
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@SUMMARY_EXAMPLES
 @given(items=st.lists(ITEM, max_size=8))
 def test_the_summary_counts_what_the_releases_count_on_every_day(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, items: list[dict]
