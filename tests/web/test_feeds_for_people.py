@@ -89,3 +89,21 @@ def test_pages_with_feeds_link_the_feeds_page(client: FlaskClient) -> None:
     for url in ("/en/", "/zh/cases/", "/en/data/"):
         page = fetch(client, url)
         assert page.html.select_one(f'a[href="/{url[1:3]}/feeds/"]'), url
+
+
+@pytest.mark.parametrize(
+    ("lang", "facet", "key"),
+    [("zh", "year", "2020"), ("en", "year", "2021"), ("en", "court", "minhang-district")],
+)
+def test_a_facet_feed_is_titled_as_its_listing_and_listed_so(
+    client: FlaskClient, lang: str, facet: str, key: str
+) -> None:
+    listing = fetch(client, f"/{lang}/cases/{facet}/{key}/")
+    announced = listing.html.select_one('link[rel=alternate][type="application/atom+xml"]')
+    feed = feedparser.parse(client.get(announced["href"]).data).feed
+    # The listing's heading, the feed's title and the link that announces it say the same.
+    assert feed.title == listing.text_of("h1") == announced["title"]
+    value = listing.text_of("h1").rsplit(":", 1)[-1].rsplit("：", 1)[-1].strip()
+    feeds_page = fetch(client, f"/{lang}/feeds/")
+    listed = feeds_page.html.select_one(f'a[href="{announced["href"]}"]')
+    assert listed.get_text(strip=True) == value

@@ -33,6 +33,7 @@ from portal.web.blueprints.search import (
     withheld_search,
 )
 from portal.web.db import db_session
+from portal.web.filters import facet_value_label
 from portal.web.i18n import FACET_NAMES, LANGUAGES, absolute_url, render_page
 from portal.web.responses import data_response
 
@@ -128,7 +129,7 @@ def index(lang: str) -> ResponseReturnValue:
             "name": FACET_NAMES[name],
             "values": [
                 {
-                    "label": CASE_FACETS[name].value_label(key, labels),
+                    "label": facet_value_label(name, key, labels),
                     "url": url_for("feeds.facet", lang=lang, facet=name, key=key),
                 }
                 for key, _count in values
@@ -214,7 +215,7 @@ def facet(lang: str, facet: str, key: Any) -> ResponseReturnValue:
     result = cases_page(db_session(), lang, 1, FEED_SIZE, facet=facet, value=key, with_text=True)
     if result.total == 0:
         abort(404)
-    value = CASE_FACETS[facet].value_label(key, labels)
+    value = facet_value_label(facet, key, labels)
     return _feed(
         gettext("Typical cases – %(facet)s: %(value)s", facet=FACET_NAMES[facet], value=value),
         absolute_url("cases.facet", lang=lang, facet=facet, key=key),
@@ -297,9 +298,10 @@ def feeds_of_page(endpoint: str, values: dict[str, Any]) -> list[dict[str, str]]
         }]  # fmt: skip
     if endpoint == "cases.facet":
         facet_name, key = values["facet"], values["key"]
+        label = facet_value_label(facet_name, key, vocabulary(db_session(), lang))
         return [{
             "title": gettext("Typical cases – %(facet)s: %(value)s",
-                             facet=FACET_NAMES[facet_name], value=key),
+                             facet=FACET_NAMES[facet_name], value=label),
             "url": url_for("feeds.facet", lang=lang, facet=facet_name, key=key),
         }]  # fmt: skip
     return []
