@@ -360,11 +360,17 @@ def parse_date(value: str) -> dt.date | None:
     return None
 
 
+@functools.cache
+def _members_by_value(kind: type[StrEnum]) -> dict[str, StrEnum]:
+    # A dict lookup: Enum(value) is slow per row.
+    return {member.value: member for member in kind}
+
+
 def enum(raw: dict[str, Any], name: str, kind: type[StrEnum], report: RowReport) -> Any:
     value = text(raw, name, report)
     if value is None:
         return None
-    member = kind._value2member_map_.get(value)  # a dict lookup: Enum(value) is slow per row
+    member = _members_by_value(kind).get(value)
     if member is None:
         choices = ", ".join(member.value for member in kind)
         report.add(name, f"must be one of {choices}, not {value!r}")
