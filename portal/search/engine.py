@@ -3,8 +3,9 @@
 Quarantined here, behind the evaluator interface of `portal.search.searcher`, and proven equal
 to `searcher.search` by tests/search/test_engine.py (same hits, totals, facet counts, and order
 up to equal scores). It reads the index only through Whoosh's public reader and matcher
-methods: `postings`, `is_active`, `id`, `weight`, `skip_to`, `value_as("positions")`,
-`doc_field_length`, `column_reader`, `idf`, `avg_field_length`.
+methods: `postings`, `is_active`, `id`, `weight`, `value`, `next`, `doc_field_length`,
+`column_reader`, `idf`, `avg_field_length`; positions are decoded as the field's format decodes
+them (`portal.search.positions`).
 
 A word's documents become a boolean mask and a score array over the whole index: a word is an
 OR over fields, words are ANDed, exclusions and facet filters are masks, the total is the
@@ -32,6 +33,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from portal.search.matches import Matches, ordered_counts
+from portal.search.positions import decode_positions
 
 # Whoosh's BM25F defaults, which the portal's searcher uses.
 B, K1 = BM25F().B, BM25F().K1
@@ -162,9 +164,10 @@ class Snapshot:
 
     def _read_postings(self, fieldname: str, btext: bytes, positions: bool) -> TermPostings:
         # One Python step per posting: the matcher's methods are the public way to read them.
+        # A phrase's positions are kept encoded here and decoded all at once afterwards.
         ids: list[int] = []
         weights: list[float] = []
-        places: list[list[int]] = []
+        values: list[bytes] = []
         for leaf, offset in self.leaves:
             if (fieldname, btext) not in leaf:
                 continue
@@ -175,20 +178,25 @@ class Snapshot:
                 matcher.weight,
                 matcher.next,
             )
-            while is_active():
-                ids.append(docnum() + offset)
-                weights.append(weight())
-                if positions:
-                    places.append(matcher.value_as("positions"))
-                step()
+            if positions:
+                value = matcher.value
+                while is_active():
+                    ids.append(docnum() + offset)
+                    weights.append(weight())
+                    values.append(value())
+                    step()
+            else:
+                while is_active():
+                    ids.append(docnum() + offset)
+                    weights.append(weight())
+                    step()
         postings = TermPostings(
             np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
         )
         if not positions:
             return postings
-        counts = np.fromiter(map(len, places), np.int64, len(places))
-        flat = np.fromiter((p for here in places for p in here), np.int64, int(counts.sum()))
-        return TermPostings(postings.ids, postings.weights, counts, flat)
+        counts, places = decode_positions(values, self.searcher.schema[fieldname].format)
+        return TermPostings(postings.ids, postings.weights, counts, places)
 
     def bm25(self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray):
         """Whoosh's BM25F score of a term in these documents, from its weights in them."""
