@@ -308,15 +308,18 @@ def _phrase(
     words = [field.to_bytes(word) for word in query.words]
     if not words:
         return Evaluation(mask, scores)
-    postings = [snapshot.postings(query.fieldname, word, positions=True) for word in words]
     # Where the phrase may start, as (document << 32 | position): the rarest word's places
     # first, then each next rarest word's places shifted back by its place in the phrase, kept
-    # where they meet. Each word is first cut to the documents still in play, so the sorts
-    # that intersect stay the size of the rarest word.
+    # where they meet. A word is read only while some start is left (a word no document of the
+    # field holds ends the phrase before its common words are read), and is first cut to the
+    # documents still in play, so the sorts that intersect stay the size of the rarest word.
+    frequency = snapshot.searcher.doc_frequency
+    order = sorted(range(len(words)), key=lambda at: (frequency(query.fieldname, words[at]), at))
+    postings: dict[int, TermPostings] = {}
     allowed = (snapshot.live if within is None else within).copy()
     starts: np.ndarray | None = None
-    for place in sorted(range(len(words)), key=lambda at: (len(postings[at].positions), at)):
-        term = postings[place]
+    for place in order:
+        term = postings[place] = snapshot.postings(query.fieldname, words[place], positions=True)
         documents = np.repeat(term.ids, term.counts)
         shifted = term.positions - place
         keep = allowed[documents] & (shifted >= 0)
@@ -329,8 +332,8 @@ def _phrase(
     candidates = np.unique(starts >> 32)
     mask[candidates] = True
     if scored:  # summed in the phrase's order, as Whoosh sums them
-        for word, term in zip(words, postings, strict=True):
-            weights = term.weights_at(candidates)
+        for place, word in enumerate(words):
+            weights = postings[place].weights_at(candidates)
             scores[candidates] += snapshot.bm25(query.fieldname, word, candidates, weights)
     return Evaluation(mask, scores)
 
