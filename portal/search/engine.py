@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -109,13 +110,7 @@ class Snapshot:
         self.live = np.ones(size, dtype=bool)
         if reader.has_deletions():
             self.live[[d for d in range(size) if reader.is_deleted(d)]] = False
-        # Whoosh's scorer takes a missing length as 1.
-        self.lengths = {
-            name: np.fromiter(
-                (reader.doc_field_length(d, name, 1) for d in range(size)), np.float64, size
-            )
-            for name in text_fields
-        }
+        self.lengths = {name: self._lengths(name) for name in text_fields}
         self.average_lengths = {name: searcher.avg_field_length(name) or 1 for name in text_fields}
         # Dates as the index sorts them (unsigned 64-bit numbers), for "newest first".
         self.dates = np.asarray(self._column("date", translate=False, default=0), dtype=np.uint64)
@@ -140,15 +135,41 @@ class Snapshot:
             self.values[fieldname] = distinct
             self.codes[fieldname] = np.fromiter((index[v] for v in strings), np.int32, size)
 
+    def _lengths(self, fieldname: str) -> np.ndarray:
+        # Asked of each segment, not of the whole reader, which would find each document's
+        # segment again (a third of the time). Whoosh's scorer takes a missing length as 1.
+        parts = [
+            np.fromiter(
+                map(leaf.doc_field_length, range(count), repeat(fieldname), repeat(1)),
+                np.float64,
+                count,
+            )
+            for leaf, _offset in self.leaves
+            if (count := leaf.doc_count_all())
+        ]
+        return np.concatenate(parts) if parts else np.zeros(self.size)
+
     def _column(self, fieldname: str, translate: bool, default: Any) -> list[Any]:
         values: list[Any] = []
         for leaf, _offset in self.leaves:
             count = leaf.doc_count_all()
             if leaf.has_column(fieldname):
-                values.extend(leaf.column_reader(fieldname, translate=translate))
+                values.extend(leaf.column_reader(fieldname, translate=False))
             else:
                 values.extend([default] * count)
-        return values
+        if not translate:
+            return values
+        # As the column's own translation gives them, each distinct value translated once
+        # (a facet has a few dozen values over tens of thousands of documents).
+        field = self.searcher.schema[fieldname]
+        named: dict[Any, Any] = {default: default}
+        translated = []
+        for value in values:
+            key = tuple(value) if isinstance(value, list) else value
+            if key not in named:
+                named[key] = field.from_column_value(value)
+            translated.append(named[key])
+        return translated
 
     def postings(self, fieldname: str, btext: bytes, positions: bool = False) -> TermPostings:
         """A term's postings over every segment, with positions if asked; from the cache when
