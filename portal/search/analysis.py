@@ -10,6 +10,7 @@ highlighting, where any matching piece of text should be marked.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -25,6 +26,9 @@ jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary at INF
 
 # Whoosh's default RegexTokenizer pattern: English words.
 ENGLISH_WORDS = re.compile(r"\w+(\.?\w+)*")
+# Porter stems, remembered for the 50,000 most recent words as Whoosh's StemFilter does: every
+# snippet analyses its text again, and the same words recur.
+cached_stem = functools.lru_cache(maxsize=50_000)(stem)
 # Runs of Chinese characters, or of other word characters (Latin letters, digits).
 _RUNS = re.compile(rf"{HAN.pattern}+|[^\W\u3400-\u9fff\uf900-\ufaff]+")
 
@@ -124,7 +128,7 @@ class EnglishTokenizer(PositionedTokenizer):
                     yield (), match.start(), match.end()
                 continue
             kept = True
-            yield (stem(word),), match.start(), match.end()
+            yield (cached_stem(word),), match.start(), match.end()
 
 
 class ChineseWordTokenizer(PositionedTokenizer):

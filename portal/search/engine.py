@@ -3,8 +3,9 @@
 Quarantined here, behind the evaluator interface of `portal.search.searcher`, and proven equal
 to `searcher.search` by tests/search/test_engine.py (same hits, totals, facet counts, and order
 up to equal scores). It reads the index only through Whoosh's public reader and matcher
-methods: `postings`, `is_active`, `id`, `weight`, `skip_to`, `value_as("positions")`,
-`doc_field_length`, `column_reader`, `idf`, `avg_field_length`.
+methods: `postings`, `is_active`, `id`, `weight`, `value`, `next`, `doc_field_length`,
+`column_reader`, `idf`, `avg_field_length`; positions are decoded as the field's format decodes
+them (`portal.search.positions`).
 
 A word's documents become a boolean mask and a score array over the whole index: a word is an
 OR over fields, words are ANDed, exclusions and facet filters are masks, the total is the
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,7 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from portal.search.matches import Matches, ordered_counts
+from portal.search.positions import decode_positions
 
 # Whoosh's BM25F defaults, which the portal's searcher uses.
 B, K1 = BM25F().B, BM25F().K1
@@ -107,13 +110,7 @@ class Snapshot:
         self.live = np.ones(size, dtype=bool)
         if reader.has_deletions():
             self.live[[d for d in range(size) if reader.is_deleted(d)]] = False
-        # Whoosh's scorer takes a missing length as 1.
-        self.lengths = {
-            name: np.fromiter(
-                (reader.doc_field_length(d, name, 1) for d in range(size)), np.float64, size
-            )
-            for name in text_fields
-        }
+        self.lengths = {name: self._lengths(name) for name in text_fields}
         self.average_lengths = {name: searcher.avg_field_length(name) or 1 for name in text_fields}
         # Dates as the index sorts them (unsigned 64-bit numbers), for "newest first".
         self.dates = np.asarray(self._column("date", translate=False, default=0), dtype=np.uint64)
@@ -138,15 +135,41 @@ class Snapshot:
             self.values[fieldname] = distinct
             self.codes[fieldname] = np.fromiter((index[v] for v in strings), np.int32, size)
 
+    def _lengths(self, fieldname: str) -> np.ndarray:
+        # Asked of each segment, not of the whole reader, which would find each document's
+        # segment again (a third of the time). Whoosh's scorer takes a missing length as 1.
+        parts = [
+            np.fromiter(
+                map(leaf.doc_field_length, range(count), repeat(fieldname), repeat(1)),
+                np.float64,
+                count,
+            )
+            for leaf, _offset in self.leaves
+            if (count := leaf.doc_count_all())
+        ]
+        return np.concatenate(parts) if parts else np.zeros(self.size)
+
     def _column(self, fieldname: str, translate: bool, default: Any) -> list[Any]:
         values: list[Any] = []
         for leaf, _offset in self.leaves:
             count = leaf.doc_count_all()
             if leaf.has_column(fieldname):
-                values.extend(leaf.column_reader(fieldname, translate=translate))
+                values.extend(leaf.column_reader(fieldname, translate=False))
             else:
                 values.extend([default] * count)
-        return values
+        if not translate:
+            return values
+        # As the column's own translation gives them, each distinct value translated once
+        # (a facet has a few dozen values over tens of thousands of documents).
+        field = self.searcher.schema[fieldname]
+        named: dict[Any, Any] = {default: default}
+        translated = []
+        for value in values:
+            key = tuple(value) if isinstance(value, list) else value
+            if key not in named:
+                named[key] = field.from_column_value(value)
+            translated.append(named[key])
+        return translated
 
     def postings(self, fieldname: str, btext: bytes, positions: bool = False) -> TermPostings:
         """A term's postings over every segment, with positions if asked; from the cache when
@@ -162,9 +185,10 @@ class Snapshot:
 
     def _read_postings(self, fieldname: str, btext: bytes, positions: bool) -> TermPostings:
         # One Python step per posting: the matcher's methods are the public way to read them.
+        # A phrase's positions are kept encoded here and decoded all at once afterwards.
         ids: list[int] = []
         weights: list[float] = []
-        places: list[list[int]] = []
+        values: list[bytes] = []
         for leaf, offset in self.leaves:
             if (fieldname, btext) not in leaf:
                 continue
@@ -175,20 +199,25 @@ class Snapshot:
                 matcher.weight,
                 matcher.next,
             )
-            while is_active():
-                ids.append(docnum() + offset)
-                weights.append(weight())
-                if positions:
-                    places.append(matcher.value_as("positions"))
-                step()
+            if positions:
+                value = matcher.value
+                while is_active():
+                    ids.append(docnum() + offset)
+                    weights.append(weight())
+                    values.append(value())
+                    step()
+            else:
+                while is_active():
+                    ids.append(docnum() + offset)
+                    weights.append(weight())
+                    step()
         postings = TermPostings(
             np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
         )
         if not positions:
             return postings
-        counts = np.fromiter(map(len, places), np.int64, len(places))
-        flat = np.fromiter((p for here in places for p in here), np.int64, int(counts.sum()))
-        return TermPostings(postings.ids, postings.weights, counts, flat)
+        counts, places = decode_positions(values, self.searcher.schema[fieldname].format)
+        return TermPostings(postings.ids, postings.weights, counts, places)
 
     def bm25(self, fieldname: str, btext: bytes, ids: np.ndarray, weights: np.ndarray):
         """Whoosh's BM25F score of a term in these documents, from its weights in them."""
@@ -300,15 +329,18 @@ def _phrase(
     words = [field.to_bytes(word) for word in query.words]
     if not words:
         return Evaluation(mask, scores)
-    postings = [snapshot.postings(query.fieldname, word, positions=True) for word in words]
     # Where the phrase may start, as (document << 32 | position): the rarest word's places
     # first, then each next rarest word's places shifted back by its place in the phrase, kept
-    # where they meet. Each word is first cut to the documents still in play, so the sorts
-    # that intersect stay the size of the rarest word.
+    # where they meet. A word is read only while some start is left (a word no document of the
+    # field holds ends the phrase before its common words are read), and is first cut to the
+    # documents still in play, so the sorts that intersect stay the size of the rarest word.
+    frequency = snapshot.searcher.doc_frequency
+    order = sorted(range(len(words)), key=lambda at: (frequency(query.fieldname, words[at]), at))
+    postings: dict[int, TermPostings] = {}
     allowed = (snapshot.live if within is None else within).copy()
     starts: np.ndarray | None = None
-    for place in sorted(range(len(words)), key=lambda at: (len(postings[at].positions), at)):
-        term = postings[place]
+    for place in order:
+        term = postings[place] = snapshot.postings(query.fieldname, words[place], positions=True)
         documents = np.repeat(term.ids, term.counts)
         shifted = term.positions - place
         keep = allowed[documents] & (shifted >= 0)
@@ -321,8 +353,8 @@ def _phrase(
     candidates = np.unique(starts >> 32)
     mask[candidates] = True
     if scored:  # summed in the phrase's order, as Whoosh sums them
-        for word, term in zip(words, postings, strict=True):
-            weights = term.weights_at(candidates)
+        for place, word in enumerate(words):
+            weights = postings[place].weights_at(candidates)
             scores[candidates] += snapshot.bm25(query.fieldname, word, candidates, weights)
     return Evaluation(mask, scores)
 

@@ -212,6 +212,14 @@ def suggestion(searcher: Searcher, parsed: ParsedQuery) -> str | None:
     return " ".join(corrected) if changed else None
 
 
+def open_stored_fields(searcher: Searcher) -> None:
+    """Open each segment's stored fields now, with the searcher: Whoosh opens them at the first
+    document asked for, reading every document's offset (some 30 ms on 40,000 documents)."""
+    for leaf, _offset in searcher.reader().leaf_readers():
+        if leaf.doc_count_all():
+            leaf.stored_fields(0)
+
+
 class SearchIndex:
     """Searches the live index under an index root with one evaluator; keeps one searcher per
     thread, reopened when a rebuild swaps in a new index or an update commits."""
@@ -236,6 +244,7 @@ class SearchIndex:
             if opened is not None and opened[1] is searcher:
                 return searcher, opened[2]
             warm_up()  # jieba's dictionary, before the first Chinese query needs it
+            open_stored_fields(searcher)
             prepared = self.evaluator.prepare(searcher)
         except Exception as error:  # any failure to read the index means it is damaged
             self._local.opened = None
