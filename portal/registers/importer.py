@@ -955,7 +955,9 @@ def _write(
     def write() -> None:
         with (
             bulk_write_cache(connection),
-            _lookup_indexes_built_last(connection, spec.records, report.added),
+            _lookup_indexes_built_last(
+                connection, spec.records, report.added, staging.register_was_empty
+            ),
         ):
             _add_new(connection, statements, now)
             connection.execute(statements.apply_changes, {"now": now, "today": court_today(now)})
@@ -994,13 +996,15 @@ def _add_new(connection: Connection, statements: _Statements, now: dt.datetime) 
 
 @contextlib.contextmanager
 def _lookup_indexes_built_last(
-    connection: Connection, records: Table, new_records: int
+    connection: Connection, records: Table, new_records: int, register_was_empty: bool
 ) -> Iterator[None]:
-    """When an import at least doubles a SQLite register (a first load, say), the lookup
-    indexes are built once from all the rows instead of updated row by row: a million new
-    rows spent most of the write there, and a delisting waits for the write. Inside the write
-    transaction, so that a rollback restores them as they were."""
-    rebuilt = []
+    """When an import fills an empty register (a first load), or at least doubles a SQLite one,
+    the lookup indexes (those not unique) are built once from all the rows instead of updated
+    row by row: a million new rows spent most of the write there, and a delisting waits for the
+    write. On PostgreSQL only a first load: dropping an index locks the table against readers
+    until the commit, which a register people look up cannot afford (SQLite's readers go on
+    reading the last commit). Inside the write transaction, so that a rollback restores them."""
+    rebuilt: list[Any] = []
     if connection.dialect.name == "sqlite" and new_records >= (
         connection.scalar(select(func.count()).select_from(records)) or 0
     ):
@@ -1009,8 +1013,17 @@ def _lookup_indexes_built_last(
             " AND tbl_name = ?",
             (records.name,),
         ).all()
-        for name, _ in rebuilt:
-            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    elif connection.dialect.name == "postgresql" and register_was_empty and new_records:
+        rebuilt = connection.exec_driver_sql(
+            "SELECT rel.relname, pg_get_indexdef(ix.indexrelid) FROM pg_index AS ix"
+            " JOIN pg_class AS rel ON rel.oid = ix.indexrelid"
+            " WHERE ix.indrelid = CAST(%(table)s AS regclass) AND NOT ix.indisunique",
+            {"table": records.name},
+        ).all()
+        # Sorted in memory, not in temporary files (64 MB by default): this transaction only.
+        connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{WRITE_WORK_MEM}'")
+    for name, _ in rebuilt:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
     yield
     for _, sql in rebuilt:
         connection.exec_driver_sql(sql)
