@@ -13,6 +13,7 @@ waits at most that long and after which it still holds (docs/debtors.md, "Remova
 
 from __future__ import annotations
 
+import array
 import contextlib
 import datetime as dt
 import functools
@@ -23,7 +24,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
@@ -324,11 +325,12 @@ def import_register(
             parse = functools.partial(
                 _parse_rows, keys=keys, demo=demo, parse=spec.parse, context=staging.context
             )
+            record_id_at = staging.statements.record_id
             if pool is None:
-                parsed = _parsed_here(path, summary.format, spec.file_format, parse)
+                parsed = _parsed_here(path, summary.format, spec.file_format, parse, record_id_at)
             else:
                 parsed = _parsed_elsewhere(
-                    path, spec.file_format, parse, pool, processes, signals.check
+                    path, spec.file_format, parse, record_id_at, pool, processes, signals.check
                 )
             _stage_rows(parsed, staging, report, problems, notify, signals.check)
             if problems:
@@ -366,49 +368,78 @@ def _engine_of(factory: sessionmaker[Session]) -> Engine:
 # A row as validated: its row number in the file, the record id it claims (to find repeats),
 # its stored values (None if it is bad) and its problems. The full number goes no further than
 # the register's row parser: nothing derived from it but the keyed id_hash is kept.
-_Parsed = tuple[int, str | None, tuple[Any, ...] | None, list[RowProblem]]
+_Parsed = tuple[int, str | None, tuple[Any, ...] | None, Sequence[RowProblem]]
 _RawRow = tuple[int, dict[str, Any]]
+NO_PROBLEMS: tuple[RowProblem, ...] = ()
+
+
+class _Validated:
+    """Rows as validated, in the form a validating process sends back: each row's number and
+    stored values, and only for a bad row the record id it claims and its problems (by its
+    position). A good row's claimed id is its stored one: pickling a tuple of four, a number and
+    an empty list for every row cost more than its values (a third of the pickling)."""
+
+    def __init__(self) -> None:
+        self.numbers = array.array("q")
+        self.values: list[tuple[Any, ...] | None] = []
+        self.bad: dict[int, tuple[str | None, list[RowProblem]]] = {}
+
+    def rows(self, record_id_at: int, offset: int = 0) -> Iterator[_Parsed]:
+        """Each row as `_Parsed`, its number `offset` rows further into the file."""
+        bad = self.bad
+        for index, (number, values) in enumerate(zip(self.numbers, self.values, strict=True)):
+            if index in bad:
+                claimed, problems = bad[index]
+                if offset:
+                    problems = [_in_file(problem, offset) for problem in problems]
+                yield number + offset, claimed, values, problems
+            else:
+                yield number + offset, values[record_id_at], values, NO_PROBLEMS  # type: ignore[index]
 
 
 def _parse_rows(
     rows: Iterable[_RawRow], *, keys: IdentityKeys, demo: bool, parse: RowParser, context: Any
-) -> list[_Parsed]:
+) -> _Validated:
     """Validate rows (in a parsing process, or in this one)."""
-    parsed: list[_Parsed] = []
+    validated = _Validated()
     for row_number, raw in rows:
         problems: list[RowProblem] = []
         values = parse(row_number, raw, keys, problems, demo, context)
-        record_id = raw.get("record_id")
-        claimed = None
-        if RAGGED not in raw and isinstance(record_id, str) and record_id.strip():
-            claimed = record_id.strip()
-        parsed.append((row_number, claimed, values, problems))
-    return parsed
+        if values is None or problems:
+            record_id = raw.get("record_id")
+            claimed = None
+            if RAGGED not in raw and isinstance(record_id, str) and record_id.strip():
+                claimed = record_id.strip()
+            validated.bad[len(validated.values)] = (claimed, problems)
+        validated.numbers.append(row_number)
+        validated.values.append(values)
+    return validated
 
 
-_RowsParser = Callable[[Iterable[_RawRow]], list[_Parsed]]
+_RowsParser = Callable[[Iterable[_RawRow]], _Validated]
 
 
 def _parse_csv_piece(
     piece: bytes, columns: list[str], parse: _RowsParser
-) -> tuple[list[_Parsed], int, RowProblem | None]:
+) -> tuple[_Validated, int, RowProblem | None]:
     """Read and validate a piece of a CSV file in a parsing process; rows numbered within it."""
     rows, count, broken = read_csv_piece(columns, piece)
     return parse(rows), count, broken
 
 
 def _parsed_here(
-    path: Path, file_format: str, spec: FileFormat, parse: _RowsParser
+    path: Path, file_format: str, spec: FileFormat, parse: _RowsParser, record_id_at: int
 ) -> Iterator[_Parsed]:
     """Each row of the file validated in this process, in file order."""
     for row in read_raw_rows(path, file_format, spec):
-        yield from parse((row,))
+        yield from parse((row,)).rows(record_id_at)
 
 
 def _parsed_elsewhere(
     path: Path,
     spec: FileFormat,
     parse_rows: _RowsParser,
+    record_id_at: int,
     pool: Executor,
     processes: int,
     check_signals: Callable[[], None],
@@ -418,8 +449,8 @@ def _parsed_elsewhere(
     columns, pieces = csv_pieces(path, PIECE_BYTES, spec)
     parse = functools.partial(_parse_csv_piece, columns=columns, parse=parse_rows)
 
-    def in_order() -> Iterator[tuple[list[_Parsed], int, RowProblem | None]]:
-        pending: deque[Future[tuple[list[_Parsed], int, RowProblem | None]]] = deque()
+    def in_order() -> Iterator[tuple[_Validated, int, RowProblem | None]]:
+        pending: deque[Future[tuple[_Validated, int, RowProblem | None]]] = deque()
         for piece in pieces:
             pending.append(pool.submit(parse, piece))
             if len(pending) > 2 * processes:
@@ -428,11 +459,8 @@ def _parsed_elsewhere(
             yield _result(pending.popleft(), check_signals)
 
     offset = 1  # the header's row
-    for parsed, count, broken in in_order():
-        for row_number, claimed, values, problems in parsed:
-            if problems:  # most rows have none: their empty list goes on as it is
-                problems = [_in_file(problem, offset) for problem in problems]
-            yield row_number + offset, claimed, values, problems
+    for validated, count, broken in in_order():
+        yield from validated.rows(record_id_at, offset)
         if broken is not None:
             raise RegisterFileError(_in_file(broken, offset))
         offset += count
@@ -927,7 +955,9 @@ def _write(
     def write() -> None:
         with (
             bulk_write_cache(connection),
-            _lookup_indexes_built_last(connection, spec.records, report.added),
+            _lookup_indexes_built_last(
+                connection, spec.records, report.added, staging.register_was_empty
+            ),
         ):
             _add_new(connection, statements, now)
             connection.execute(statements.apply_changes, {"now": now, "today": court_today(now)})
@@ -966,13 +996,15 @@ def _add_new(connection: Connection, statements: _Statements, now: dt.datetime) 
 
 @contextlib.contextmanager
 def _lookup_indexes_built_last(
-    connection: Connection, records: Table, new_records: int
+    connection: Connection, records: Table, new_records: int, register_was_empty: bool
 ) -> Iterator[None]:
-    """When an import at least doubles a SQLite register (a first load, say), the lookup
-    indexes are built once from all the rows instead of updated row by row: a million new
-    rows spent most of the write there, and a delisting waits for the write. Inside the write
-    transaction, so that a rollback restores them as they were."""
-    rebuilt = []
+    """When an import fills an empty register (a first load), or at least doubles a SQLite one,
+    the lookup indexes (those not unique) are built once from all the rows instead of updated
+    row by row: a million new rows spent most of the write there, and a delisting waits for the
+    write. On PostgreSQL only a first load: dropping an index locks the table against readers
+    until the commit, which a register people look up cannot afford (SQLite's readers go on
+    reading the last commit). Inside the write transaction, so that a rollback restores them."""
+    rebuilt: list[Any] = []
     if connection.dialect.name == "sqlite" and new_records >= (
         connection.scalar(select(func.count()).select_from(records)) or 0
     ):
@@ -981,8 +1013,17 @@ def _lookup_indexes_built_last(
             " AND tbl_name = ?",
             (records.name,),
         ).all()
-        for name, _ in rebuilt:
-            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    elif connection.dialect.name == "postgresql" and register_was_empty and new_records:
+        rebuilt = connection.exec_driver_sql(
+            "SELECT rel.relname, pg_get_indexdef(ix.indexrelid) FROM pg_index AS ix"
+            " JOIN pg_class AS rel ON rel.oid = ix.indexrelid"
+            " WHERE ix.indrelid = CAST(%(table)s AS regclass) AND NOT ix.indisunique",
+            {"table": records.name},
+        ).all()
+        # Sorted in memory, not in temporary files (64 MB by default): this transaction only.
+        connection.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{WRITE_WORK_MEM}'")
+    for name, _ in rebuilt:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
     yield
     for _, sql in rebuilt:
         connection.exec_driver_sql(sql)

@@ -17,7 +17,7 @@ from portal.debtors.importer import UnknownRecord, delist, import_debtors
 from portal.debtors.lookup import list_state, lookup
 from portal.registers import importer as machinery
 from portal.registers.identity import IdentityKeys
-from portal.registers.importer import RegisterImportError
+from portal.registers.importer import ImportStage, RegisterImportError
 from portal.registers.query import parse_query
 from tests.support.debtorfiles import (
     TEST_SECRET,
@@ -197,6 +197,15 @@ def test_a_first_import_and_a_failed_one_leave_the_lookup_indexes_as_they_were(
         import_debtors(factory, bad, KEYS)
     assert indexes() == before
     good = write_csv(tmp_path / "good.csv", [person("R1"), organisation("O1")])
+
+    def stop_in_the_write(stage: ImportStage) -> None:
+        if stage is ImportStage.WRITTEN:  # the rows added, the indexes rebuilt, not committed
+            raise RuntimeError("stopped in the write")
+
+    with pytest.raises(RuntimeError):
+        import_debtors(factory, good, KEYS, on_stage=stop_in_the_write)
+    assert indexes() == before
+    assert records(factory) == {}
     assert import_debtors(factory, good, KEYS).added == 2
     assert indexes() == before
     assert find(factory, "张伟", resident_id()).records[0].record_id == "R1"
