@@ -6,13 +6,11 @@ with search."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import operator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from portal.text.identity_numbers import CREDIT_CODE_PATTERN, RESIDENT_ID_PATTERN
 from portal.text.identity_numbers import normalise_number as normalise_number  # for the importer
@@ -43,10 +41,6 @@ ORGANISATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 MASK_KEEP_START = 6
 # The context keeps its first name: changing it would change every stored hash of both registers.
 ID_HASH_CONTEXT = b"debtor-id-number"
-# HMAC's pads (RFC 2104): each byte of the key XORed with 0x36 (inner) or 0x5C (outer).
-SHA256_BLOCK_BYTES = 64
-INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
-OUTER_PAD = bytes(byte ^ 0x5C for byte in range(256))
 
 
 class Kind(StrEnum):
@@ -173,20 +167,4 @@ class IdentityKeys:
 
     def number_hash(self, number: str) -> str:
         """HMAC-SHA256 of a normalised identity number, as hex: the only form stored."""
-        inner_start, outer_start = _keyed_sha256(self.id_key)
-        inner = inner_start.copy()
-        inner.update(number.encode("ascii"))
-        outer = outer_start.copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
-
-
-@functools.lru_cache(maxsize=8)
-def _keyed_sha256(key: bytes) -> tuple[Any, Any]:
-    """HMAC-SHA256's inner and outer hashes with the padded key already absorbed (RFC 2104),
-    set up once a key: an import hashes a million numbers, and `hmac.digest` (or copying an
-    `hmac.new` object) set the key up again for each, twice the time of the two copies here."""
-    if len(key) > SHA256_BLOCK_BYTES:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(SHA256_BLOCK_BYTES, b"\0")
-    return hashlib.sha256(key.translate(INNER_PAD)), hashlib.sha256(key.translate(OUTER_PAD))
+        return hmac.digest(self.id_key, number.encode("ascii"), hashlib.sha256).hex()
