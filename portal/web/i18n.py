@@ -43,8 +43,12 @@ def preferred_language() -> str:
 
 def absolute_url(endpoint: str, **values: Any) -> str:
     """The public URL of an endpoint, on PORTAL_SITE_URL (which may include a sub-path)."""
-    path = url_for(endpoint, **values)[len(request.script_root) :]
-    return current_app.config["SITE_URL"].rstrip("/") + path
+    return _public(url_for(endpoint, **values))
+
+
+def _public(url: str) -> str:
+    """A URL built for this request, on PORTAL_SITE_URL instead of the request's root."""
+    return current_app.config["SITE_URL"].rstrip("/") + url[len(request.script_root) :]
 
 
 def render_page(
@@ -54,19 +58,19 @@ def render_page(
     endpoint = request.endpoint or ""
     values = dict(request.view_args or {})
     lang = current_language().code
-    translations = [
-        {
-            "language": LANGUAGES[code],
-            "url": url_for(endpoint, **{**values, "lang": code}),
-            "absolute_url": absolute_url(endpoint, **{**values, "lang": code}),
-        }
+    urls = {
+        code: url_for(endpoint, **{**values, "lang": code})
         for code in LANGUAGE_CODES
         if code in available
+    }
+    translations = [
+        {"language": LANGUAGES[code], "url": url, "absolute_url": _public(url)}
+        for code, url in urls.items()
     ]
     others = [t for t in translations if t["language"].code != lang]
     return render_template(
         template,
-        canonical_url=absolute_url(endpoint, **{**values, "lang": lang}),
+        canonical_url=_public(urls.get(lang) or url_for(endpoint, **{**values, "lang": lang})),
         translations=others,
         # The language switch's links, by language code.
         translation_urls={t["language"].code: t["url"] for t in others},
