@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, g, render_template, request, url_for
-from flask_babel import Babel, lazy_gettext
+from flask_babel import Babel, get_translations, lazy_gettext
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from werkzeug.routing import BaseConverter
 
 from portal.content.facets import SEARCH_FACETS
@@ -13,6 +15,8 @@ from portal.text.languages import DEFAULT_LANGUAGE, LANGUAGE_CODES, LANGUAGES, L
 
 # The facets' labels, translated where they are shown.
 FACET_NAMES = {name: lazy_gettext(facet.label) for name, facet in SEARCH_FACETS.items()}
+# The template variable holding the page's catalogue (Flask-Babel's translations for its locale).
+CATALOGUE = "babel_translations"
 
 
 class LanguageConverter(BaseConverter):
@@ -39,8 +43,12 @@ def preferred_language() -> str:
 
 def absolute_url(endpoint: str, **values: Any) -> str:
     """The public URL of an endpoint, on PORTAL_SITE_URL (which may include a sub-path)."""
-    path = url_for(endpoint, **values)[len(request.script_root) :]
-    return current_app.config["SITE_URL"].rstrip("/") + path
+    return _public(url_for(endpoint, **values))
+
+
+def _public(url: str) -> str:
+    """A URL built for this request, on PORTAL_SITE_URL instead of the request's root."""
+    return current_app.config["SITE_URL"].rstrip("/") + url[len(request.script_root) :]
 
 
 def render_page(
@@ -50,22 +58,54 @@ def render_page(
     endpoint = request.endpoint or ""
     values = dict(request.view_args or {})
     lang = current_language().code
-    translations = [
-        {
-            "language": LANGUAGES[code],
-            "url": url_for(endpoint, **{**values, "lang": code}),
-            "absolute_url": absolute_url(endpoint, **{**values, "lang": code}),
-        }
+    urls = {
+        code: url_for(endpoint, **{**values, "lang": code})
         for code in LANGUAGE_CODES
         if code in available
+    }
+    translations = [
+        {"language": LANGUAGES[code], "url": url, "absolute_url": _public(url)}
+        for code, url in urls.items()
     ]
+    others = [t for t in translations if t["language"].code != lang]
     return render_template(
         template,
-        canonical_url=absolute_url(endpoint, **{**values, "lang": lang}),
-        translations=[t for t in translations if t["language"].code != lang],
+        canonical_url=_public(urls.get(lang) or url_for(endpoint, **{**values, "lang": lang})),
+        translations=others,
+        # The language switch's links, by language code.
+        translation_urls={t["language"].code: t["url"] for t in others},
         alternates=translations if len(translations) > 1 else [],
         **context,
     )
+
+
+def _catalogue(context: Context) -> Any:
+    """The page's catalogue, found once per page by `language_context`; Flask-Babel's own lookup
+    for a template rendered without it."""
+    catalogue = context.get(CATALOGUE)
+    return get_translations() if catalogue is None else catalogue
+
+
+@pass_context
+def _template_gettext(context: Context, string: str) -> str:
+    return _catalogue(context).ugettext(string)
+
+
+@pass_context
+def _template_ngettext(context: Context, singular: str, plural: str, num: int) -> str:
+    return _catalogue(context).ungettext(singular, plural, num)
+
+
+@pass_context
+def _template_pgettext(context: Context, message_context: str, string: str) -> str:
+    return _catalogue(context).upgettext(message_context, string)
+
+
+@pass_context
+def _template_npgettext(
+    context: Context, message_context: str, singular: str, plural: str, num: int
+) -> str:
+    return _catalogue(context).unpgettext(message_context, singular, plural, num)
 
 
 def init_i18n(app: Flask) -> None:
@@ -86,10 +126,23 @@ def init_i18n(app: Flask) -> None:
         ):
             values["lang"] = g.lang
 
-    # Flask-Babel installs its gettext and ngettext in Jinja "new style": the catalogue's text
-    # is trusted, the values put into it are escaped.
     Babel(app, locale_selector=lambda: current_language().locale)
+    # Jinja's "new style" gettext, as Flask-Babel installs it (the catalogue's text is trusted,
+    # the values put into it are escaped), but reading the catalogue from the page's context:
+    # Flask-Babel's callables look it up again through the request for each of a page's forty
+    # strings, a third of a small page's rendering.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        newstyle=True,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
+    )
 
     @app.context_processor
     def language_context() -> dict[str, Any]:
-        return {"current_language": current_language(), "languages": LANGUAGES}
+        return {
+            "current_language": current_language(),
+            "languages": LANGUAGES,
+            CATALOGUE: get_translations(),
+        }

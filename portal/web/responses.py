@@ -78,8 +78,8 @@ def cache_public_pages(response: Response) -> Response:
     ):
         return response
     max_age = REGISTER_MAX_AGE if endpoint in REGISTER_ENDPOINTS else PUBLIC_MAX_AGE
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
+    # Written whole: there is no Cache-Control yet to merge with (checked above).
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
     if not response.direct_passthrough:  # a file sent by its own rules carries its validators
         response.add_etag(overwrite=False)
     return response.make_conditional(request)

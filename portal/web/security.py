@@ -4,9 +4,11 @@ requests sent by another site."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask import Blueprint, Flask, Request, Response, abort, current_app, request
+from flask.sessions import NullSession, SessionInterface
 from flask_babel import lazy_gettext as _l
 
 from portal.text.identity_numbers import holds_identity_number
@@ -92,10 +94,23 @@ def refuse_cross_site_lookup() -> None:
         abort(403, description=str(CROSS_SITE_REFUSAL))
 
 
+class NoSessions(SessionInterface):
+    """The portal keeps nothing of a visitor between requests: no session cookie is read or
+    set (a public page with a cookie could not be cached), and none is signed on each request."""
+
+    def open_session(self, app: Flask, request: Request) -> NullSession:
+        return self.make_null_session(app)
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        """Never called: Flask saves no null session."""
+
+
 def init_security(app: Flask, lookup_blueprints: list[Blueprint]) -> None:
     """Send the security headers on every response of `app`, errors and static files included,
-    keep redirects on the portal's host, and check where each lookup POST comes from. Call it
-    before the rate limits are set up, so that a refused request spends no client's budget."""
+    keep redirects on the portal's host, check where each lookup POST comes from, and keep no
+    sessions. Call it before the rate limits are set up, so that a refused request spends no
+    client's budget."""
+    app.session_interface = NoSessions()
     app.after_request(add_security_headers)
     app.after_request(safe_redirect)
     lookup_names = {blueprint.name for blueprint in lookup_blueprints}

@@ -360,6 +360,21 @@ def test_the_window_moves_so_a_burst_across_a_minute_boundary_is_refused(
     assert statuses == [200, 200, 200, 429, 429, 200]
 
 
+def test_reading_pages_between_lookups_spends_nothing_and_announces_no_limit(
+    make_app, site, sqlite_url: str, tmp_path: Path
+) -> None:
+    client = limited_app(make_app, site, sqlite_url, tmp_path).test_client()
+    for url in ("/en/", LOOKUP, "/zh/debtors/", "/api/v1/cases?language=en", "/en/no-such-page/"):
+        for _ in range(3):
+            response = client.get(url)
+            assert response.status_code in (200, 404)
+            assert "RateLimit" not in response.headers
+    # The client's 2 lookups a minute are still whole.
+    submit(client, LOOKUP, {"name": "张伟"})
+    assert client.post(API, json={"name": "张伟"}).status_code == 200
+    submit(client, LOOKUP, {"name": "张伟"}, status=429)
+
+
 @pytest.mark.parametrize("headers", CROSS_SITE, ids=lambda h: " ".join(h.values()))
 def test_a_lookup_sent_by_another_site_is_refused_without_spending_the_budget(
     make_app, site, sqlite_url: str, tmp_path: Path, headers: dict[str, str]
