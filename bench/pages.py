@@ -2,7 +2,7 @@
 (and 95th percentile) of the clock and of this process's CPU time per page, which other work on
 the machine disturbs less than the clock, and the SQL statements each page runs.
 
-    python bench/pages.py --site DIR --database URL [--requests 50]
+    python bench/pages.py --site DIR --database URL [--requests 50] [--pages statistics,search]
 
 DIR holds content/ and cases/ (`python bench/make_site.py --out DIR`); the database is loaded
 from it when it is empty. Import debtors first (`portal import-debtors --demo FILE`) for the
@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--site", type=Path, required=True)
     parser.add_argument("--database", required=True)
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--pages", help="only these page kinds, comma-separated (for valgrind)")
     args = parser.parse_args()
     app = create_app({
         "DATABASE_URL": args.database, "CONTENT_DIR": str(args.site / "content"),
@@ -85,7 +86,10 @@ def main() -> None:
         lambda *event_args: seen.append(event_args[2]),
     )
     print(f"{'page':<14} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'SQL':>4}  url")
+    wanted = set(args.pages.split(",")) if args.pages else None
     for name, url in page_kinds(client).items():
+        if wanted is not None and name not in wanted:
+            continue
         for _ in range(3):
             client.get(url)
         clock, cpu = [], []

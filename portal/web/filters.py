@@ -6,7 +6,16 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from flask_babel import format_date, format_decimal, format_time, get_locale, gettext, ngettext
+from babel import Locale, dates, numbers
+from babel.support import NullTranslations
+from flask_babel import (
+    format_date,
+    format_decimal,
+    format_time,
+    get_locale,
+    get_translations,
+    gettext,
+)
 
 from portal.content.facets import CASE_FACETS
 from portal.content.victims import format_yuan
@@ -21,9 +30,7 @@ def long_date(value: dt.date) -> str:
 def month_name(month: str) -> str:
     """A month written YYYY-MM as the page's language names it: March 2024, 2024年3月 (the
     locale's own pattern for a year and a month name); the data keeps YYYY-MM."""
-    year, number = (int(part) for part in month.split("-"))
-    pattern = get_locale().datetime_skeletons["yMMMM"].pattern
-    return format_date(dt.date(year, number, 1), format=pattern)
+    return PageFormats.current().month(month)
 
 
 def minute_time(value: dt.datetime) -> str:
@@ -42,48 +49,86 @@ def file_size(size: int) -> str:
     return gettext("%(count)s bytes", count=format_decimal(size))
 
 
-# How a figure's unit reads after its number, in each language.
-def _unit_text(unit: str, value: int, number: str) -> str:
-    if unit == "cases":
-        return ngettext("%(count)s case", "%(count)s cases", value, count=number)
-    if unit == "people":
-        return ngettext("%(count)s person", "%(count)s people", value, count=number)
-    if unit == "records":
-        return ngettext("%(count)s record", "%(count)s records", value, count=number)
-    if unit == "materials":
-        return ngettext("%(count)s item", "%(count)s items", value, count=number)
-    return number
-
-
-def _yuan(value: int) -> str:
-    """An amount as the release writes it: RMB 37.894 billion, 378.94亿元."""
-    amount = Decimal(value)
-    if get_locale().language == "zh":
-        for factor, unit in ((Decimal(10**8), "亿元"), (Decimal(10**4), "万元")):
-            if amount >= factor:
-                return f"{format_decimal(amount / factor)}{unit}"
-        return f"{format_decimal(amount)}元"
-    for factor, word in (
-        (Decimal(10**9), gettext("billion")),
-        (Decimal(10**6), gettext("million")),
-    ):
-        if amount >= factor:
-            return gettext(
-                "RMB %(amount)s %(scale)s", amount=format_decimal(amount / factor), scale=word
-            )
-    return gettext("RMB %(amount)s", amount=format_decimal(amount))
-
-
 def figure_value(value: int, unit: str, qualifier: str = "exact") -> str:
     """A figure with its unit and how exact it is: more than 35,000 people, 约150,074件."""
-    text = _yuan(value) if unit == "yuan" else _unit_text(unit, value, format_decimal(value))
-    if qualifier == "more-than":
-        return gettext("more than %(value)s", value=text)
-    if qualifier == "nearly":
-        return gettext("nearly %(value)s", value=text)
-    if qualifier == "about":
-        return gettext("about %(value)s", value=text)
-    return text
+    return PageFormats.current().figure(value, unit, qualifier)
+
+
+class PageFormats:
+    """The page language's figures, months and messages, with its locale and catalogue resolved
+    once: Flask-Babel looks both up again on every call, and a statistics page makes hundreds."""
+
+    def __init__(self, locale: Locale, translations: NullTranslations) -> None:
+        self.locale = locale
+        self.translations = translations
+
+    @classmethod
+    def current(cls) -> PageFormats:
+        """The formats of the current request's language (Flask-Babel's locale selector)."""
+        return cls(get_locale(), get_translations())
+
+    def gettext(self, string: str, **variables: object) -> str:
+        """The message in the page's language, as flask_babel.gettext gives it."""
+        text = self.translations.gettext(string)
+        return text % variables if variables else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: object) -> str:
+        """The singular or plural message for `num`, as flask_babel.ngettext gives it."""
+        return self.translations.ngettext(singular, plural, num) % {"num": num, **variables}
+
+    def number(self, value: int | Decimal) -> str:
+        """A number with the locale's separators: 150,074."""
+        return numbers.format_decimal(value, locale=self.locale)
+
+    def month(self, month: str) -> str:
+        """A month written YYYY-MM in the locale's pattern for a year and a month name."""
+        year, number = (int(part) for part in month.split("-"))
+        pattern = self.locale.datetime_skeletons["yMMMM"].pattern
+        return dates.format_date(dt.date(year, number, 1), format=pattern, locale=self.locale)
+
+    def figure(self, value: int, unit: str, qualifier: str = "exact") -> str:
+        """A figure with its unit and how exact it is (figure_value)."""
+        if unit == "yuan":
+            text = self._yuan(value)
+        else:
+            text = self._unit_text(unit, value, self.number(value))
+        if qualifier == "more-than":
+            return self.gettext("more than %(value)s", value=text)
+        if qualifier == "nearly":
+            return self.gettext("nearly %(value)s", value=text)
+        if qualifier == "about":
+            return self.gettext("about %(value)s", value=text)
+        return text
+
+    # How a figure's unit reads after its number, in each language.
+    def _unit_text(self, unit: str, value: int, number: str) -> str:
+        if unit == "cases":
+            return self.ngettext("%(count)s case", "%(count)s cases", value, count=number)
+        if unit == "people":
+            return self.ngettext("%(count)s person", "%(count)s people", value, count=number)
+        if unit == "records":
+            return self.ngettext("%(count)s record", "%(count)s records", value, count=number)
+        if unit == "materials":
+            return self.ngettext("%(count)s item", "%(count)s items", value, count=number)
+        return number
+
+    def _yuan(self, value: int) -> str:
+        """An amount as the release writes it: RMB 37.894 billion, 378.94亿元."""
+        amount = Decimal(value)
+        if self.locale.language == "zh":
+            for factor, unit in ((Decimal(10**8), "亿元"), (Decimal(10**4), "万元")):
+                if amount >= factor:
+                    return f"{self.number(amount / factor)}{unit}"
+            return f"{self.number(amount)}元"
+        for factor, word in (
+            (Decimal(10**9), self.gettext("billion")),
+            (Decimal(10**6), self.gettext("million")),
+        ):
+            if amount >= factor:
+                return self.gettext(
+                    "RMB %(amount)s %(scale)s", amount=self.number(amount / factor), scale=word
+                )
+        return self.gettext("RMB %(amount)s", amount=self.number(amount))
 
 
 def exact_yuan(amount: Decimal) -> str:

@@ -12,11 +12,12 @@ from werkzeug.routing import BaseConverter
 
 from portal.content.facets import SEARCH_FACETS
 from portal.text.languages import DEFAULT_LANGUAGE, LANGUAGE_CODES, LANGUAGES, Language
+from portal.web.filters import PageFormats
 
 # The facets' labels, translated where they are shown.
 FACET_NAMES = {name: lazy_gettext(facet.label) for name, facet in SEARCH_FACETS.items()}
-# The template variable holding the page's catalogue (Flask-Babel's translations for its locale).
-CATALOGUE = "babel_translations"
+# The template variable holding the page's formats: its locale and catalogue, resolved once.
+PAGE_FORMATS = "page_formats"
 
 
 class LanguageConverter(BaseConverter):
@@ -82,8 +83,8 @@ def render_page(
 def _catalogue(context: Context) -> Any:
     """The page's catalogue, found once per page by `language_context`; Flask-Babel's own lookup
     for a template rendered without it."""
-    catalogue = context.get(CATALOGUE)
-    return get_translations() if catalogue is None else catalogue
+    formats = context.get(PAGE_FORMATS)
+    return get_translations() if formats is None else formats.translations
 
 
 @pass_context
@@ -144,5 +145,5 @@ def init_i18n(app: Flask) -> None:
         return {
             "current_language": current_language(),
             "languages": LANGUAGES,
-            CATALOGUE: get_translations(),
+            PAGE_FORMATS: PageFormats.current(),
         }

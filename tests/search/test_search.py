@@ -532,3 +532,70 @@ def test_a_victim_notice_is_found_under_its_own_kind(
     assert [entry.link for entry in feed.entries] == [
         f"https://portal.example.test/{lang}/victims/demo-case/"
     ]
+
+
+def facet_navigation(page) -> dict[str, list[tuple[str, str | None]]]:
+    """Each facet's heading -> its values as shown, each with its link (None: the one in use)."""
+    return {
+        section.find("h3").get_text(): [
+            (item.get_text(" ", strip=True), item.a["href"] if item.a else None)
+            for item in section.select("li")
+        ]
+        for section in page.html.select(".facet")
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_facets_and_the_filters_in_use_read_in_the_page_s_language(
+    search_app: Flask, lang: str
+) -> None:
+    page = fetch(search_app.test_client(), f"/{lang}/search/?q=&scope=all&kind=case&year=2020")
+    here = f"/{lang}/search/?scope=all&kind=case&year=2020"
+    english = {
+        "Type": [("Typical case (4)", None)],
+        "Language": [("English (2)", f"{here}&language=en"), ("中文 (2)", f"{here}&language=zh")],
+        "Court": [("Minhang District Court (2)", f"{here}&court=minhang-district"),
+                  ("No.1 Intermediate Court (2)", f"{here}&court=shanghai-no1-intermediate")],
+        "Cause of action": [("Private lending (4)", f"{here}&cause=private-lending")],
+        "Category": [("Difficult enforcement (4)", f"{here}&category=difficult-enforcement")],
+        "Year": [("2020 (4)", None)],
+        "Enforcement measure": [("Detention (2)", f"{here}&measure=detention"),
+                                ("Fine (2)", f"{here}&measure=fine")],
+    }  # fmt: skip
+    chinese = {
+        "类型": [("典型案例 (4)", None)],
+        "语言": [("English (2)", f"{here}&language=en"), ("中文 (2)", f"{here}&language=zh")],
+        "法院": [("闵行区人民法院 (2)", f"{here}&court=minhang-district"),
+                 ("第一中级人民法院 (2)", f"{here}&court=shanghai-no1-intermediate")],
+        "案由": [("民间借贷纠纷 (4)", f"{here}&cause=private-lending")],
+        "类别": [("执行难 (4)", f"{here}&category=difficult-enforcement")],
+        "年份": [("2020年 (4)", None)],
+        "执行措施": [("拘留 (2)", f"{here}&measure=detention"),
+                     ("罚款 (2)", f"{here}&measure=fine")],
+    }  # fmt: skip
+    assert facet_navigation(page) == (english if lang == "en" else chinese)
+    in_use = [
+        (a.get_text(" ", strip=True), a["href"]) for a in page.html.select(".active-filters a")
+    ]
+    if lang == "en":
+        assert in_use == [
+            ("Type: Typical case × (remove this filter)", "/en/search/?scope=all&year=2020"),
+            ("Year: 2020 × (remove this filter)", "/en/search/?scope=all&kind=case"),
+            ("Clear all filters", "/en/search/?scope=all"),
+        ]
+    else:
+        assert in_use == [
+            ("类型: 典型案例 × （取消此筛选条件）", "/zh/search/?scope=all&year=2020"),
+            ("年份: 2020年 × （取消此筛选条件）", "/zh/search/?scope=all&kind=case"),
+            ("清除全部筛选条件", "/zh/search/?scope=all"),
+        ]
+
+
+def test_a_filter_value_the_index_does_not_know_is_shown_as_typed(search_app: Flask) -> None:
+    page = fetch(search_app.test_client(), "/en/search/?q=case&kind=<b>odd</b>&court=nowhere")
+    assert [a.get_text(" ", strip=True) for a in page.html.select(".active-filters a")] == [
+        "Type: <b>odd</b> × (remove this filter)",
+        "Court: nowhere × (remove this filter)",
+        "Clear all filters",
+    ]
+    assert page.html.select(".active-filters b") == []

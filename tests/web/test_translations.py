@@ -7,10 +7,10 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
-from babel.messages.pofile import read_po
+
+from tests.support.translations import CATALOGUE, chinese_catalogue
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
-CATALOGUE = PORTAL / "translations/zh/LC_MESSAGES"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
             "N_": None}  # fmt: skip
 
@@ -23,11 +23,6 @@ def source_messages() -> set[str]:
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
-
-
-def chinese_catalogue():
-    with (CATALOGUE / "messages.po").open("rb") as source:
-        return read_po(source, locale="zh")
 
 
 def as_tuple(value) -> tuple:

@@ -5,7 +5,9 @@ API never echo it, log it or build a URL with it (`withheld_search`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from flask import (
@@ -27,9 +29,10 @@ from portal.opendata.csv_text import csv_text
 from portal.search.query import FACETS, SORTS, SearchRequest, SearchResults, SearchUnavailable
 from portal.search.searcher import SearchIndex
 from portal.text.identity_numbers import holds_identity_number, number_shapes
-from portal.text.languages import other_languages
+from portal.text.languages import LANGUAGES, other_languages
 from portal.text.numbers import whole_number
 from portal.web.db import db_session
+from portal.web.filters import facet_value_label
 from portal.web.i18n import FACET_NAMES, absolute_url, render_page
 from portal.web.responses import data_response, private_response
 
@@ -128,6 +131,9 @@ def index(lang: str) -> ResponseReturnValue:
         return withheld
     search = request_from_args(request.args, lang)
     results = run_search(search)
+    labels = vocabulary(db_session(), lang)
+    params = search_parameters()
+    search_url = partial(_search_url, lang, params)
     return render_page(
         "search/index.html",
         search=search,
@@ -135,11 +141,17 @@ def index(lang: str) -> ResponseReturnValue:
         elsewhere=found_elsewhere(search, results),
         past_end=results.total > 0 and results.page > results.pages,
         facet_names=FACET_NAMES,
-        kind_names=KIND_NAMES,
-        labels=vocabulary(db_session(), lang),
+        # Translated once a page, not once a hit.
+        kind_names={kind: str(name) for kind, name in KIND_NAMES.items()},
+        labels=labels,
+        filters_in_use=[
+            (facet, facet_value_text(facet, value, labels), search_url(**{facet: None}))
+            for facet, value in search.filters.items()
+        ],
+        facet_links=_facet_links(search, results, labels, search_url) if results.hits else [],
         hit_url=hit_url,
-        search_url=_search_url,
-        params=search_parameters(),
+        search_url=search_url,
+        params=params,
         number_withheld=request.args.get(WITHHELD_PARAMETER) == "number",
         csv_limit=CSV_RESULT_LIMIT,
     )
@@ -200,15 +212,48 @@ def search_parameters() -> dict[str, str]:
     return {name: value for name, value in request.args.items() if name in kept and value}
 
 
-def _search_url(**changes: str | None) -> str:
-    """This search with some parameters changed (None removes one), from its first page."""
-    params = search_parameters()
-    for name, value in changes.items():
-        if value is None:
-            params.pop(name, None)
-        else:
-            params[name] = value
-    return url_for("search.index", lang=request.view_args["lang"], **params)
+def _search_url(lang: str, params: dict[str, str], **changes: str | None) -> str:
+    """This search (its kept `params`) with some parameters changed (None removes one), from its
+    first page."""
+    changed = {**params, **changes}
+    return url_for(
+        "search.index", lang=lang, **{name: v for name, v in changed.items() if v is not None}
+    )
+
+
+def facet_value_text(facet: str, value: str, labels: Mapping[str, Mapping[str, str]]) -> str:
+    """A search facet's value as a reader sees it: the kind of item, the language's name, or
+    a case facet's label (facet_value_label); an unknown value as it is."""
+    if facet == "kind":
+        return str(KIND_NAMES.get(value, value))
+    if facet == "language":
+        return LANGUAGES[value].name if value in LANGUAGES else value
+    return facet_value_label(facet, value, labels)
+
+
+def _facet_links(
+    search: SearchRequest,
+    results: SearchResults,
+    labels: Mapping[str, Mapping[str, str]],
+    search_url: Callable[..., str],
+) -> list[tuple[str, list[tuple[str, int, str | None]]]]:
+    """The facets that narrow the results, each value as (label, count, the link that filters
+    by it, or None for the filter in use); the languages only when both are searched."""
+    return [
+        (
+            facet,
+            [
+                (
+                    facet_value_text(facet, value, labels),
+                    count,
+                    None if search.filters.get(facet) == value else search_url(**{facet: value}),
+                )
+                for value, count in values
+            ],
+        )
+        for facet, values in results.facets.items()
+        if values and not (facet == "language" and not search.both_languages)
+    ]
 
 
 @bp.route("/opensearch.xml")

@@ -7,9 +7,8 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -22,7 +21,7 @@ from portal.web.blueprints.victim_status import STATUS_NAMES
 from portal.web.blueprints.victims import victim_register_about
 from portal.web.charts import Bar, bar_chart
 from portal.web.db import db_session
-from portal.web.filters import figure_value, month_name
+from portal.web.filters import PageFormats
 from portal.web.i18n import render_page
 
 bp = Blueprint("statistics", __name__)
@@ -35,24 +34,24 @@ DIMENSION_TITLES = {
 }
 
 
-def _figure_label(figure: Any, lang: str, with_year: bool) -> str:
+def _figure_label(figure: Any, lang: str, with_year: bool, formats: PageFormats) -> str:
     label = getattr(figure, f"label_{lang}")
     if with_year:
-        label = gettext("%(label)s, %(year)s", label=label, year=figure.year)
+        label = formats.gettext("%(label)s, %(year)s", label=label, year=figure.year)
     if figure.derived:
-        label = gettext("%(label)s (derived)", label=label)
+        label = formats.gettext("%(label)s (derived)", label=label)
     return label
 
 
-def _chart(chart_id: str, title: str, bars: list[Bar]) -> Markup:
+def _chart(chart_id: str, title: str, bars: list[Bar], formats: PageFormats) -> Markup:
     listing = "; ".join(f"{bar.label}: {bar.value_text}" for bar in bars)
-    description = gettext(
+    description = formats.gettext(
         "Bar chart. %(values)s. The same figures are in the table.", values=listing
     )
     return Markup(bar_chart(chart_id, title, description, bars))  # noqa: S704 - escaped inside
 
 
-def _figure_groups(lang: str) -> list[dict[str, Any]]:
+def _figure_groups(lang: str, formats: PageFormats) -> list[dict[str, Any]]:
     session = db_session()
     figures = statistic_figures(session)
     by_group = {key: list(items) for key, items in groupby(
@@ -66,8 +65,9 @@ def _figure_groups(lang: str) -> list[dict[str, Any]]:
         rows = [
             {
                 "figure": figure,
-                "label": _figure_label(figure, lang, several_years),
-                "value": figure_value(figure.value, figure.unit, figure.qualifier),
+                "name": getattr(figure, f"label_{lang}"),
+                "label": _figure_label(figure, lang, several_years, formats),
+                "value": formats.figure(figure.value, figure.unit, figure.qualifier),
             }
             for figure in items
         ]
@@ -77,12 +77,12 @@ def _figure_groups(lang: str) -> list[dict[str, Any]]:
             bars = [
                 Bar(r["label"], r["figure"].value, r["value"], r["figure"].derived) for r in rows
             ]
-            chart = _chart(f"chart-{group.key}", title, bars)
+            chart = _chart(f"chart-{group.key}", title, bars, formats)
         groups.append({"key": group.key, "title": title, "rows": rows, "chart": chart})
     return groups
 
 
-def _register_tables(lang: str) -> list[dict[str, Any]]:
+def _register_tables(lang: str, formats: PageFormats) -> list[dict[str, Any]]:
     rows = register_aggregates(db_session())
     tables = []
     for dimension in DIMENSIONS:
@@ -92,8 +92,8 @@ def _register_tables(lang: str) -> list[dict[str, Any]]:
         title = str(DIMENSION_TITLES[dimension])
         labelled = [
             (
-                month_name(row.key) if dimension == "month" else getattr(row, f"label_{lang}"),
-                figure_value(row.listed_records, "records"),
+                formats.month(row.key) if dimension == "month" else getattr(row, f"label_{lang}"),
+                formats.figure(row.listed_records, "records"),
                 row,
             )
             for row in mine
@@ -101,30 +101,37 @@ def _register_tables(lang: str) -> list[dict[str, Any]]:
         bars = [Bar(label, row.listed_records, text) for label, text, row in labelled]
         tables.append({
             "key": dimension, "title": title, "rows": labelled,
-            "chart": _chart(f"chart-register-{dimension}", title, bars),
+            "chart": _chart(f"chart-register-{dimension}", title, bars, formats),
         })  # fmt: skip
     return tables
 
 
 @bp.route("/<lang:lang>/statistics/")
 def index(lang: str) -> ResponseReturnValue:
-    groups = _figure_groups(lang)
+    formats = PageFormats.current()
+    groups = _figure_groups(lang, formats)
     # Each figure's sentence in the page's language, linked to its paragraph of that version;
-    # a paragraph may hold several quoted sentences, each quoted once.
-    sources: dict[tuple[int, str, str, str, str], None] = {}
+    # a paragraph may hold several quoted sentences, each quoted once. Figures share a few
+    # paragraphs, so each paragraph's URL is built once.
+    urls: dict[tuple[str, int, str, str], str] = {}
+    sources: dict[tuple[str, str, str], None] = {}
     for group in groups:
         for row in group["rows"]:
             figure = row["figure"]
             sentence, paragraph, source_lang = figure.source_in(lang)
-            row["source"] = (source_lang, paragraph)
-            sources[
-                (figure.release_year, figure.release_slug, paragraph, source_lang, sentence)
-            ] = None
+            place = (source_lang, figure.release_year, figure.release_slug, paragraph)
+            if place not in urls:
+                urls[place] = url_for(
+                    "press.release", lang=source_lang, year=figure.release_year,
+                    slug=figure.release_slug, _anchor=paragraph,
+                )  # fmt: skip
+            row["source"] = (source_lang, urls[place])
+            sources[(urls[place], source_lang, sentence)] = None
     return render_page(
         "statistics/index.html",
         groups=groups,
         sources=list(sources),
-        register=_register_tables(lang),
+        register=_register_tables(lang, formats),
         register_about=register_about(),
         victim_cases=_victim_cases(lang),
         victim_about=victim_register_about(),
