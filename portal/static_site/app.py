@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, url_for
 from werkzeug.exceptions import NotFound
 
 from portal.web import create_app
@@ -17,6 +17,9 @@ from portal.web.errors import error_response
 NOT_FOUND_PAGE = "/404.html"
 # Written whole by the steps after the pages, so never a stale file of the pages' freeze.
 REGENERATED = ("pagefind/", "static-lookup/")
+# Pages made from other files of the output: the parent's sweeping freezer renders them once
+# every other file is written. The catalogue gives each download's size as written.
+RENDERED_LAST = ("data.catalogue",)
 # What the static copy's app sets whatever the portal's settings say: Frozen-Flask writing into
 # one destination, failing on any redirect.
 STATIC_SITE_SETTINGS: dict[str, Any] = {
@@ -37,14 +40,15 @@ def static_site_app(
     settings: Mapping[str, Any], destination: Path, *, sweeping: bool = False
 ) -> Flask:
     """A new app that renders the static copy into `destination` with Frozen-Flask; a sweeping
-    one renders only missing files and removes those that are not among its URLs."""
+    one renders only missing files and the RENDERED_LAST pages, and removes the files that are
+    not among its URLs."""
     app = create_app(
         {
             **settings,
             **STATIC_SITE_SETTINGS,
             "FREEZER_DESTINATION": str(Path(destination).resolve()),
             "FREEZER_BASE_URL": settings["SITE_URL"],
-            "FREEZER_SKIP_EXISTING": sweeping,
+            "FREEZER_SKIP_EXISTING": False,
             "FREEZER_REMOVE_EXTRA_FILES": sweeping,
         }
     )
@@ -54,7 +58,16 @@ def static_site_app(
     # database session would leak into the next. Each page gets a context of its own, as on a
     # live server.
     app.wsgi_app = _in_own_context(app.wsgi_app)  # type: ignore[method-assign]
+    if sweeping:  # every other file exists when the sweep runs
+        last = rendered_last(app)
+        app.config["FREEZER_SKIP_EXISTING"] = lambda url, _path: url not in last
     return app
+
+
+def rendered_last(app: Flask) -> frozenset[str]:
+    """The URLs (below the base path) of the RENDERED_LAST pages."""
+    with app.test_request_context("/"):
+        return frozenset(url_for(endpoint) for endpoint in RENDERED_LAST)
 
 
 def _not_found_page() -> Response:

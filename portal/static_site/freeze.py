@@ -24,16 +24,21 @@ from portal.db.load import load_content
 from portal.db.models import PressRelease
 from portal.debtors.lookup import court_today
 from portal.debtors.static_lookup import StaticLookupParams, write_shards
-from portal.static_site.app import REGENERATED, dispose, settings_of, static_site_app
+from portal.static_site.app import (
+    REGENERATED,
+    dispose,
+    rendered_last,
+    settings_of,
+    static_site_app,
+)
 from portal.static_site.links import BrokenLinks, check_links
 from portal.static_site.pagefind import PagefindFailed, run_pagefind
 from portal.static_site.render import (
     RenderError,
     check_database,
-    freezer_for,
     render_all,
     render_processes,
-    run_freezer,
+    render_with,
 )
 from portal.static_site.urls import base_path, freeze_urls, output_path
 from portal.web.db import session_factory
@@ -99,7 +104,7 @@ def freeze(
         return _freeze(settings_of(source), Path(out), pagefind, processes)
     except (RenderError, BrokenLinks, PagefindFailed) as error:
         raise FreezeError(str(error)) from error
-    except OSError as error:  # the shards, or removing a stale file: the disk full or read-only
+    except OSError as error:  # the shards: the disk full or read-only
         what = error.filename or out
         raise FreezeError(f"{what} could not be written: {error.strerror or error}") from error
 
@@ -122,11 +127,14 @@ def _freeze(
         urls = freeze_urls(app, session)
     dispose(app)
     report.urls = len(urls)
-    report.processes = render_all(settings, out, urls, report.processes)
+    last = rendered_last(app)
+    first = [url for url in urls if url not in last]
+    report.processes = render_all(settings, out, first, report.processes)
+    # Every other file exists now, so the parent's freezer renders only the pages made from
+    # them (the catalogue, with each download's size as written) and removes the files of the
+    # output that are not among the URLs (Frozen-Flask's FREEZER_REMOVE_EXTRA_FILES).
+    render_with(app, out, lambda: iter(urls))
     report.render_seconds = time.perf_counter() - started
-    # Every file exists now, so the parent's freezer renders nothing: it removes the files of
-    # the output that are not among the URLs (Frozen-Flask's FREEZER_REMOVE_EXTRA_FILES).
-    run_freezer(freezer_for(app, lambda: iter(urls)))
     with factory() as session:
         # The debtor check of the static copy: encrypted shards, never the list itself.
         params = StaticLookupParams.from_config(app.config)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 from sqlalchemy.engine import make_url
 
@@ -58,26 +59,38 @@ def run_freezer(freezer: Freezer) -> int:
         return sum(1 for _page in freezer.freeze_yield())
 
 
+def render_with(app: Flask, out: Path, urls: Callable[[], Iterator[str]]) -> int:
+    """Run a Freezer of `app` over `urls`; returns how many URLs it froze. A page that fails
+    or a file that cannot be written is a RenderError naming it."""
+    current = [""]
+
+    def tracked() -> Iterator[str]:
+        for url in urls():
+            current[0] = url  # Frozen-Flask renders each URL as soon as it is yielded
+            yield url
+
+    freezer = freezer_for(app, tracked)
+    try:
+        return run_freezer(freezer)
+    except OSError as error:
+        # A stale file's removal names its file; a page's write may not (a full disk).
+        target = error.filename or Path(out) / freezer.urlpath_to_filepath(current[0])
+        raise RenderError(f"{target} could not be written: {error.strerror or error}") from error
+    except Exception as error:
+        raise RenderError(f"{base_path(app)}{current[0]} could not be frozen: {error}") from error
+
+
 def render_share(settings: Mapping[str, Any], out: Path, take: Callable[[], list[str]]) -> int:
     """Render the URLs `take` hands out (a batch at a time, until it hands out none) with a
     Freezer of a new static-site app; returns how many pages it rendered."""
     app = static_site_app(settings, out)
-    current = [""]
 
     def share() -> Iterator[str]:
         while batch := take():
-            for url in batch:
-                current[0] = url  # Frozen-Flask renders each URL as soon as it is yielded
-                yield url
+            yield from batch
 
-    freezer = freezer_for(app, share)
     try:
-        return run_freezer(freezer)
-    except OSError as error:
-        target = Path(out) / freezer.urlpath_to_filepath(current[0])
-        raise RenderError(f"{target} could not be written: {error.strerror or error}") from error
-    except Exception as error:
-        raise RenderError(f"{base_path(app)}{current[0]} could not be frozen: {error}") from error
+        return render_with(app, out, share)
     finally:
         dispose(app)
 

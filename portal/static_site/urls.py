@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from portal.db.queries import attachment_paths
 from portal.db.site_map import public_pages
 from portal.opendata import datasets as opendata
-from portal.static_site.app import NOT_FOUND_PAGE
+from portal.static_site.app import NOT_FOUND_PAGE, rendered_last
 from portal.text.languages import LANGUAGE_CODES
 
 # Pages listed for each language besides those the site map names, when the app has them.
@@ -44,7 +44,8 @@ def output_path(url: str) -> str:
 
 def freeze_urls(app: Flask, session: Session) -> list[str]:
     """Every URL the static copy holds, below the base path; the open-data downloads first (the
-    biggest files), so that render processes sharing the rest finish together."""
+    biggest files), so that render processes sharing the rest finish together, and the pages
+    made from other files (rendered_last) last, so that one Freezer over the list is right."""
     config = app.config
     downloads: list[str] = []
     urls: list[str] = ["/", NOT_FOUND_PAGE]
@@ -65,7 +66,6 @@ def freeze_urls(app: Flask, session: Session) -> list[str]:
         urls += [
             url_for(endpoint)
             for endpoint in (
-                "data.catalogue",
                 "data.datapackage",
                 "sitemap.sitemap",
                 "sitemap.robots",
@@ -75,4 +75,5 @@ def freeze_urls(app: Flask, session: Session) -> list[str]:
         urls += [url_for("site.attachment_file", path=path) for path in paths]
         folder = app.static_folder or ""
         urls += [url_for("static", filename=name) for name in sorted(walk_directory(folder))]
+    urls += sorted(rendered_last(app))
     return list(dict.fromkeys(downloads + urls))

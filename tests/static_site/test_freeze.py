@@ -8,6 +8,8 @@ import datetime as dt
 import errno
 import os
 import re
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import frictionless
@@ -22,7 +24,7 @@ from portal.static_site.freeze import FreezeError, freeze
 from portal.static_site.links import check_links
 from portal.web.db import session_factory
 from tests.support.debtorfiles import find_in_files, person, resident_id, write_csv
-from tests.support.freezing import freeze_through_the_cli
+from tests.support.freezing import catalogue_byte_sizes, freeze_through_the_cli, output_files
 from tests.support.site import UNPUBLISHED_MARKERS, SiteBuilder
 
 EXPECTED_FILES = [
@@ -378,23 +380,59 @@ def test_the_frozen_copy_has_no_draft_and_no_scheduled_item_even_from_a_preview(
     assert shown == []
 
 
-def test_the_frozen_catalogue_gives_each_download_s_size_in_bytes(frozen_app, tmp_path) -> None:
-    import json
-
-    out = tmp_path / "out"
-    freeze(frozen_app, out, pagefind=False)
-    catalogue = json.loads((out / "data" / "catalog.jsonld").read_text(encoding="utf-8"))
-    sizes = {
-        distribution["dcat:downloadURL"]["@id"].rsplit("/", 1)[1]: distribution["dcat:byteSize"]
-        for dataset in catalogue["dcat:dataset"]
-        for distribution in dataset["dcat:distribution"]
-    }
-    assert len(sizes) == 8  # CSV and JSON of each of the four datasets
-    for name, size in sizes.items():
-        assert size == {
+def written_sizes(out: Path, names: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The `dcat:byteSize` each download in data/ should have: its file's size."""
+    return {
+        name: {
             "@value": str((out / "data" / name).stat().st_size),
             "@type": "xsd:nonNegativeInteger",
-        }, name
+        }
+        for name in names
+    }
+
+
+def test_the_frozen_catalogue_gives_each_download_s_size_in_bytes(frozen_app, tmp_path) -> None:
+    out = tmp_path / "out"
+    freeze(frozen_app, out, pagefind=False)
+    sizes = catalogue_byte_sizes(out)
+    assert len(sizes) == 8  # CSV and JSON of each of the four datasets
+    assert sizes == written_sizes(out, sizes)
+
+
+def test_a_second_freeze_is_a_full_freeze_s_copy_with_the_new_downloads_sizes(
+    make_app, site: SiteBuilder, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import portal.opendata.datasets
+
+    site.standard().standard_cases()
+    app = make_app(sqlite_url, SITE_URL="https://court.example/portal")
+    out = tmp_path / "out"
+    freeze(app, out, pagefind=False, processes=2)
+    before = catalogue_byte_sizes(out)
+    site.case(
+        "2020-difficult", "01-zhang", "en", title="Zhang, retitled", measures=["fine", "detention"]
+    )
+    reload(app, site)
+    # The cases' downloads take a while to make, as on a large site: the other process renders
+    # every other page meanwhile, and the catalogue must still give the sizes of the new files.
+    records = portal.opendata.datasets.dataset_records
+
+    def slow_records(session, key, *args):
+        if key == "cases":
+            time.sleep(2)
+        return records(session, key, *args)
+
+    monkeypatch.setattr(portal.opendata.datasets, "dataset_records", slow_records)
+    freeze(app, out, pagefind=False, processes=2)
+    sizes = catalogue_byte_sizes(out)
+    assert sizes == written_sizes(out, sizes)
+    assert sizes["cases.csv"] != before["cases.csv"]
+    monkeypatch.undo()
+    full = tmp_path / "full"
+    freeze(app, full, pagefind=False, processes=2)
+    second, first = output_files(out), output_files(full)
+    assert second.keys() == first.keys()
+    assert [name for name in first if first[name] != second[name]] == []
 
 
 def test_the_frozen_catalogue_s_coverage_and_json_schemas_are_the_live_ones(

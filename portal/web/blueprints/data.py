@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
-from flask import Blueprint, abort, current_app, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
 from portal.opendata import datasets as opendata
@@ -99,16 +100,22 @@ def _download_body(dataset: opendata.Dataset, format: str) -> str:
 
 
 def _frozen_byte_sizes(datasets: list[opendata.Dataset]) -> dict[tuple[str, str], int]:
-    """The size of each download of the static copy, made as the freeze makes its files. The
-    live portal makes its downloads from the database when asked, so their size changes with
-    every load, import and removal, and the live catalogue leaves byteSize out."""
+    """The size of each download of the static copy, read from the file the freeze wrote: the
+    freeze renders the catalogue once every download is written (RENDERED_LAST in
+    portal/static_site/app.py). The live portal makes its downloads from the database when
+    asked, so their size changes with every load, import and removal, and the live catalogue
+    leaves byteSize out."""
     if not current_app.config["STATIC_SITE"]:
         return {}
-    return {
-        (dataset.key, format): len(_download_body(dataset, format).encode("utf-8"))
-        for dataset in datasets
-        for format in MEDIA_TYPES
-    }
+    output = Path(current_app.config["FREEZER_DESTINATION"])
+    below_base = len(request.script_root)
+
+    def written_size(key: str, format: str) -> int:
+        # Frozen-Flask writes a URL's file at its path below the base path (PORTAL_SITE_URL's).
+        path = url_for("data.download", key=key, format=format)[below_base:].lstrip("/")
+        return (output / path).stat().st_size
+
+    return {(d.key, f): written_size(d.key, f) for d in datasets for f in MEDIA_TYPES}
 
 
 @bp.route("/data/catalog.jsonld")
