@@ -585,8 +585,8 @@ def test_the_facets_and_the_filters_in_use_read_in_the_page_s_language(
         ]
     else:
         assert in_use == [
-            ("类型: 典型案例 × （取消此筛选条件）", "/zh/search/?scope=all&year=2020"),
-            ("年份: 2020年 × （取消此筛选条件）", "/zh/search/?scope=all&kind=case"),
+            ("类型：典型案例 × （取消此筛选条件）", "/zh/search/?scope=all&year=2020"),
+            ("年份：2020年 × （取消此筛选条件）", "/zh/search/?scope=all&kind=case"),
             ("清除全部筛选条件", "/zh/search/?scope=all"),
         ]
 
