@@ -206,6 +206,12 @@ def test_the_statistics_page_on_a_phone(page, live_server: str, lang: str) -> No
     )
     assert len(sizes) > 10  # the figures' charts and the register's
     assert min(sizes) >= 12
+    # Each figure's name stays readable: at least four characters a line, not one under another.
+    narrowest = page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('.figures__table tbody th')].map(
+            th => th.clientWidth / parseFloat(getComputedStyle(th).fontSize)))"""
+    )
+    assert narrowest >= 4
     assert_every_table_reachable_on_a_phone(page, tables=2)
 
 
