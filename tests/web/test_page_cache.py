@@ -16,6 +16,7 @@ from flask import Flask
 from portal.cli import cli
 from portal.db.load import load_content
 from portal.search.service import rebuild_search_index
+from portal.static_site.freeze import freeze
 from portal.web.db import session_factory
 from portal.web.security import SECURITY_HEADERS
 from tests.support.debtorfiles import TEST_SECRET, person, resident_id, write_csv
@@ -165,6 +166,17 @@ def test_a_delisting_clears_the_kept_pages(apps, tmp_path: Path, kept_pages) -> 
     after = client.get("/en/statistics/")
     assert after.get_data() != before.get_data()
     same_answer(after, plain.test_client().get("/en/statistics/"))
+
+
+@pytest.mark.redis
+def test_the_static_copy_neither_reads_nor_writes_the_kept_pages(
+    apps, tmp_path: Path, kept_pages
+) -> None:
+    cached, _ = apps
+    cached.test_client().get(CASE_PAGE)
+    freeze(cached, tmp_path / "frozen", pagefind=False)
+    assert (tmp_path / "frozen" / CASE_PAGE.strip("/") / "index.html").exists()
+    assert kept_pages() == [CASE_PAGE]
 
 
 def test_without_redis_pages_are_rendered_and_the_log_says_so_once(
