@@ -4,12 +4,12 @@
 # 30 s at 32 connections against a case page, a search and the debtor lookup (its rate limit
 # raised for the test), then the case page again through nginx running the configuration of
 # docs/deployment.md (docs/nginx-portal.conf, with loopback ports, a self-signed certificate and
-# paths in the work folder put in). Reports requests/s, p50 and p99 latency and errors (any
-# answer other than 2xx or 429, and socket errors). Only ever targets 127.0.0.1. Not part of
-# `make test`.
+# paths in the work folder put in). Reports requests/s, p50 and p99 latency, errors (any
+# answer other than 2xx or 429, and socket errors) and the CPU the server's processes spent a
+# request. Only ever targets 127.0.0.1. Not part of `make test`.
 #
 #   bench/load.sh [--frozen DIR | --no-frozen] [--databases "sqlite postgresql"]
-#                 [--duration SECONDS] [--connections N] [--keep]
+#                 [--duration SECONDS] [--connections N] [--page-cache] [--keep]
 #
 #   --frozen DIR   serve this frozen site (the output of `portal freeze`) as the reference;
 #                  by default the SQLite site is frozen into the work folder in the same run.
@@ -17,6 +17,8 @@
 #                  by `python -m http.server`.
 #   --no-frozen    skip the frozen reference (and the freeze it needs).
 #   --databases    which databases to measure on (default both).
+#   --page-cache   also the case page through gunicorn alone with the page cache in Redis
+#                  (PORTAL_PAGE_CACHE_URL = PORTAL_BENCH_REDIS_URL, default redis://127.0.0.1:6379/1).
 #   --keep         keep the work folder (site, SQLite database, index, debtor file).
 #
 # PostgreSQL: PORTAL_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test);
@@ -33,6 +35,7 @@ FROZEN=""
 NO_FROZEN=0
 DATABASES="sqlite postgresql"
 KEEP=0
+PAGE_CACHE=0
 while (($#)); do
   case $1 in
     --frozen) FROZEN=$(realpath "$2"); shift 2 ;;
@@ -40,12 +43,14 @@ while (($#)); do
     --databases) DATABASES=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
+    --page-cache) PAGE_CACHE=1; shift ;;
     --keep) KEEP=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 PG_ADMIN=${PORTAL_BENCH_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 PG_DB="portal_load_$$"
+PAGE_CACHE_URL=${PORTAL_BENCH_REDIS_URL:-redis://127.0.0.1:6379/1}
 HOST=127.0.0.1
 PORT=${PORT:-18080}
 STATIC_PORT=${STATIC_PORT:-18081}
@@ -96,14 +101,27 @@ export PORTAL_TRUSTED_PROXIES=1
 # only make the set-up minutes longer, so each record costs 1,000 iterations instead of 20,000.
 export PORTAL_STATIC_LOOKUP_ITERATIONS=1000
 
+cpu_ticks() {  # user and system CPU of the server (SERVER_PID) and its workers, in clock ticks
+  local pid total=0 fields
+  for pid in $SERVER_PID $(pgrep -P "$SERVER_PID"); do
+    # The fields after the command's name, which is in parentheses: utime and stime are the
+    # 12th and 13th of them.
+    read -ra fields <<<"$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null)" || continue
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+
 run_wrk() {  # DATABASE TARGET URL [BODY]
-  local out
+  local out before after
+  before=$(cpu_ticks)
   out=$(LOAD_BODY=${4:-} wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency \
     -s bench/wrk_report.lua "$3")
+  after=$(cpu_ticks)
   echo "$out" | grep -E 'Requests/sec|Latency|Non-2xx|Socket errors' | sed 's/^/    /'
   sed -n 's/^RESULT //p' <<<"$out" |
-    "$PY" -c 'import json, sys; r = json.load(sys.stdin); r.update(database=sys.argv[1], target=sys.argv[2]); print(json.dumps(r))' "$1" "$2" \
-    >>"$RESULTS"
+    "$PY" -c 'import json, sys; r = json.load(sys.stdin); r.update(database=sys.argv[1], target=sys.argv[2], cpu_ms=int(sys.argv[3]) * 1000 / int(sys.argv[4]) / max(r["requests"], 1)); print(json.dumps(r))' \
+      "$1" "$2" "$((after - before))" "$(getconf CLK_TCK)" >>"$RESULTS"
   echo "    load average: $(loadavg)"
   drain "$3"
 }
@@ -152,6 +170,16 @@ CONF
   for _ in $(seq 50); do curl -fsk -o /dev/null "https://$HOST:$PROXY_PORT/robots.txt" && break; sleep 0.2; done
 }
 
+start_gunicorn() {  # with the environment as it is; waits until it answers
+  "$GUNICORN" --workers 2 --bind "$HOST:$PORT" --log-level warning 'portal.web:create_app()' &
+  SERVER_PID=$!
+  for _ in $(seq 100); do curl -fs "http://$HOST:$PORT/en/" >/dev/null && break; sleep 0.2; done
+}
+
+stop_gunicorn() {
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+}
+
 stop_nginx() {
   kill "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null || true; PROXY_PID=""
 }
@@ -182,9 +210,7 @@ for database in $DATABASES; do
   "$PORTAL" import-debtors --demo "$WORK/debtors.csv" 2>&1 | tail -1
 
   step "$database: gunicorn, 2 workers, on $HOST:$PORT"
-  "$GUNICORN" --workers 2 --bind "$HOST:$PORT" --log-level warning 'portal.web:create_app()' &
-  SERVER_PID=$!
-  for _ in $(seq 100); do curl -fs "http://$HOST:$PORT/en/" >/dev/null && break; sleep 0.2; done
+  start_gunicorn
   CASE=$("$PY" bench/load_helper.py case-url "http://$HOST:$PORT")
   SEARCH=${SEARCH:-/en/search/?q=detained}   # a common word: matches a large part of the site
   echo "case page $CASE; search $SEARCH; lookup POST /en/debtors/ (name and number)"
@@ -192,6 +218,19 @@ for database in $DATABASES; do
   curl -fs -o /dev/null "http://$HOST:$PORT$SEARCH"
   echo "    load average before: $(loadavg)"
   step "$database: case page"; run_wrk "$database" "case page" "http://$HOST:$PORT$CASE"
+  if ((PAGE_CACHE)); then
+    step "$database: case page, gunicorn alone with the page cache in $PAGE_CACHE_URL"
+    stop_gunicorn
+    # Started empty: the command clears the page cache, as after any change.
+    PORTAL_PAGE_CACHE_URL=$PAGE_CACHE_URL "$PORTAL" index 2>&1 | tail -1
+    PORTAL_PAGE_CACHE_URL=$PAGE_CACHE_URL start_gunicorn
+    curl -fs -o /dev/null "http://$HOST:$PORT$CASE"
+    "$PY" bench/load_helper.py page-kept "$PAGE_CACHE_URL" "$CASE" ||
+      { echo "the page cache did not keep $CASE" >&2; exit 1; }
+    run_wrk "$database" "case page (page cache)" "http://$HOST:$PORT$CASE"
+    stop_gunicorn
+    start_gunicorn
+  fi
   step "$database: search"; run_wrk "$database" "search" "http://$HOST:$PORT$SEARCH"
   step "$database: lookup"
   run_wrk "$database" "lookup" "http://$HOST:$PORT/en/debtors/" "$LOOKUP_BODY"
@@ -206,7 +245,7 @@ for database in $DATABASES; do
   [[ $second == HIT && $lookup_again != HIT ]] || { echo "nginx did not cache as documented" >&2; exit 1; }
   run_wrk "$database" "case page (nginx cache)" "$PROXIED"
   stop_nginx
-  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+  stop_gunicorn
 done
 
 # --- Reference: the same case page from the frozen site, served as static files. ---

@@ -3,6 +3,7 @@ error ends it with one line on standard error (`error: ...`) and status 1, not a
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +40,7 @@ from portal.victims.demo import write_demo_file as write_victims_demo_file
 from portal.victims.importer import import_victims
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
+from portal.web.page_cache import clear_pages
 
 TRACEBACK_KEY = "portal.traceback"
 SCHEMA_MISSING = ("no such table", "does not exist", "undefinedtable")
@@ -111,6 +113,22 @@ def cli() -> None:
     """Enforcement transparency portal."""
 
 
+def changes_published_data(command: Callable[..., None]) -> Callable[..., None]:
+    """Clear the page cache after `command`, whether it succeeds or not (a failed load may have
+    committed the database before the search index failed). Put it under `with_appcontext`."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        finally:
+            if not clear_pages(current_app):
+                click.echo("warning: the page cache in Redis could not be cleared: pages stay "
+                           "as they were for up to a minute", err=True)  # fmt: skip
+
+    return run
+
+
 @cli.group()
 def db() -> None:
     """Database schema migrations (Alembic)."""
@@ -123,6 +141,7 @@ def _engine():
 @db.command("upgrade")
 @click.argument("revision", default="head")
 @with_appcontext
+@changes_published_data
 def db_upgrade(revision: str) -> None:
     """Upgrade the database schema to REVISION (default: the newest)."""
     upgrade_schema(_engine(), revision)
@@ -153,6 +172,7 @@ def db_revision(message: str) -> None:
     help="The content folder (default: PORTAL_CONTENT_DIR or ./content).",
 )
 @with_appcontext
+@changes_published_data
 def load(content_dir: Path | None) -> None:
     """Validate the content folder and sync the database with it, all or nothing."""
     content_dir = content_dir or Path(current_app.config["CONTENT_DIR"])
@@ -184,6 +204,7 @@ def _index_root() -> Path:
 @click.option("--processes", type=click.IntRange(1, 16), default=1, show_default=True,
               help="Worker processes for the build.")  # fmt: skip
 @with_appcontext
+@changes_published_data
 def index(processes: int) -> None:
     """Rebuild the search index from the database, check it, and swap it in atomically."""
     try:
@@ -234,6 +255,7 @@ def _keys() -> IdentityKeys:
     help="The file is fictional demonstration data (from demo-debtors); the lookup says so.",
 )
 @with_appcontext
+@changes_published_data
 def import_debtors_command(file: Path, demo: bool) -> None:
     """Import the list of dishonest persons from a CSV or JSON FILE, all or nothing."""
     _import_file(import_debtors, file, demo)
@@ -265,6 +287,7 @@ def _import_file(run: Callable[..., ImportReport], file: Path, demo: bool) -> No
 @click.argument("record_id")
 @click.option("--reason", required=True, help="Why the record is removed (kept with it).")
 @with_appcontext
+@changes_published_data
 def delist_command(record_id: str, reason: str) -> None:
     """Remove the record RECORD_ID from the list at once."""
     try:
@@ -301,6 +324,7 @@ def demo_debtors_command(count: int, seed: int, out: Path, show_example: bool) -
     help="The file is fictional demonstration data (from demo-victims); the status check says so.",
 )
 @with_appcontext
+@changes_published_data
 def import_victims_command(file: Path, demo: bool) -> None:
     """Import the victims' register of fund-raising cases from a CSV or JSON FILE, all or
     nothing (docs/victims.md)."""

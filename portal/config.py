@@ -123,6 +123,14 @@ def storage_uri(value: object) -> str:
     return uri
 
 
+def redis_url(value: object) -> str:
+    """A Redis URL (redis://, rediss:// or unix://), or "" for none."""
+    url = text(value).strip()
+    if url and urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(value)
+    return url
+
+
 def database_url(value: object) -> str:
     """A URL SQLAlchemy can parse."""
     url = text(value).strip()
@@ -188,6 +196,10 @@ SETTINGS = {
     "SEARCH_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
     "SEARCH_EVALUATOR": Setting(one_of("arrays", "whoosh"), "arrays or whoosh"),
     "SEARCH_CACHE_MB": Setting(whole_number(0), COUNT, "PORTAL_SEARCH_CACHE_MB"),
+    "PAGE_CACHE_URL": Setting(
+        redis_url, "a Redis URL (redis://host:6379/1) or empty", "PORTAL_PAGE_CACHE_URL",
+        secret=True,  # it may hold a password
+    ),
     "STATIC_SITE": Setting(flag, "true or false"),
     "PREVIEW": Setting(flag, "true or false", "PORTAL_PREVIEW"),
 }  # fmt: skip
@@ -247,6 +259,9 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         # Megabytes of words' postings the array evaluator keeps read, per worker process: the
         # portal's one in-process cache (0: none; see docs/search.md).
         "SEARCH_CACHE_MB": 64,
+        # The Redis server that keeps whole public pages for a minute (portal/web/page_cache.py),
+        # for gunicorn without nginx's cache in front; "" keeps none.
+        "PAGE_CACHE_URL": "",
         # Lookups per client, shared by the lookup page and the API (Flask-Limiter notation).
         "DEBTOR_LOOKUP_LIMITS": "10 per minute;100 per day",
         # The static debtor check (see the README): a public site-wide salt, which each court

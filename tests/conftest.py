@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
@@ -30,6 +31,7 @@ from tests.support.site import (
     ARTIFACTS,
     IN_CI,
     POSTGRES_URL,
+    REDIS_URL,
     SiteBuilder,
     require_module,
     require_tool,
@@ -64,6 +66,22 @@ def postgres_server() -> str:
     finally:
         engine.dispose()
     return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> str:
+    """The Redis server's URL; under CI=true an unreachable server fails the run."""
+    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError as error:
+        message = f"Redis is not reachable at {REDIS_URL}: {error}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        connection.close()
+    return REDIS_URL
 
 
 @contextlib.contextmanager

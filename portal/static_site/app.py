@@ -25,6 +25,8 @@ RENDERED_LAST = ("data.catalogue",)
 STATIC_SITE_SETTINGS: dict[str, Any] = {
     "STATIC_SITE": True,
     "PREVIEW": False,  # drafts and scheduled items never reach the static copy
+    # Every file rendered afresh, and never a static page kept where the live portal reads.
+    "PAGE_CACHE_URL": "",
     "FREEZER_REDIRECT_POLICY": "error",
     "FREEZER_IGNORE_MIMETYPE_WARNINGS": True,  # a static host types files by their extension
     "FREEZER_DESTINATION_IGNORE": list(REGENERATED),

@@ -20,7 +20,7 @@ from portal.config import (
     typed_settings,
 )
 from portal.db.queries import unpublished_state
-from portal.web import blueprints, errors, inputs, ratelimit, responses, security
+from portal.web import blueprints, errors, inputs, page_cache, ratelimit, responses, security
 from portal.web import db as flask_db
 from portal.web import i18n as web_i18n
 from portal.web.blueprints.search import init_search
@@ -58,6 +58,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     web_i18n.init_i18n(app)
     inputs.init_inputs(app)
     security.init_security(app, blueprints.lookup_blueprints())
+    page_cache.init_page_cache(app)
     responses.init_http_caching(app)
     errors.register_error_pages(app)
     app.jinja_env.filters.update(

@@ -70,11 +70,10 @@ def cache_public_pages(response: Response) -> Response:
     if endpoint in NOINDEX_ENDPOINTS:
         response.headers["X-Robots-Tag"] = "noindex"
     if (
-        request.method not in ("GET", "HEAD")
+        not public_request()
         or response.status_code != 200
         or "Cache-Control" in response.headers
         or "Set-Cookie" in response.headers
-        or endpoint.split(".", 1)[0] not in PUBLIC_BLUEPRINTS
     ):
         return response
     max_age = REGISTER_MAX_AGE if endpoint in REGISTER_ENDPOINTS else PUBLIC_MAX_AGE
@@ -83,6 +82,18 @@ def cache_public_pages(response: Response) -> Response:
     if not response.direct_passthrough:  # a file sent by its own rules carries its validators
         response.add_etag(overwrite=False)
     return response.make_conditional(request)
+
+
+def public_request() -> bool:
+    """Whether the current request reads a page that is the same for everyone who asks for its
+    URL: a GET or HEAD in a public area, not a lookup, not in a preview."""
+    endpoint = request.endpoint or ""
+    return (
+        request.method in ("GET", "HEAD")
+        and endpoint not in PRIVATE_ENDPOINTS
+        and not current_app.config["PREVIEW"]
+        and endpoint.split(".", 1)[0] in PUBLIC_BLUEPRINTS
+    )
 
 
 def private_response(response: Response) -> Response:

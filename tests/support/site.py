@@ -23,6 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 POSTGRES_URL = os.environ.get(
     "PORTAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI") == "true"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 # What the titles and keys of SiteBuilder.unpublished's drafts and scheduled items hold.

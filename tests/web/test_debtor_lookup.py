@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import threading
 import urllib.error
@@ -34,9 +33,7 @@ from tests.support.debtorfiles import (
 )
 from tests.support.lookups import CROSS_SITE, logged_text, post
 from tests.support.pagecheck import fetch, submit
-from tests.support.site import IN_CI
 
-REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 NUMBER = resident_id()
 MASKED = NUMBER[:6] + "*" * 12  # the region code alone
 LOOKUP = "/en/debtors/"
@@ -414,22 +411,6 @@ def test_a_lookup_from_the_portal_itself_is_answered(lookup_client, headers) -> 
     api = lookup_client.post(API, json={"name": "张伟"}, headers=headers)
     assert api.status_code == 200
     assert api.get_json()["found"] is True
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> str:
-    """The Redis server's URL; under CI=true an unreachable server fails the run."""
-    connection = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError as error:
-        message = f"Redis is not reachable at {REDIS_URL}: {error}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    finally:
-        connection.close()
-    return REDIS_URL
 
 
 @pytest.mark.redis
