@@ -33,6 +33,7 @@ from tests.support.site import (
     POSTGRES_URL,
     REDIS_URL,
     SiteBuilder,
+    cannot_run,
     require_module,
     require_tool,
     serve_folder,
@@ -59,10 +60,7 @@ def postgres_server() -> str:
         with engine.connect():
             pass
     except OperationalError as error:
-        message = f"PostgreSQL is not reachable at {POSTGRES_URL}: {error.orig}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        cannot_run(f"PostgreSQL is not reachable at {POSTGRES_URL}: {error.orig}")
     finally:
         engine.dispose()
     return POSTGRES_URL
@@ -75,10 +73,7 @@ def redis_server() -> str:
     try:
         connection.ping()
     except redis.exceptions.ConnectionError as error:
-        message = f"Redis is not reachable at {REDIS_URL}: {error}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        cannot_run(f"Redis is not reachable at {REDIS_URL}: {error}")
     finally:
         connection.close()
     return REDIS_URL

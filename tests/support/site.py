@@ -8,7 +8,7 @@ import functools
 import os
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 import yaml
@@ -265,14 +265,19 @@ class SiteBuilder:
         return self
 
 
+def cannot_run(message: str) -> NoReturn:
+    """A test that needs something missing: skipped locally, failed under CI=true, where
+    nothing CI is meant to check may skip."""
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_tool(path: str | None, what: str) -> str:
     """`path` if the tool is there; otherwise skip locally, and fail under CI=true."""
     if path:
         return path
-    message = f"{what} is not installed (.ci/run installs it)"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
+    cannot_run(f"{what} is not installed (.ci/run installs it)")
 
 
 def require_module(name: str):
@@ -282,10 +287,7 @@ def require_module(name: str):
     try:
         return importlib.import_module(name)
     except ImportError as error:
-        message = f"{name} is not installed (it is in the [test] extra): {error}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        cannot_run(f"{name} is not installed (it is in the [test] extra): {error}")
 
 
 def serve_folder(folder: Path, headers: dict[str, str] | None = None) -> tuple[str, Any]:
