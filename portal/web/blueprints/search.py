@@ -60,6 +60,7 @@ def init_search(app: Flask) -> None:
         app.config["INDEX_DIR"],
         evaluator=app.config["SEARCH_EVALUATOR"],
         cache_bytes=app.config["SEARCH_CACHE_MB"] * 1024 * 1024,
+        prefetch_bytes=app.config["SEARCH_PREFETCH_MB"] * 1024 * 1024,
     )
 
 
