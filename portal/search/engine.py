@@ -45,6 +45,10 @@ B, K1 = BM25F().B, BM25F().K1
 # arrays' headers (about 100 bytes each for two to four numpy arrays), so that a cache of many
 # short postings is not counted as smaller than it is.
 ENTRY_OVERHEAD_BYTES = 200
+# Words read when an index opens are those in at least this many documents of a field: a rarer
+# word costs its first search under a millisecond, and a small index would otherwise have all
+# its thousands of words read one by one.
+PREFETCH_MIN_DOCUMENTS = 1000
 
 
 @dataclass(frozen=True)
@@ -231,17 +235,17 @@ class Snapshot:
         return TermPostings(postings.ids, postings.weights, counts, places)
 
     def prefetch(self, budget_bytes: int) -> int:
-        """Read the postings, with positions, of the terms in most documents into the cache,
-        most first, until `budget_bytes` are read; returns the bytes read. So no search pays
-        for walking the common words' postings, the longest ones."""
+        """Read into the cache the postings, with positions, of the terms in most documents (at
+        least PREFETCH_MIN_DOCUMENTS), most first, until `budget_bytes`; returns the bytes read."""
         frequencies: dict[tuple[str, bytes], int] = {}
         for fieldname in self.lengths:
             for leaf, _offset in self.leaves:
                 for btext, info in leaf.iter_field(fieldname):
                     key = (fieldname, btext)
                     frequencies[key] = frequencies.get(key, 0) + info.doc_frequency()
+        common = [term for term, count in frequencies.items() if count >= PREFETCH_MIN_DOCUMENTS]
         spent = 0
-        for fieldname, btext in sorted(frequencies, key=frequencies.__getitem__, reverse=True):
+        for fieldname, btext in sorted(common, key=frequencies.__getitem__, reverse=True):
             if spent >= budget_bytes:
                 break
             spent += self.postings(fieldname, btext, positions=True).nbytes

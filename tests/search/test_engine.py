@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
+from portal.search import engine
 from portal.search.engine import Snapshot
 from portal.search.index import SearchDocument, current_index_dir, rebuild
 from portal.search.matches import Matches
@@ -214,6 +215,10 @@ def test_the_commonest_words_are_read_when_an_index_opens_not_at_their_first_sea
         return walk(snapshot, fieldname, btext, positions)
 
     monkeypatch.setattr(Snapshot, "_read_postings", spy)
+    # A small index has no word in 1,000 documents: none is read before its first search.
+    assert SearchIndex(tmp_path, "arrays").document_count() == 3
+    assert read == []
+    monkeypatch.setattr(engine, "PREFETCH_MIN_DOCUMENTS", 3)  # "wages" counts as common
     wages = SearchRequest(text="wages")
     # One byte of budget: the one word in most documents, the body's "wages", is read at once.
     prefetching = SearchIndex(tmp_path, "arrays", prefetch_bytes=1)
