@@ -196,6 +196,7 @@ SETTINGS = {
     "SEARCH_PAGE_SIZE": Setting(whole_number(1), POSITIVE),
     "SEARCH_EVALUATOR": Setting(one_of("arrays", "whoosh"), "arrays or whoosh"),
     "SEARCH_CACHE_MB": Setting(whole_number(0), COUNT, "PORTAL_SEARCH_CACHE_MB"),
+    "SEARCH_PREFETCH_MB": Setting(whole_number(0), COUNT, "PORTAL_SEARCH_PREFETCH_MB"),
     "PAGE_CACHE_URL": Setting(
         redis_url, "a Redis URL (redis://host:6379/1) or empty", "PORTAL_PAGE_CACHE_URL",
         secret=True,  # it may hold a password
@@ -259,6 +260,9 @@ def default_settings(instance_path: Path, project_root: Path) -> dict[str, objec
         # Megabytes of words' postings the array evaluator keeps read, per worker process: the
         # portal's one in-process cache (0: none; see docs/search.md).
         "SEARCH_CACHE_MB": 64,
+        # Of those, megabytes of the postings of the words in most documents, read when a new
+        # index is opened so that no search pays for them (0: none; at most the cache's size).
+        "SEARCH_PREFETCH_MB": 48,
         # The Redis server that keeps whole public pages for a minute (portal/web/page_cache.py),
         # for gunicorn without nginx's cache in front; "" keeps none.
         "PAGE_CACHE_URL": "",

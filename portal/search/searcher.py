@@ -44,6 +44,8 @@ SNIPPET_CONTEXT = 60  # characters of context around a run of matches
 SNIPPET_FRAGMENTS = 2
 # Postings the array evaluator keeps read (per process, shared by its threads).
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
+# Of which the postings of the words in most documents, read when a new index is opened.
+DEFAULT_PREFETCH_BYTES = 48 * 1024 * 1024
 MIN_SUGGESTED_WORD = 4  # shorter words have too many near neighbours to guess from
 TEXT_FIELDS = [name for name, _analyzer, _lang in ENGLISH_FIELDS]
 # Facets whose documents can have several values: each value is counted.
@@ -124,11 +126,13 @@ class WhooshEvaluator:
         )
 
 
-def make_evaluator(name: str, cache_bytes: int = DEFAULT_CACHE_BYTES) -> Evaluator:
+def make_evaluator(
+    name: str, cache_bytes: int = DEFAULT_CACHE_BYTES, prefetch_bytes: int = DEFAULT_PREFETCH_BYTES
+) -> Evaluator:
     """The evaluator called `name`: "whoosh" (Whoosh's searcher) or "arrays", keeping up to
-    `cache_bytes` of postings."""
+    `cache_bytes` of postings, `prefetch_bytes` of them read when an index is opened."""
     if name == "arrays":
-        return ArrayEvaluator(FACETS, TEXT_FIELDS, PostingsCache(cache_bytes))
+        return ArrayEvaluator(FACETS, TEXT_FIELDS, PostingsCache(cache_bytes), prefetch_bytes)
     if name == "whoosh":
         return WhooshEvaluator()
     raise ValueError(f"no search evaluator called {name!r}: whoosh or arrays")
@@ -225,10 +229,14 @@ class SearchIndex:
     thread, reopened when a rebuild swaps in a new index or an update commits."""
 
     def __init__(
-        self, root: Path, evaluator: str = "arrays", cache_bytes: int = DEFAULT_CACHE_BYTES
+        self,
+        root: Path,
+        evaluator: str = "arrays",
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
+        prefetch_bytes: int = DEFAULT_PREFETCH_BYTES,
     ) -> None:
         self.root = Path(root)
-        self.evaluator = make_evaluator(evaluator, cache_bytes)
+        self.evaluator = make_evaluator(evaluator, cache_bytes, prefetch_bytes)
         self._local = threading.local()
 
     def _open(self) -> tuple[Searcher, Any]:

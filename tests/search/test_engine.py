@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 
+from portal.search import engine
+from portal.search.engine import Snapshot
 from portal.search.index import SearchDocument, current_index_dir, rebuild
 from portal.search.matches import Matches
 from portal.search.query import SearchRequest
@@ -191,6 +195,51 @@ def test_words_read_before_an_update_are_read_again_after_it(tmp_path) -> None:
     for request in requests:
         assert arrays.matches(request) == whoosh.matches(request), request
     assert [arrays.matches(request).total for request in requests] == [2, 2]
+
+
+def test_the_commonest_words_are_read_when_an_index_opens_not_at_their_first_search(
+    tmp_path, monkeypatch
+) -> None:
+    made = [
+        SearchDocument(doc_id=f"doc/{n}", kind="press", lang="en", title=title, summary="",
+                       body=body, date=dt.date(2020, 1, n + 1), route={}, year="2020")
+        for n, (title, body) in enumerate([("Alpha", "unpaid wages"), ("Beta", "wages paid"),
+                                           ("Gamma", "lending wages")])
+    ]  # fmt: skip
+    rebuild(tmp_path, made, check=lambda directory: None)
+    read: list[tuple[str, bytes]] = []
+    walk = Snapshot._read_postings
+
+    def spy(snapshot: Snapshot, fieldname: str, btext: bytes, positions: bool) -> Any:
+        read.append((fieldname, btext))
+        return walk(snapshot, fieldname, btext, positions)
+
+    monkeypatch.setattr(Snapshot, "_read_postings", spy)
+    # A small index has no word in 1,000 documents: none is read before its first search.
+    assert SearchIndex(tmp_path, "arrays").document_count() == 3
+    assert read == []
+    monkeypatch.setattr(engine, "PREFETCH_MIN_DOCUMENTS", 3)  # "wages" counts as common
+    wages = SearchRequest(text="wages")
+    # One byte of budget: the one word in most documents, the body's "wages", is read at once.
+    prefetching = SearchIndex(tmp_path, "arrays", prefetch_bytes=1)
+    assert prefetching.document_count() == 3
+    assert read == [("body_en", b"wage")]
+    assert prefetching.matches(wages).total == 3
+    assert ("body_en", b"wage") not in read[1:]  # found in the cache
+    # Another thread opening the same index finds the words read already.
+    read.clear()
+    opened = threading.Thread(target=prefetching.document_count)
+    opened.start()
+    opened.join()
+    assert read == []
+    # Without a budget (or a cache), nothing is read before a search asks for it.
+    for index in (SearchIndex(tmp_path, "arrays", prefetch_bytes=0),
+                  SearchIndex(tmp_path, "arrays", cache_bytes=0)):  # fmt: skip
+        read.clear()
+        index.document_count()
+        assert read == []
+        assert index.matches(wages) == prefetching.matches(wages)
+        assert ("body_en", b"wage") in read
 
 
 def test_the_search_page_reads_the_same_with_either_evaluator(make_app, site, sqlite_url) -> None:

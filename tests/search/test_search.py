@@ -10,7 +10,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
@@ -29,6 +29,7 @@ from portal.search.query import MAX_QUERY_CHARS, SearchRequest, parse_query
 from portal.search.searcher import SearchIndex
 from portal.search.service import rebuild_search_index, update_search_index
 from portal.text.characters import UNUSABLE
+from portal.web.blueprints.search import _search_url
 from portal.web.db import database_engine, session_factory
 from tests.support.pagecheck import fetch
 from tests.support.site import SiteBuilder, build_bundled_site
@@ -240,6 +241,31 @@ def test_the_api_refuses_a_bad_search_parameter_by_name(search_app: Flask) -> No
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["parameter"] == "court"
+
+
+# Any text a query string can carry (lone surrogates cannot be encoded, by either builder).
+_LINK_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=20)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    params=st.dictionaries(st.sampled_from(["q", "scope", "sort", "court", "year"]), _LINK_TEXT,
+                           max_size=4),
+    changes=st.dictionaries(st.sampled_from(["q", "court", "kind", "page"]),
+                            st.none() | _LINK_TEXT, max_size=3),
+)  # fmt: skip
+def test_a_search_link_reads_as_url_for_writes_it(app: Flask, params: dict, changes: dict) -> None:
+    # The page's facet and filter links are its path plus a query built here, not url_for's.
+    for lang in ("en", "zh"):
+        with app.test_request_context(f"/{lang}/search/"):
+            kept = {
+                name: value for name, value in {**params, **changes}.items() if value is not None
+            }
+            page = url_for("search.index", lang=lang)
+            expected = url_for("search.index", lang=lang, **kept)
+            assert _search_url(page, params, **changes) == expected
 
 
 @settings(

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -52,6 +53,9 @@ HIT_ENDPOINTS = {"press": "press.release", "case": "cases.case", "victims": "vic
 # The most rows a CSV of search results holds (the first ones in the search's own order).
 CSV_RESULT_LIMIT = 1000
 CSV_COLUMNS = ("type", "title", "date", "url", "language")
+# What werkzeug's URL builder leaves unquoted in a query string (the WHATWG URL standard's
+# set), so that a link built here reads exactly as `url_for` would write it.
+QUERY_SAFE = "!$'()*,/:;?@"
 
 
 def init_search(app: Flask) -> None:
@@ -60,6 +64,7 @@ def init_search(app: Flask) -> None:
         app.config["INDEX_DIR"],
         evaluator=app.config["SEARCH_EVALUATOR"],
         cache_bytes=app.config["SEARCH_CACHE_MB"] * 1024 * 1024,
+        prefetch_bytes=app.config["SEARCH_PREFETCH_MB"] * 1024 * 1024,
     )
 
 
@@ -133,7 +138,7 @@ def index(lang: str) -> ResponseReturnValue:
     results = run_search(search)
     labels = vocabulary(db_session(), lang)
     params = search_parameters()
-    search_url = partial(_search_url, lang, params)
+    search_url = partial(_search_url, url_for("search.index", lang=lang), params)
     return render_page(
         "search/index.html",
         search=search,
@@ -212,13 +217,15 @@ def search_parameters() -> dict[str, str]:
     return {name: value for name, value in request.args.items() if name in kept and value}
 
 
-def _search_url(lang: str, params: dict[str, str], **changes: str | None) -> str:
+def _search_url(path: str, params: dict[str, str], /, **changes: str | None) -> str:
     """This search (its kept `params`) with some parameters changed (None removes one), from its
-    first page."""
+    first page: the page's path, built once by `url_for`, and the query as `url_for` writes it
+    (a results page has some 70 such links, and `url_for` costs 15 µs each)."""
     changed = {**params, **changes}
-    return url_for(
-        "search.index", lang=lang, **{name: v for name, v in changed.items() if v is not None}
+    query = urlencode(
+        [(name, value) for name, value in changed.items() if value is not None], safe=QUERY_SAFE
     )
+    return f"{path}?{query}" if query else path
 
 
 def facet_value_text(facet: str, value: str, labels: Mapping[str, Mapping[str, str]]) -> str:
