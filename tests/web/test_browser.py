@@ -250,7 +250,12 @@ def test_the_data_page_on_a_phone(page, live_server: str, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_victim_notice_on_a_phone(page, live_server: str, lang: str) -> None:
-    """The payments table of a victims' notice stays within a phone's width."""
+    """The payments table of a victims' notice stays within a phone's width, each payment's
+    date on one line."""
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server}/{lang}/victims/demo-case/")
     assert_every_table_reachable_on_a_phone(page, tables=1)
+    lines = page.evaluate(
+        "() => [...document.querySelectorAll('table time')].map(t => t.getClientRects().length)"
+    )
+    assert lines and set(lines) == {1}
