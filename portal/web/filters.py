@@ -76,9 +76,12 @@ class PageFormats:
         """The singular or plural message for `num`, as flask_babel.ngettext gives it."""
         return self.translations.ngettext(singular, plural, num) % {"num": num, **variables}
 
-    def number(self, value: int | Decimal) -> str:
-        """A number with the locale's separators: 150,074."""
-        return numbers.format_decimal(value, locale=self.locale)
+    def number(self, value: int | Decimal, *, every_digit: bool = False) -> str:
+        """A number with the locale's separators: 150,074; rounded to three decimals unless
+        `every_digit` (Babel's decimal_quantization)."""
+        return numbers.format_decimal(
+            value, locale=self.locale, decimal_quantization=not every_digit
+        )
 
     def month(self, month: str) -> str:
         """A month written YYYY-MM in the locale's pattern for a year and a month name."""
@@ -89,7 +92,7 @@ class PageFormats:
     def figure(self, value: int, unit: str, qualifier: str = "exact") -> str:
         """A figure with its unit and how exact it is (figure_value)."""
         if unit == "yuan":
-            text = self._yuan(value)
+            text = self._yuan(value, exact=qualifier == "exact")
         else:
             text = self._unit_text(unit, value, self.number(value))
         if qualifier == "more-than":
@@ -112,13 +115,14 @@ class PageFormats:
             return self.ngettext("%(count)s item", "%(count)s items", value, count=number)
         return number
 
-    def _yuan(self, value: int) -> str:
-        """An amount as the release writes it: RMB 37.894 billion, 378.94亿元."""
+    def _yuan(self, value: int, *, exact: bool) -> str:
+        """An amount as the release writes it: RMB 37.894 billion, 378.94亿元. An exact amount
+        keeps every digit in the larger unit (1.2345万元, not 1.234万元)."""
         amount = Decimal(value)
         if self.locale.language == "zh":
             for factor, unit in ((Decimal(10**8), "亿元"), (Decimal(10**4), "万元")):
                 if amount >= factor:
-                    return f"{self.number(amount / factor)}{unit}"
+                    return f"{self.number(amount / factor, every_digit=exact)}{unit}"
             return f"{self.number(amount)}元"
         for factor, word in (
             (Decimal(10**9), self.gettext("billion")),
@@ -126,7 +130,9 @@ class PageFormats:
         ):
             if amount >= factor:
                 return self.gettext(
-                    "RMB %(amount)s %(scale)s", amount=self.number(amount / factor), scale=word
+                    "RMB %(amount)s %(scale)s",
+                    amount=self.number(amount / factor, every_digit=exact),
+                    scale=word,
                 )
         return self.gettext("RMB %(amount)s", amount=self.number(amount))
 

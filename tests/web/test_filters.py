@@ -26,7 +26,8 @@ FIGURES = {
     (37894000000, "yuan", "exact"): ("RMB 37.894 billion", "378.94亿元"),
     (500000000, "yuan", "more-than"): ("more than RMB 500 million", "5亿元以上"),
     (5000000, "yuan", "exact"): ("RMB 5 million", "500万元"),
-    (12345, "yuan", "exact"): ("RMB 12,345", "1.234万元"),
+    (12345, "yuan", "exact"): ("RMB 12,345", "1.2345万元"),
+    (1234567, "yuan", "exact"): ("RMB 1.234567 million", "123.4567万元"),
     (500, "yuan", "exact"): ("RMB 500", "500元"),
     (1234567, "yuan", "about"): ("about RMB 1.235 million", "约123.457万元"),
 }  # fmt: skip
