@@ -25,9 +25,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -440,7 +440,7 @@ def _parsed_elsewhere(
     spec: FileFormat,
     parse_rows: _RowsParser,
     record_id_at: int,
-    pool: Executor,
+    pool: Pool,
     processes: int,
     check_signals: Callable[[], None],
 ) -> Iterator[_Parsed]:
@@ -450,9 +450,9 @@ def _parsed_elsewhere(
     parse = functools.partial(_parse_csv_piece, columns=columns, parse=parse_rows)
 
     def in_order() -> Iterator[tuple[_Validated, int, RowProblem | None]]:
-        pending: deque[Future[tuple[_Validated, int, RowProblem | None]]] = deque()
+        pending: deque[AsyncResult[tuple[_Validated, int, RowProblem | None]]] = deque()
         for piece in pieces:
-            pending.append(pool.submit(parse, piece))
+            pending.append(pool.apply_async(parse, (piece,)))
             if len(pending) > 2 * processes:
                 yield _result(pending.popleft(), check_signals)
         while pending:
@@ -466,13 +466,13 @@ def _parsed_elsewhere(
         offset += count
 
 
-def _result(future: Future[Any], check_signals: Callable[[], None]) -> Any:
-    """The future's result, checking for a signal every tenth of a second meanwhile."""
+def _result(result: AsyncResult[Any], check_signals: Callable[[], None]) -> Any:
+    """The task's result, checking for a signal every tenth of a second meanwhile."""
     while True:
-        try:
-            return future.result(timeout=0.1)
-        except TimeoutError:
-            check_signals()
+        result.wait(0.1)
+        if result.ready():
+            return result.get()
+        check_signals()
 
 
 def _in_file(problem: RowProblem, offset: int) -> RowProblem:
@@ -538,42 +538,26 @@ ORPHAN_CHECK_SECONDS = 0.5
 
 
 @contextlib.contextmanager
-def _parsing_pool(processes: int) -> Iterator[Executor | None]:
+def _parsing_pool(processes: int) -> Iterator[Pool | None]:
     """The validating processes, all started at once (before the import connects to the
-    database) and stopped on every way out: joined after a good run, killed after anything
-    else (a bad file, an error, SIGINT or SIGTERM), and gone on their own if the import is
-    killed outright."""
+    database) and stopped on every way out: joined after a good run, terminated in the middle
+    of their tasks after anything else (a bad file, an error, SIGINT or SIGTERM), and gone on
+    their own if the import is killed outright."""
     if processes <= 1:
         yield None
         return
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(
-        processes, context, initializer=_validating_process_started, initargs=(os.getpid(),)
+    # A pool, not an executor: its terminate() stops the processes mid-task, publicly.
+    pool = multiprocessing.get_context("fork").Pool(
+        processes, initializer=_validating_process_started, initargs=(os.getpid(),)
     )
     try:
-        pool.submit(int).result()  # with fork, the first task starts every process
         yield pool
     except BaseException:
-        _kill_workers(pool)
+        pool.terminate()  # and joins them
         raise
-    pool.shutdown(wait=True)
-
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    # The executor has no public way to stop a process in the middle of a task (Python 3.14
-    # adds terminate_workers); its table of processes and its thread are read here. Terminating
-    # the processes first and then waiting in `shutdown` can hang (seen under CI load).
-    workers = list((pool._processes or {}).values())
-    manager = pool._executor_manager_thread
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        worker.join()
-    # Its thread closes its pipe as it ends; left running, it races the executor's own exit
-    # handler, which then prints an error as the command exits.
-    if manager is not None:
-        manager.join()
+    finally:
+        pool.close()
+        pool.join()
 
 
 def _validating_process_started(importer_pid: int) -> None:
