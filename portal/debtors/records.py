@@ -20,6 +20,7 @@ from portal.registers.files import (
     date,
     enum,
     identity,
+    members_by_value,
     name_and_key,
     shape_problems,
     text,
@@ -43,6 +44,8 @@ class Circumstance(StrEnum):
     VIOLATES_CONSUMPTION_RESTRICTION = "violates_consumption_restriction"
     BREACHES_SETTLEMENT = "breaches_settlement"
 
+
+CIRCUMSTANCES_BY_VALUE = members_by_value(Circumstance)
 
 # What each kind, circumstance and performance status is called, in both languages: the lookup
 # page and the register's statistics show these names.
@@ -175,7 +178,7 @@ def _named_circumstances(items: tuple[str, ...]) -> tuple[Circumstance, ...] | s
         return "is required: at least one of the six statutory kinds"
     result = []
     for key in keys:
-        circumstance = Circumstance._value2member_map_.get(key)
+        circumstance = CIRCUMSTANCES_BY_VALUE.get(key)
         if circumstance is None:
             choices = ", ".join(member.value for member in Circumstance)
             return f"{key!r} is not one of {choices}"
