@@ -8,9 +8,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from portal.registers.files import (
     FileFormat,
@@ -105,9 +104,9 @@ CIRCUMSTANCE_SEPARATOR = ";"
 _ROW_HASH_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
-@dataclass(frozen=True)
-class DebtorRow:
-    """A validated record, as it is stored: the person's number only masked and hashed."""
+class DebtorRow(NamedTuple):
+    """A validated record, as it is stored: the person's number only masked and hashed. A named
+    tuple: made for every row of a file, a frozen dataclass cost a sixth of the validating."""
 
     record_id: str
     name: str
