@@ -1,6 +1,6 @@
-"""Benchmark of the debtor list: import N generated records (rows/s, peak memory), then exact
-(name + number) and name-only lookups through the domain function and over HTTP (the Flask test
-client), and the register statistics (the statistics page and the register-statistics
+"""Benchmark of the debtor list: import N generated records (rows/s, phases, peak memory), then
+exact (name + number) and name-only lookups through the domain function and over HTTP (the Flask
+test client), and the register statistics (the statistics page and the register-statistics
 download), with their p50 and p95. SQLite in the work folder by default; `--database-url` a
 PostgreSQL server, where the run gets a fresh schema of its own, dropped at the end.
 
@@ -43,6 +43,7 @@ from portal.debtors.lookup import court_today, lookup
 from portal.debtors.records import FIELDS
 from portal.debtors.statistics import register_aggregates
 from portal.registers.identity import IdentityKeys
+from portal.registers.importer import ImportStage
 from portal.registers.query import parse_query
 from portal.web import create_app
 from portal.web.db import database_engine, session_factory
@@ -167,10 +168,16 @@ def main() -> None:
         load_content(factory, Path(app.config["CONTENT_DIR"]), Path(app.config["CASES_DIR"]))
         keys = IdentityKeys.from_secret(SECRET)
 
+        moments: dict[ImportStage, float] = {}
         start, cpu = time.perf_counter(), time.process_time()
-        report = import_debtors(factory, csv_path, keys, demo=True)
+        report = import_debtors(
+            factory, csv_path, keys, demo=True,
+            on_stage=lambda stage: moments.__setitem__(stage, time.perf_counter() - start),
+        )  # fmt: skip
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         print(f"import: {report.summary()}")
+        print(f"import: validating and staging {moments[ImportStage.WRITING]:.1f} s, the write "
+              f"{elapsed - moments[ImportStage.WRITING]:.1f} s")  # fmt: skip
         # CPU time too: the machine's two cores are shared, so the wall clock includes waiting.
         print("import: without the static check's material (bench/static_lookup.py times it)")
         print(f"import: {args.count / elapsed:,.0f} rows/s ({elapsed:.1f} s wall, {cpu:.1f} s CPU: "

@@ -8,9 +8,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from portal.registers.files import (
     FileFormat,
@@ -20,6 +19,7 @@ from portal.registers.files import (
     date,
     enum,
     identity,
+    members_by_value,
     name_and_key,
     shape_problems,
     text,
@@ -43,6 +43,8 @@ class Circumstance(StrEnum):
     VIOLATES_CONSUMPTION_RESTRICTION = "violates_consumption_restriction"
     BREACHES_SETTLEMENT = "breaches_settlement"
 
+
+CIRCUMSTANCES_BY_VALUE = members_by_value(Circumstance)
 
 # What each kind, circumstance and performance status is called, in both languages: the lookup
 # page and the register's statistics show these names.
@@ -102,9 +104,9 @@ CIRCUMSTANCE_SEPARATOR = ";"
 _ROW_HASH_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
-@dataclass(frozen=True)
-class DebtorRow:
-    """A validated record, as it is stored: the person's number only masked and hashed."""
+class DebtorRow(NamedTuple):
+    """A validated record, as it is stored: the person's number only masked and hashed. A named
+    tuple: made for every row of a file, a frozen dataclass cost a sixth of the validating."""
 
     record_id: str
     name: str
@@ -175,7 +177,7 @@ def _named_circumstances(items: tuple[str, ...]) -> tuple[Circumstance, ...] | s
         return "is required: at least one of the six statutory kinds"
     result = []
     for key in keys:
-        circumstance = Circumstance._value2member_map_.get(key)
+        circumstance = CIRCUMSTANCES_BY_VALUE.get(key)
         if circumstance is None:
             choices = ", ".join(member.value for member in Circumstance)
             return f"{key!r} is not one of {choices}"

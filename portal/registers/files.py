@@ -361,8 +361,8 @@ def parse_date(value: str) -> dt.date | None:
 
 
 @functools.cache
-def _members_by_value(kind: type[StrEnum]) -> dict[str, StrEnum]:
-    # A dict lookup: Enum(value) is slow per row.
+def members_by_value(kind: type[StrEnum]) -> dict[str, StrEnum]:
+    """An enum's members by their values, for reading a field per row (Enum(value) is slow)."""
     return {member.value: member for member in kind}
 
 
@@ -370,7 +370,7 @@ def enum(raw: dict[str, Any], name: str, kind: type[StrEnum], report: RowReport)
     value = text(raw, name, report)
     if value is None:
         return None
-    member = _members_by_value(kind).get(value)
+    member = members_by_value(kind).get(value)
     if member is None:
         choices = ", ".join(member.value for member in kind)
         report.add(name, f"must be one of {choices}, not {value!r}")

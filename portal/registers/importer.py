@@ -17,6 +17,7 @@ import array
 import contextlib
 import datetime as dt
 import functools
+import json
 import multiprocessing
 import operator
 import os
@@ -25,9 +26,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,14 +36,19 @@ from psycopg.adapt import PyFormat
 from psycopg.types.json import Json, Jsonb
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Boolean,
     Column,
     Connection,
+    Date,
     Dialect,
     Engine,
     Integer,
     MetaData,
     Select,
+    String,
     Table,
+    Text,
     bindparam,
     false,
     func,
@@ -144,10 +150,13 @@ class Changes(Protocol):
 
 class SummaryKeeper(Protocol):
     """How one import keeps its register's summary: it hears each batch of rows as it is
-    staged (new or changed, as stored), then keeps the summary in the write, around the
+    staged (new or changed), then keeps the summary in the write, around the
     function that applies the staged rows (called once)."""
 
-    def staged(self, rows: list[tuple[Any, ...]]) -> None: ...
+    reads: tuple[str, ...]  # the stored columns `staged` reads of a row
+
+    def staged(self, rows: list[tuple[Any, ...]], at: dict[str, int]) -> None:
+        """Hear rows staged; `at` gives the position of each column `reads` in a row."""
 
     def around_write(
         self, connection: Connection, staged: Staged, write: Callable[[], None]
@@ -170,10 +179,12 @@ class CountedAroundWrite:
     leaves them (read back from the database), added to the summary in the same transaction:
     for a register whose write may store other values than the staged ones."""
 
+    reads: tuple[str, ...] = ()
+
     def __init__(self, counted: tuple[Any, ...], changes: Callable[[], Changes]) -> None:
         self.counted, self.changes = counted, changes()
 
-    def staged(self, rows: list[tuple[Any, ...]]) -> None:
+    def staged(self, rows: list[tuple[Any, ...]], at: dict[str, int]) -> None:
         pass
 
     def around_write(
@@ -195,14 +206,12 @@ class CountedAsStaged(CountedAroundWrite):
     read back in the write (the victims' register spent a fifth of its import there); only the
     changed records are counted out in the write, as they were."""
 
-    def __init__(
-        self, counted: tuple[Any, ...], changes: Callable[[], Changes], stored: tuple[str, ...]
-    ) -> None:
+    def __init__(self, counted: tuple[Any, ...], changes: Callable[[], Changes]) -> None:
         super().__init__(counted, changes)
-        self.values = operator.itemgetter(*(stored.index(column.key) for column in counted))
+        self.reads = tuple(column.key for column in counted)
 
-    def staged(self, rows: list[tuple[Any, ...]]) -> None:
-        self.changes.count(map(self.values, rows))
+    def staged(self, rows: list[tuple[Any, ...]], at: dict[str, int]) -> None:
+        self.changes.count(map(operator.itemgetter(*(at[name] for name in self.reads)), rows))
 
     def count_written(self, connection: Connection, staged: Staged) -> None:
         pass  # counted as staged
@@ -323,14 +332,18 @@ def import_register(
             _Staging(spec, _engine_of(factory)) as staging,
         ):
             parse = functools.partial(
-                _parse_rows, keys=keys, demo=demo, parse=spec.parse, context=staging.context
+                _parse_rows,
+                keys=keys,
+                demo=demo,
+                parse=spec.parse,
+                context=staging.context,
+                encode=staging.encode,
             )
-            record_id_at = staging.statements.record_id
             if pool is None:
-                parsed = _parsed_here(path, summary.format, spec.file_format, parse, record_id_at)
+                parsed = _parsed_here(path, summary.format, spec.file_format, parse)
             else:
                 parsed = _parsed_elsewhere(
-                    path, spec.file_format, parse, record_id_at, pool, processes, signals.check
+                    path, spec.file_format, parse, pool, processes, signals.check
                 )
             _stage_rows(parsed, staging, report, problems, notify, signals.check)
             if problems:
@@ -366,8 +379,9 @@ def _engine_of(factory: sessionmaker[Session]) -> Engine:
 
 
 # A row as validated: its row number in the file, the record id it claims (to find repeats),
-# its stored values (None if it is bad) and its problems. The full number goes no further than
-# the register's row parser: nothing derived from it but the keyed id_hash is kept.
+# its values as the staging takes them (None if it is bad; `_Staging.at`) and its problems.
+# The full number goes no further than the register's row parser: nothing derived from it but
+# the keyed id_hash is kept.
 _Parsed = tuple[int, str | None, tuple[Any, ...] | None, Sequence[RowProblem]]
 _RawRow = tuple[int, dict[str, Any]]
 NO_PROBLEMS: tuple[RowProblem, ...] = ()
@@ -398,9 +412,16 @@ class _Validated:
 
 
 def _parse_rows(
-    rows: Iterable[_RawRow], *, keys: IdentityKeys, demo: bool, parse: RowParser, context: Any
+    rows: Iterable[_RawRow],
+    *,
+    keys: IdentityKeys,
+    demo: bool,
+    parse: RowParser,
+    context: Any,
+    encode: _CopyRows | None = None,
 ) -> _Validated:
-    """Validate rows (in a parsing process, or in this one)."""
+    """Validate rows (in a parsing process, or in this one); a good row's stored values are
+    sent on as they are, or as `encode` makes them."""
     validated = _Validated()
     for row_number, raw in rows:
         problems: list[RowProblem] = []
@@ -411,8 +432,11 @@ def _parse_rows(
             if RAGGED not in raw and isinstance(record_id, str) and record_id.strip():
                 claimed = record_id.strip()
             validated.bad[len(validated.values)] = (claimed, problems)
+            values = None
         validated.numbers.append(row_number)
         validated.values.append(values)
+    if encode is not None:
+        validated.values = encode.rows(validated.values)
     return validated
 
 
@@ -427,32 +451,35 @@ def _parse_csv_piece(
     return parse(rows), count, broken
 
 
+# Rows as validated together, and how many rows into the file their numbers are.
+_Chunk = tuple[_Validated, int]
+
+
 def _parsed_here(
-    path: Path, file_format: str, spec: FileFormat, parse: _RowsParser, record_id_at: int
-) -> Iterator[_Parsed]:
+    path: Path, file_format: str, spec: FileFormat, parse: _RowsParser
+) -> Iterator[_Chunk]:
     """Each row of the file validated in this process, in file order."""
     for row in read_raw_rows(path, file_format, spec):
-        yield from parse((row,)).rows(record_id_at)
+        yield parse((row,)), 0
 
 
 def _parsed_elsewhere(
     path: Path,
     spec: FileFormat,
     parse_rows: _RowsParser,
-    record_id_at: int,
-    pool: Executor,
+    pool: Pool,
     processes: int,
     check_signals: Callable[[], None],
-) -> Iterator[_Parsed]:
-    """Each row of a CSV file, read and validated by the pool's processes a few pieces ahead
-    of the staging, in file order."""
+) -> Iterator[_Chunk]:
+    """The rows of a CSV file a piece at a time, read and validated by the pool's processes a
+    few pieces ahead of the staging, in file order."""
     columns, pieces = csv_pieces(path, PIECE_BYTES, spec)
     parse = functools.partial(_parse_csv_piece, columns=columns, parse=parse_rows)
 
     def in_order() -> Iterator[tuple[_Validated, int, RowProblem | None]]:
-        pending: deque[Future[tuple[_Validated, int, RowProblem | None]]] = deque()
+        pending: deque[AsyncResult[tuple[_Validated, int, RowProblem | None]]] = deque()
         for piece in pieces:
-            pending.append(pool.submit(parse, piece))
+            pending.append(pool.apply_async(parse, (piece,)))
             if len(pending) > 2 * processes:
                 yield _result(pending.popleft(), check_signals)
         while pending:
@@ -460,19 +487,19 @@ def _parsed_elsewhere(
 
     offset = 1  # the header's row
     for validated, count, broken in in_order():
-        yield from validated.rows(record_id_at, offset)
+        yield validated, offset
         if broken is not None:
             raise RegisterFileError(_in_file(broken, offset))
         offset += count
 
 
-def _result(future: Future[Any], check_signals: Callable[[], None]) -> Any:
-    """The future's result, checking for a signal every tenth of a second meanwhile."""
+def _result(result: AsyncResult[Any], check_signals: Callable[[], None]) -> Any:
+    """The task's result, checking for a signal every tenth of a second meanwhile."""
     while True:
-        try:
-            return future.result(timeout=0.1)
-        except TimeoutError:
-            check_signals()
+        result.wait(0.1)
+        if result.ready():
+            return result.get()
+        check_signals()
 
 
 def _in_file(problem: RowProblem, offset: int) -> RowProblem:
@@ -538,42 +565,26 @@ ORPHAN_CHECK_SECONDS = 0.5
 
 
 @contextlib.contextmanager
-def _parsing_pool(processes: int) -> Iterator[Executor | None]:
+def _parsing_pool(processes: int) -> Iterator[Pool | None]:
     """The validating processes, all started at once (before the import connects to the
-    database) and stopped on every way out: joined after a good run, killed after anything
-    else (a bad file, an error, SIGINT or SIGTERM), and gone on their own if the import is
-    killed outright."""
+    database) and stopped on every way out: joined after a good run, terminated in the middle
+    of their tasks after anything else (a bad file, an error, SIGINT or SIGTERM), and gone on
+    their own if the import is killed outright."""
     if processes <= 1:
         yield None
         return
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(
-        processes, context, initializer=_validating_process_started, initargs=(os.getpid(),)
+    # A pool, not an executor: its terminate() stops the processes mid-task, publicly.
+    pool = multiprocessing.get_context("fork").Pool(
+        processes, initializer=_validating_process_started, initargs=(os.getpid(),)
     )
     try:
-        pool.submit(int).result()  # with fork, the first task starts every process
         yield pool
     except BaseException:
-        _kill_workers(pool)
+        pool.terminate()  # and joins them
         raise
-    pool.shutdown(wait=True)
-
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    # The executor has no public way to stop a process in the middle of a task (Python 3.14
-    # adds terminate_workers); its table of processes and its thread are read here. Terminating
-    # the processes first and then waiting in `shutdown` can hang (seen under CI load).
-    workers = list((pool._processes or {}).values())
-    manager = pool._executor_manager_thread
-    pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        worker.join()
-    # Its thread closes its pipe as it ends; left running, it races the executor's own exit
-    # handler, which then prints an error as the command exits.
-    if manager is not None:
-        manager.join()
+    finally:
+        pool.close()
+        pool.join()
 
 
 def _validating_process_started(importer_pid: int) -> None:
@@ -592,7 +603,7 @@ def _validating_process_started(importer_pid: int) -> None:
 
 
 def _stage_rows(
-    parsed: Iterable[_Parsed],
+    parsed: Iterable[_Chunk],
     staging: _Staging,
     report: ImportReport,
     problems: list[RowProblem],
@@ -603,35 +614,49 @@ def _stage_rows(
     first problem nothing more is staged, but every row is still checked for the report."""
     first_row_of: dict[str, int] = {}
     unique = staging.spec.unique
-    unique_at = [staging.spec.stored_columns.index(name) for name in unique.columns]
+    unique_at = [staging.at[name] for name in unique.columns]
     # A key's hash, not the key: a million keys of hashes would cost hundreds of MiB.
     first_row_of_key: dict[int, int] = {}
     clashes = _RegisterClashes(staging)
+    record_id_at = staging.at["record_id"]
     batch: list[tuple[Any, ...]] = []
-    for row_number, claimed, values, row_problems in parsed:
+    for validated, offset in parsed:
         check_signals()
-        report.rows += 1
-        problems.extend(row_problems)
-        if claimed is not None:
-            first = first_row_of.setdefault(claimed, row_number)
-            if first != row_number:
-                problems.append(
-                    RowProblem(row_number, "record_id", f"repeats the record id of row {first}")
-                )
-        if unique_at and values is not None:
-            key = tuple(map(values.__getitem__, unique_at))
-            first = first_row_of_key.setdefault(hash(key), row_number)
-            if first != row_number:
-                problems.append(RowProblem(row_number, unique.field, f"{unique.message} {first}"))
-            clashes.check(row_number, values, key)
-        if values is None or problems:
-            batch.clear()
+        if not (problems or validated.bad or unique_at) and _first_rows(
+            validated, offset, record_id_at, first_row_of
+        ):  # good rows, none repeating an id: no row need be looked at here
+            report.rows += len(validated.values)
+            batch.extend(validated.values)  # type: ignore[arg-type]
+            while len(batch) >= BATCH_SIZE:
+                staging.stage(batch[:BATCH_SIZE], report)
+                del batch[:BATCH_SIZE]
+                notify(ImportStage.STAGED)
             continue
-        batch.append(values)
-        if len(batch) >= BATCH_SIZE:
-            staging.stage(batch, report)
-            batch.clear()
-            notify(ImportStage.STAGED)
+        for row_number, claimed, values, row_problems in validated.rows(record_id_at, offset):
+            report.rows += 1
+            problems.extend(row_problems)
+            if claimed is not None:
+                first = first_row_of.setdefault(claimed, row_number)
+                if first != row_number:
+                    problems.append(
+                        RowProblem(row_number, "record_id", f"repeats the record id of row {first}")
+                    )
+            if unique_at and values is not None:
+                key = tuple(map(values.__getitem__, unique_at))
+                first = first_row_of_key.setdefault(hash(key), row_number)
+                if first != row_number:
+                    problems.append(
+                        RowProblem(row_number, unique.field, f"{unique.message} {first}")
+                    )
+                clashes.check(row_number, values, key)
+            if values is None or problems:
+                batch.clear()
+                continue
+            batch.append(values)
+            if len(batch) >= BATCH_SIZE:
+                staging.stage(batch, report)
+                batch.clear()
+                notify(ImportStage.STAGED)
     if batch and not problems:
         staging.stage(batch, report)
         notify(ImportStage.STAGED)
@@ -639,6 +664,20 @@ def _stage_rows(
     if found:  # in row order with the others (sort is stable: a row's own order is kept)
         problems.extend(found)
         problems.sort(key=lambda problem: problem.row or 0)
+
+
+def _first_rows(
+    validated: _Validated, offset: int, record_id_at: int, first_row_of: dict[str, int]
+) -> bool:
+    """Note the first row of each record id of good rows, all at once, if none repeats an id
+    (in them or before them: then False and nothing noted). Row by row, this was a third of
+    this process's work."""
+    ids = map(operator.itemgetter(record_id_at), validated.values)
+    firsts = dict(zip(ids, map(offset.__add__, validated.numbers), strict=True))
+    if len(firsts) != len(validated.values) or not first_row_of.keys().isdisjoint(firsts):
+        return False
+    first_row_of.update(firsts)
+    return True
 
 
 class _RegisterClashes:
@@ -649,7 +688,7 @@ class _RegisterClashes:
     def __init__(self, staging: _Staging) -> None:
         spec = staging.spec
         self.staging, self.unique = staging, spec.unique
-        self.record_id = spec.stored_columns.index("record_id")
+        self.record_id = staging.at["record_id"]
         # Nothing to clash with in an empty register (a first load pays nothing).
         self.active = bool(spec.unique.columns) and not staging.register_was_empty
         self.waiting: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
@@ -709,9 +748,6 @@ class _Statements:
         records, stored = spec.records, spec.stored_columns
         self.stored = stored
         self.changed_columns = (*stored, "record_pk")
-        self.record_id = stored.index("record_id")
-        self.row_hash = stored.index("row_hash")
-        self.removed = stored.index(spec.removed_column) if spec.removed_column else None
         self.metadata = MetaData()
         types = {
             name: _JsonText() if name in spec.json_text else records.c[name].type for name in stored
@@ -749,6 +785,105 @@ class _JsonText(TypeDecorator[str]):
 
     def bind_processor(self, dialect: Dialect) -> None:
         return None
+
+
+# A staging table's value as COPY's text format writes it: the conversions psycopg makes
+# (text as is, a date in ISO form, a boolean as t or f, JSON as json.dumps writes it), then
+# the escapes of the format. NUL separates the fields, SOH stands for NULL and STX ends a row
+# until the escapes are made; rows with a value holding any of them are escaped one by one.
+_JSON_ENCODER = json.JSONEncoder()  # json.dumps's defaults, as psycopg dumps JSON
+
+
+def _copy_json(value: Any) -> str:
+    return _JSON_ENCODER.encode(value)
+
+
+def _copy_bool(value: bool) -> str:
+    return "t" if value else "f"
+
+
+_COPY_CONVERSIONS: dict[type[Any], Callable[[Any], str] | None] = {
+    String: None, Text: None, _JsonText: None, Date: dt.date.isoformat,
+    Boolean: _copy_bool, Integer: str, BigInteger: str,
+    JSON: _copy_json,
+}  # fmt: skip
+_COPY_ESCAPES = {
+    "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+    "\v": "\\v",
+}  # fmt: skip
+_COPY_ESCAPED = [character.encode() for character in _COPY_ESCAPES]
+_COPY_FIELD_ESCAPES = str.maketrans(_COPY_ESCAPES)
+_AS_NULL = {None: "\1"}
+
+
+class _CopyRows:
+    """What a validating process sends of a good row on PostgreSQL: the values the staging
+    compares and counts (`kept`, by position in the stored values) and, last, the row as a
+    line of COPY's text format (without its line break), so that this process sends it as it
+    is: encoding the rows for COPY and unpickling them whole cost most of its staging."""
+
+    def __init__(self, conversions: list[Callable[[Any], str] | None], kept: list[int]) -> None:
+        self.converted = tuple((i, c) for i, c in enumerate(conversions) if c is not None)
+        self.fields, self.kept = len(conversions), kept
+
+    @classmethod
+    def for_table(cls, table: Table, kept: list[int]) -> _CopyRows | None:
+        """The encoder of a staging table's rows; None if a column's type is not one it knows
+        (its rows are then sent whole and encoded by the driver)."""
+        types = [type(column.type) for column in table.columns]
+        if not all(kind in _COPY_CONVERSIONS for kind in types):
+            return None
+        return cls([_COPY_CONVERSIONS[kind] for kind in types], kept)
+
+    def rows(self, rows: list[tuple[Any, ...] | None]) -> list[tuple[Any, ...] | None]:
+        """Each row's kept values and line; None (a bad row) stays None."""
+        good = [values for values in rows if values is not None]
+        if not good:
+            return rows
+        encoded = iter(self._encoded(good))
+        return [None if values is None else next(encoded) for values in rows]
+
+    def _encoded(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        # A column at a time, and the escapes checked once for all the rows: a row at a time,
+        # this cost more than pickling the values whole.
+        stored = list(zip(*rows, strict=True))
+        columns = self._converted(stored)
+        nulls = 0
+        for index, column in enumerate(columns):
+            if None in column:
+                nulls += column.count(None)
+                columns[index] = list(map(_AS_NULL.get, column, column))
+        # In UTF-8 no character's bytes hold those of another, so the bytes are searched.
+        text = "\2".join(map("\0".join, zip(*columns, strict=True))).encode()
+        if (
+            not any(map(text.__contains__, _COPY_ESCAPED))
+            and text.count(b"\0") == len(rows) * (self.fields - 1)
+            and text.count(b"\1") == nulls
+            and text.count(b"\2") == len(rows) - 1
+        ):  # nothing to escape: the separators and NULLs made at once
+            lines = text.replace(b"\0", b"\t").replace(b"\1", b"\\N").split(b"\2")
+        else:
+            lines = [self._line(values) for values in zip(*self._converted(stored), strict=True)]
+        return list(zip(*(stored[index] for index in self.kept), lines, strict=True))
+
+    def _converted(self, columns: list[Any]) -> list[Any]:
+        """The columns' values as text, None for NULL; each distinct value converted once."""
+        columns = list(columns)
+        for index, convert in self.converted:
+            # SQLAlchemy's JSON type stores None as JSON's null.
+            converted = {
+                value: convert(value)
+                for value in set(columns[index])
+                if value is not None or convert is _copy_json
+            }
+            columns[index] = list(map(converted.get, columns[index]))
+        return columns
+
+    @staticmethod
+    def _line(fields: tuple[Any, ...]) -> bytes:
+        return "\t".join(
+            "\\N" if field is None else field.translate(_COPY_FIELD_ESCAPES) for field in fields
+        ).encode()
 
 
 class _DriverInsert:
@@ -808,12 +943,25 @@ class _PostgresCopy(_DriverInsert):
         ]
 
     def send(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        with self._copy() as copy:
+            for values in rows:
+                copy.write_row(values)
+
+    def copy_lines(self, lines: list[bytes]) -> None:
+        """Send rows as lines of COPY's text format (without their line breaks), in the
+        statement's order of columns."""
+        if lines:
+            lines.append(b"")  # the last line's break
+            with self._copy() as copy:
+                copy.write(b"\n".join(lines))
+
+    @contextlib.contextmanager
+    def _copy(self) -> Iterator[Any]:
         if not self.connection.in_transaction():  # so that the batch's commit() commits it
             self.connection.begin()
         driver = self.connection.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(self.sql) as copy:  # type: ignore[union-attr]
-            for values in rows:
-                copy.write_row(values)
+            yield copy
 
 
 def _json_as_text(process: Callable[[Any], Any], driver: Any, value: Any) -> Any:
@@ -882,6 +1030,7 @@ class _Staging:
             self.changed = _staging_insert(
                 self.connection, statements.changed, statements.changed_columns
             )
+            self._lay_out_rows()
             dialect_name = self.connection.dialect.name
             self.existing_records = _existing_records(self.spec, dialect_name)
             self.clashing_records = _clashing_records(self.spec, dialect_name)
@@ -889,6 +1038,20 @@ class _Staging:
             self.__exit__()
             raise
         return self
+
+    def _lay_out_rows(self) -> None:
+        """How a validated row comes here: on PostgreSQL the columns this process reads and
+        the row as a line of COPY (`encode`, made by the validating processes), else all of
+        its stored values; `at` gives each column's position."""
+        stored, spec = self.statements.stored, self.spec
+        removed = [spec.removed_column] if spec.removed_column else []
+        read = ("record_id", "row_hash", *removed, *spec.unique.columns, *self.summary.reads)
+        kept = list(dict.fromkeys(read))
+        self.encode: _CopyRows | None = None
+        if self.connection.dialect.name == "postgresql":
+            self.encode = _CopyRows.for_table(self.statements.new, list(map(stored.index, kept)))
+        layout = kept if self.encode else stored
+        self.at = {name: position for position, name in enumerate(layout)}
 
     def __exit__(self, *_exc: object) -> None:
         # Never back to the pool: its next user would find the staging tables.
@@ -905,8 +1068,8 @@ class _Staging:
 
     def stage(self, rows: list[tuple[Any, ...]], report: ImportReport) -> None:
         """Compare a batch with the register and stage what is new or changed."""
-        record_id, row_hash = self.statements.record_id, self.statements.row_hash
-        removed = self.statements.removed
+        record_id, row_hash = self.at["record_id"], self.at["row_hash"]
+        removed = self.at[self.spec.removed_column] if self.spec.removed_column else None
         existing: dict[str, Any] = {}
         if not self.register_was_empty:  # then every record is new (repeats are refused)
             record_ids = [values[record_id] for values in rows]
@@ -925,11 +1088,15 @@ class _Staging:
                     report.removed += 1
                 changed.append((*values, current[0]))
                 report.updated += 1
-        self.new.executemany(new)
-        self.changed.executemany(changed)
+        if self.encode is None:
+            self.new.executemany(new)
+            self.changed.executemany(changed)
+        else:  # COPY lines: a changed record's with its record's key added
+            self.new.copy_lines([values[-1] for values in new])
+            self.changed.copy_lines([b"%b\t%d" % values[-2:] for values in changed])
         self.connection.commit()
-        self.summary.staged(new)
-        self.summary.staged(changed)
+        self.summary.staged(new, self.at)
+        self.summary.staged(changed, self.at)
 
 
 def _write(

@@ -41,7 +41,7 @@ VICTIMS = RegisterSpec(
     parse=parse_row,
     audit=VictimImport,
     # Its write stores each staged row as it is: counted in as staged.
-    summary=functools.partial(CountedAsStaged, COUNTED, VictimChanges, STORED_COLUMNS),
+    summary=functools.partial(CountedAsStaged, COUNTED, VictimChanges),
     context=_context,
     json_text=frozenset({"payments"}),  # parse_row encodes them once, with the row hash
     # One registration a person a case: the status check finds one record by name and number.

@@ -20,6 +20,7 @@ from portal.registers.files import (
     date,
     enum,
     identity,
+    members_by_value,
     name_and_key,
     parse_date,
     shape_problems,
@@ -46,6 +47,9 @@ class Failure(StrEnum):
     ACCOUNT_FROZEN = "account_frozen"
     NAME_MISMATCH = "name_mismatch"
     OTHER = "other"
+
+
+FAILURES_BY_VALUE = members_by_value(Failure)
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,7 @@ def _payment(
     elif not isinstance(supplementary, bool):
         problem("supplementary", "must be true or false")
     failure = failure or None
-    if failure is not None and failure not in Failure._value2member_map_:
+    if failure is not None and failure not in FAILURES_BY_VALUE:
         choices = ", ".join(member.value for member in Failure)
         problem("failure", f"must be one of {choices}, or left empty")
     if report.count != before:

@@ -493,6 +493,7 @@ AWKWARD = [
     "back\\slash \\N \\.",
     "line\nbreak\r\nend",
     "é 中文 🙂 \u2028",
+    "control \x01 \x02 \x0b \x0c \x08 characters",  # the first two mark NULLs and rows in COPY
 ]
 
 
@@ -506,8 +507,11 @@ def stored(factory: sessionmaker[Session]) -> dict[str, tuple]:
 
 @pytest.mark.postgres
 def test_postgresql_stages_by_copy_and_stores_what_sqlite_stores(
-    postgres_url: str, sqlite_url: str, engine_for, tmp_path: Path
+    postgres_url: str, sqlite_url: str, engine_for, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Validated in other processes, a few rows a piece: the rows come as lines of COPY, some
+    # pieces with nothing to escape and some with awkward text.
+    monkeypatch.setattr(machinery, "PIECE_BYTES", 700)
     first = [person("C1"), organisation("C2", removed_on="2024-04-01", removal_reason="paid")]
     changed = [
         person("C1", obligations=AWKWARD[0], basis_issuer=AWKWARD[1]),
@@ -531,13 +535,33 @@ def test_postgresql_stages_by_copy_and_stores_what_sqlite_stores(
                 connection, importer.DEBTORS.statements.new, ("record_id",)
             )
             assert isinstance(sending, machinery._PostgresCopy) == (url == postgres_url)
-        import_debtors(factory, before, KEYS)
-        report = import_debtors(factory, after, KEYS)
+        import_debtors(factory, before, KEYS, processes=2)
+        report = import_debtors(factory, after, KEYS, processes=2)
         results.append((report, stored(factory)))
     (sqlite_report, on_sqlite), (postgres_report, on_postgres) = results
     assert sqlite_report == postgres_report
-    assert (postgres_report.added, postgres_report.updated) == (6, 2)
+    assert (postgres_report.added, postgres_report.updated) == (7, 2)
     assert on_postgres == on_sqlite
     assert on_postgres["N3"][importer.STORED_COLUMNS.index("obligations")] == AWKWARD[3]
     assert on_postgres["C1"][importer.STORED_COLUMNS.index("legal_representative")] is None
     assert on_postgres["C2"][importer.STORED_COLUMNS.index("removal_reason")] == "paid"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("text", ["start \x01 end", "start \x02 end"], ids=["soh", "stx"])
+def test_the_characters_marking_nulls_and_rows_in_copy_lines_are_stored_as_text(
+    postgres_url: str, engine_for, tmp_path: Path, text: str
+) -> None:
+    # Nothing else in the file to escape: the rows are encoded all at once but for these.
+    rows = [person(f"R{n}", id_number=resident_id(sequence=f"{n:03d}")) for n in range(20)]
+    rows[7]["obligations"] = text
+    engine = engine_for(postgres_url)
+    upgrade_schema(engine)
+    factory = make_session_factory(engine)
+    assert (
+        import_debtors(factory, write_csv(tmp_path / "list.csv", rows), KEYS, processes=2).added
+        == 20
+    )
+    on_postgres = stored(factory)
+    assert on_postgres["R7"][importer.STORED_COLUMNS.index("obligations")] == text
+    assert on_postgres["R8"][importer.STORED_COLUMNS.index("legal_representative")] is None
