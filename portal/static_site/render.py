@@ -67,11 +67,11 @@ def run_freezer(freezer: Freezer, after_each: Callable[[], None] | None = None) 
 
 
 def render_with(
-    app: Flask, out: Path, urls: Callable[[], Iterator[str]], links: LinkChecker | None = None
+    app: Flask, out: Path, urls: Callable[[], Iterator[str]], links: LinkChecker
 ) -> list[str]:
     """Run a Freezer of `app` over `urls`; returns the broken links of the pages it froze, as
-    `links` finds them (none without it). A page that fails or a file that cannot be written is
-    a RenderError naming it."""
+    `links` finds them. A page that fails or a file that cannot be written is a RenderError
+    naming it."""
     current = [""]
     broken: list[str] = []
 
@@ -86,10 +86,10 @@ def render_with(
 
     freezer = freezer_for(app, tracked)
     try:
-        run_freezer(freezer, None if links is None else check)
+        run_freezer(freezer, check)
         return broken
     except OSError as error:
-        # A stale file's removal names its file; a page's write may not (a full disk).
+        # A page's write may not name its file (a full disk).
         target = error.filename or Path(out) / freezer.urlpath_to_filepath(current[0])
         raise RenderError(f"{target} could not be written: {error.strerror or error}") from error
     except Exception as error:
