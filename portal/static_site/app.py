@@ -17,8 +17,8 @@ from portal.web.errors import error_response
 NOT_FOUND_PAGE = "/404.html"
 # Written whole by the steps after the pages, so never a stale file of the pages' freeze.
 REGENERATED = ("pagefind/", "static-lookup/")
-# Pages made from other files of the output: the parent renders them once every other file is
-# written. The catalogue gives each download's size as written.
+# Pages made from other files of the output: the parent's sweeping freezer renders them once
+# every other file is written. The catalogue gives each download's size as written.
 RENDERED_LAST = ("data.catalogue",)
 # What the static copy's app sets whatever the portal's settings say: Frozen-Flask writing into
 # one destination, failing on any redirect.
@@ -29,10 +29,7 @@ STATIC_SITE_SETTINGS: dict[str, Any] = {
     "PAGE_CACHE_URL": "",
     "FREEZER_REDIRECT_POLICY": "error",
     "FREEZER_IGNORE_MIMETYPE_WARNINGS": True,  # a static host types files by their extension
-    "FREEZER_SKIP_EXISTING": False,
-    # The freeze removes stale files itself, before the pages: Frozen-Flask would need one
-    # Freezer over every URL after them, 0.25 ms a URL on one core while the other idles.
-    "FREEZER_REMOVE_EXTRA_FILES": False,
+    "FREEZER_DESTINATION_IGNORE": list(REGENERATED),
 }
 
 
@@ -41,14 +38,20 @@ def settings_of(source: Flask | Mapping[str, Any]) -> dict[str, Any]:
     return dict(source.config if isinstance(source, Flask) else source)
 
 
-def static_site_app(settings: Mapping[str, Any], destination: Path) -> Flask:
-    """A new app that renders the static copy into `destination` with Frozen-Flask."""
+def static_site_app(
+    settings: Mapping[str, Any], destination: Path, *, sweeping: bool = False
+) -> Flask:
+    """A new app that renders the static copy into `destination` with Frozen-Flask; a sweeping
+    one renders only missing files and the RENDERED_LAST pages, and removes the files that are
+    not among its URLs."""
     app = create_app(
         {
             **settings,
             **STATIC_SITE_SETTINGS,
             "FREEZER_DESTINATION": str(Path(destination).resolve()),
             "FREEZER_BASE_URL": settings["SITE_URL"],
+            "FREEZER_SKIP_EXISTING": False,
+            "FREEZER_REMOVE_EXTRA_FILES": sweeping,
         }
     )
     app.add_url_rule(NOT_FOUND_PAGE, "static_site.not_found", _not_found_page)
@@ -57,6 +60,9 @@ def static_site_app(settings: Mapping[str, Any], destination: Path) -> Flask:
     # database session would leak into the next. Each page gets a context of its own, as on a
     # live server.
     app.wsgi_app = _in_own_context(app.wsgi_app)  # type: ignore[method-assign]
+    if sweeping:  # every other file exists when the sweep runs
+        last = rendered_last(app)
+        app.config["FREEZER_SKIP_EXISTING"] = lambda url, _path: url not in last
     return app
 
 

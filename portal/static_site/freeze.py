@@ -15,7 +15,7 @@ import dataclasses
 import os
 import resource
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -134,21 +134,6 @@ def freeze(
         raise FreezeError(f"{what} could not be written: {error.strerror or error}") from error
 
 
-def _remove_files(out: Path, names: Iterable[str]) -> int:
-    """Remove the files `names` (relative to `out`) and the folders they leave empty; returns
-    how many files."""
-    removed = 0
-    for name in sorted(names):
-        path = out / name
-        path.unlink()
-        removed += 1
-        for folder in path.parents:
-            if folder == out or any(folder.iterdir()):
-                break
-            folder.rmdir()
-    return removed
-
-
 def _freeze(
     settings: dict[str, Any], out: Path, pagefind: bool, processes: int | None
 ) -> FreezeReport:
@@ -158,10 +143,10 @@ def _freeze(
     report = FreezeReport(processes=processes or render_processes(settings))
     with report.step("files before"):
         before = _modification_times(out)
-    # The parent's app decides the URLs, renders the pages made from other files and writes the
-    # shards; it has no database connection open while render processes fork.
+    # The parent's app decides the URLs, removes stale files and writes the shards; it has no
+    # database connection open while render processes fork.
     with report.step("URLs"):
-        app = static_site_app(settings, out)
+        app = static_site_app(settings, out, sweeping=True)
         factory = session_factory(app)
         with factory() as session:
             if session.scalar(select(func.count()).select_from(PressRelease)) == 0:
@@ -174,18 +159,17 @@ def _freeze(
     last = rendered_last(app)
     first = [url for url in urls if url not in last]
     files = [output_path(url) for url in urls]
-    with report.step("stale files"):
-        # The pages write no file but their own: what else the output held is stale.
-        report.removed = _remove_files(out, before.keys() - set(files))
     # Every link of every HTML file must point to a file of the output: each render process
     # checks the pages it has just rendered.
     links = LinkChecker(out, files, base_path(app), settings["SITE_URL"])
     with report.step("pages"):
         report.processes, broken = render_all(settings, out, first, report.processes, links)
-    # Every other file exists now: the pages made from them (the catalogue, with each
-    # download's size as written).
-    with report.step("last pages"):
-        broken += render_with(app, out, lambda: iter(sorted(last)), links)
+    # Every other file exists now, so the parent's freezer renders only the pages made from
+    # them (the catalogue, with each download's size as written) and removes the files of the
+    # output that are not among the URLs (Frozen-Flask's FREEZER_REMOVE_EXTRA_FILES).
+    with report.step("sweep"):
+        render_with(app, out, lambda: iter(urls))
+        broken += [link for url in sorted(last) for link in links.broken_links(output_path(url))]
     report.render_seconds = time.perf_counter() - started
     with report.step("shards"), factory() as session:
         # The debtor check of the static copy: encrypted shards, never the list itself.
@@ -194,6 +178,7 @@ def _freeze(
     dispose(app)
     with report.step("files after"):
         after = _modification_times(out)
+    report.removed = len(before.keys() - after.keys())
     report.written = sum(1 for name, time_ns in after.items() if before.get(name) != time_ns)
     raise_broken(broken)
     if pagefind:

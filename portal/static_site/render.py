@@ -67,11 +67,11 @@ def run_freezer(freezer: Freezer, after_each: Callable[[], None] | None = None) 
 
 
 def render_with(
-    app: Flask, out: Path, urls: Callable[[], Iterator[str]], links: LinkChecker
+    app: Flask, out: Path, urls: Callable[[], Iterator[str]], links: LinkChecker | None = None
 ) -> list[str]:
     """Run a Freezer of `app` over `urls`; returns the broken links of the pages it froze, as
-    `links` finds them. A page that fails or a file that cannot be written is a RenderError
-    naming it."""
+    `links` (if given) finds them. A page that fails or a file that cannot be written is a
+    RenderError naming it."""
     current = [""]
     broken: list[str] = []
 
@@ -82,7 +82,8 @@ def render_with(
 
     def check() -> None:
         # Frozen-Flask has just written the file (or found these bytes in it): still cached.
-        broken.extend(links.broken_links(output_path(current[0])))
+        if links is not None:
+            broken.extend(links.broken_links(output_path(current[0])))
 
     freezer = freezer_for(app, tracked)
     try:
