@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import shutil
 import statistics
 import sys
@@ -29,21 +28,13 @@ from bench.make_site import make_site  # noqa: E402
 from portal.db.engine import upgrade_schema  # noqa: E402
 from portal.db.load import load_content  # noqa: E402
 from portal.static_site.app import dispose, static_site_app  # noqa: E402
-from portal.static_site.freeze import freeze  # noqa: E402
+from portal.static_site.freeze import cpu_seconds, freeze  # noqa: E402
 from portal.static_site.render import freezer_for, run_freezer  # noqa: E402
 from portal.static_site.urls import freeze_urls  # noqa: E402
 from portal.web import create_app  # noqa: E402
 from portal.web.db import database_engine, session_factory  # noqa: E402
 
 SAMPLES_PER_KIND = 40
-
-
-def cpu_seconds() -> float:
-    """User and system time of this process and of its finished children."""
-    mine, children = (
-        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
-    )
-    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
 
 def plain_frozen_flask(settings: dict[str, object], out: Path, urls: list[str]) -> float:
@@ -117,6 +108,7 @@ def main() -> None:
           f"{full.render_seconds:.1f} s = {full.urls / full.render_seconds:.0f} pages/s; "
           f"with stale files, shards and link check {whole:.1f} s = "
           f"{full.urls / whole:.0f} pages/s; CPU {full_cpu:.1f} s")  # fmt: skip
+    print(f"  steps: {full.step_times()}")
 
     cpu = cpu_seconds()
     plain = plain_frozen_flask(settings, work / "plain", urls)

@@ -2,18 +2,21 @@
 
 `freeze` builds its own static-site app from the portal's settings, decides every URL of the
 copy (both languages, feeds, open data, sitemap, robots.txt, attachments, static assets, the 404
-page), and has Frozen-Flask render and write them, in several processes. Every page is rendered
-on every freeze; a file is rewritten only when its bytes changed, so a sync to a host moves only
-what changed. Then: stale files are removed, the debtor shards are written, every link is
-checked, and Pagefind indexes the pages.
+page), removes the files of the output that are not among them, and has Frozen-Flask render and
+write them, in several processes that check each page's links as they go. Every page is
+rendered on every freeze; a file is rewritten only when its bytes changed, so a sync to a host
+moves only what changed. Then: the pages made from other files, the debtor shards, the link
+check's verdict, and Pagefind's index.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import resource
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ from portal.static_site.app import (
     settings_of,
     static_site_app,
 )
-from portal.static_site.links import BrokenLinks, check_links
+from portal.static_site.links import BrokenLinks, LinkChecker, raise_broken
 from portal.static_site.pagefind import PagefindFailed, run_pagefind
 from portal.static_site.render import (
     RenderError,
@@ -63,6 +66,20 @@ class FreezeReport:
     shards: str = ""
     pagefind_seconds: float = 0.0
     seconds: float = 0.0
+    # Each step's wall-clock and CPU seconds (CPU of this process and of its finished children:
+    # the render processes, Pagefind).
+    steps: dict[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        """Time the block as step `name`, wall clock and CPU."""
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        yield
+        self.steps[name] = (time.perf_counter() - wall, cpu_seconds() - cpu)
+
+    def step_times(self) -> str:
+        """Each step's seconds, wall clock and CPU, on one line."""
+        return "; ".join(f"{name} {w:.1f} s (CPU {c:.1f} s)" for name, (w, c) in self.steps.items())
 
     def summary(self) -> str:
         """One paragraph for the CLI."""
@@ -71,8 +88,16 @@ class FreezeReport:
             f"{self.written} files written, {self.removed} stale files removed; "
             f"{self.files} files, {self.bytes / 1_000_000:.1f} MB in all; "
             f"pages {self.render_seconds:.1f} s, Pagefind {self.pagefind_seconds:.1f} s, "
-            f"total {self.seconds:.1f} s\n{self.shards}"
+            f"total {self.seconds:.1f} s\n{self.step_times()}\n{self.shards}"
         )
+
+
+def cpu_seconds() -> float:
+    """User and system CPU seconds of this process and of its finished children."""
+    mine, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _modification_times(out: Path) -> dict[str, int]:
@@ -104,7 +129,7 @@ def freeze(
         return _freeze(settings_of(source), Path(out), pagefind, processes)
     except (RenderError, BrokenLinks, PagefindFailed) as error:
         raise FreezeError(str(error)) from error
-    except OSError as error:  # the shards: the disk full or read-only
+    except OSError as error:  # stale files, the shards: the disk full or read-only
         what = error.filename or out
         raise FreezeError(f"{what} could not be written: {error.strerror or error}") from error
 
@@ -115,40 +140,53 @@ def _freeze(
     started = time.perf_counter()
     check_database(settings)
     out.mkdir(parents=True, exist_ok=True)
-    before = _modification_times(out)
     report = FreezeReport(processes=processes or render_processes(settings))
+    with report.step("files before"):
+        before = _modification_times(out)
     # The parent's app decides the URLs, removes stale files and writes the shards; it has no
     # database connection open while render processes fork.
-    app = static_site_app(settings, out, sweeping=True)
-    factory = session_factory(app)
-    with factory() as session:
-        if session.scalar(select(func.count()).select_from(PressRelease)) == 0:
-            load_content(factory, Path(app.config["CONTENT_DIR"]), Path(app.config["CASES_DIR"]))
-        urls = freeze_urls(app, session)
-    dispose(app)
+    with report.step("URLs"):
+        app = static_site_app(settings, out, sweeping=True)
+        factory = session_factory(app)
+        with factory() as session:
+            if session.scalar(select(func.count()).select_from(PressRelease)) == 0:
+                load_content(
+                    factory, Path(app.config["CONTENT_DIR"]), Path(app.config["CASES_DIR"])
+                )
+            urls = freeze_urls(app, session)
+        dispose(app)
     report.urls = len(urls)
     last = rendered_last(app)
     first = [url for url in urls if url not in last]
-    report.processes = render_all(settings, out, first, report.processes)
+    files = [output_path(url) for url in urls]
+    # Every link of every HTML file must point to a file of the output: each render process
+    # checks the pages it has just rendered.
+    links = LinkChecker(out, files, base_path(app), settings["SITE_URL"])
+    with report.step("pages"):
+        report.processes, broken = render_all(settings, out, first, report.processes, links)
     # Every other file exists now, so the parent's freezer renders only the pages made from
     # them (the catalogue, with each download's size as written) and removes the files of the
     # output that are not among the URLs (Frozen-Flask's FREEZER_REMOVE_EXTRA_FILES).
-    render_with(app, out, lambda: iter(urls))
+    with report.step("sweep"):
+        render_with(app, out, lambda: iter(urls))
+        broken += [link for url in sorted(last) for link in links.broken_links(output_path(url))]
     report.render_seconds = time.perf_counter() - started
-    with factory() as session:
+    with report.step("shards"), factory() as session:
         # The debtor check of the static copy: encrypted shards, never the list itself.
         params = StaticLookupParams.from_config(app.config)
         report.shards = write_shards(session, out, court_today(), params).summary()
     dispose(app)
-    after = _modification_times(out)
+    with report.step("files after"):
+        after = _modification_times(out)
     report.removed = len(before.keys() - after.keys())
     report.written = sum(1 for name, time_ns in after.items() if before.get(name) != time_ns)
-    check_links(out, [output_path(url) for url in urls], base_path(app), settings["SITE_URL"])
+    raise_broken(broken)
     if pagefind:
-        pagefind_started = time.perf_counter()
-        run_pagefind(out)
-        report.pagefind_seconds = time.perf_counter() - pagefind_started
-    files = [os.path.join(folder, name) for folder, _, names in os.walk(out) for name in names]
-    report.files, report.bytes = len(files), sum(map(os.path.getsize, files))
+        with report.step("Pagefind"):
+            run_pagefind(out)
+        report.pagefind_seconds = report.steps["Pagefind"][0]
+    with report.step("size"):
+        files = [os.path.join(folder, name) for folder, _, names in os.walk(out) for name in names]
+        report.files, report.bytes = len(files), sum(map(os.path.getsize, files))
     report.seconds = time.perf_counter() - started
     return report

@@ -2,7 +2,8 @@
 
 Each render process builds its own static-site app and runs a `flask_frozen.Freezer` over its
 share of the URLs, taking them in small batches from one list the parent decided, so processes
-that drew quick pages take more. Frozen-Flask writes a file only when its bytes changed.
+that drew quick pages take more. Frozen-Flask writes a file only when its bytes changed. Each
+process checks the links of the pages it has just rendered and hands the broken ones back.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from sqlalchemy.engine import make_url
 
 from portal.static_site.app import dispose, static_site_app
-from portal.static_site.urls import base_path
+from portal.static_site.links import LinkChecker
+from portal.static_site.urls import base_path, output_path
 
 # A batch: enough URLs that taking it costs little, few enough that the processes end together.
 MAX_BATCH = 25
@@ -51,38 +53,55 @@ def freezer_for(app: Any, urls: Callable[[], Iterator[str]]) -> Freezer:
     return freezer
 
 
-def run_freezer(freezer: Freezer) -> int:
-    """Run `freezer`; returns how many URLs it froze."""
+def run_freezer(freezer: Freezer, after_each: Callable[[], None] | None = None) -> int:
+    """Run `freezer`, calling `after_each` after each page it froze; returns how many."""
+    frozen = 0
     with warnings.catch_warnings():
         # The API and the live search's feeds stay on the live server: no URL of theirs.
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)
-        return sum(1 for _page in freezer.freeze_yield())
+        for _page in freezer.freeze_yield():
+            frozen += 1
+            if after_each is not None:
+                after_each()
+    return frozen
 
 
-def render_with(app: Flask, out: Path, urls: Callable[[], Iterator[str]]) -> int:
-    """Run a Freezer of `app` over `urls`; returns how many URLs it froze. A page that fails
-    or a file that cannot be written is a RenderError naming it."""
+def render_with(
+    app: Flask, out: Path, urls: Callable[[], Iterator[str]], links: LinkChecker | None = None
+) -> list[str]:
+    """Run a Freezer of `app` over `urls`; returns the broken links of the pages it froze, as
+    `links` (if given) finds them. A page that fails or a file that cannot be written is a
+    RenderError naming it."""
     current = [""]
+    broken: list[str] = []
 
     def tracked() -> Iterator[str]:
         for url in urls():
             current[0] = url  # Frozen-Flask renders each URL as soon as it is yielded
             yield url
 
+    def check() -> None:
+        # Frozen-Flask has just written the file (or found these bytes in it): still cached.
+        if links is not None:
+            broken.extend(links.broken_links(output_path(current[0])))
+
     freezer = freezer_for(app, tracked)
     try:
-        return run_freezer(freezer)
+        run_freezer(freezer, check)
+        return broken
     except OSError as error:
-        # A stale file's removal names its file; a page's write may not (a full disk).
+        # A page's write may not name its file (a full disk).
         target = error.filename or Path(out) / freezer.urlpath_to_filepath(current[0])
         raise RenderError(f"{target} could not be written: {error.strerror or error}") from error
     except Exception as error:
         raise RenderError(f"{base_path(app)}{current[0]} could not be frozen: {error}") from error
 
 
-def render_share(settings: Mapping[str, Any], out: Path, take: Callable[[], list[str]]) -> int:
+def render_share(
+    settings: Mapping[str, Any], out: Path, take: Callable[[], list[str]], links: LinkChecker
+) -> list[str]:
     """Render the URLs `take` hands out (a batch at a time, until it hands out none) with a
-    Freezer of a new static-site app; returns how many pages it rendered."""
+    Freezer of a new static-site app; returns the broken links of those pages."""
     app = static_site_app(settings, out)
 
     def share() -> Iterator[str]:
@@ -90,19 +109,20 @@ def render_share(settings: Mapping[str, Any], out: Path, take: Callable[[], list
             yield from batch
 
     try:
-        return render_with(app, out, share)
+        return render_with(app, out, share, links)
     finally:
         dispose(app)
 
 
 @dataclass
 class _Shared:
-    """What forked render processes inherit: the settings, the URLs and where the next batch
-    starts (shared memory)."""
+    """What forked render processes inherit: the settings, the URLs, the link check and where
+    the next batch starts (shared memory)."""
 
     settings: Mapping[str, Any]
     out: Path
     urls: list[str]
+    links: LinkChecker
     batch: int
     next_index: Any  # a multiprocessing Value
 
@@ -118,33 +138,35 @@ def _take_batch() -> list[str]:
     return _shared.urls[start : start + _shared.batch]
 
 
-def _render_forked_share() -> int:
+def _render_forked_share() -> list[str]:
     assert _shared is not None
     try:
-        return render_share(_shared.settings, _shared.out, _take_batch)
+        return render_share(_shared.settings, _shared.out, _take_batch, _shared.links)
     except BaseException:
         with _shared.next_index.get_lock():  # the others stop at their next batch
             _shared.next_index.value = len(_shared.urls)
         raise
 
 
-def render_all(settings: Mapping[str, Any], out: Path, urls: list[str], processes: int) -> int:
+def render_all(
+    settings: Mapping[str, Any], out: Path, urls: list[str], processes: int, links: LinkChecker
+) -> tuple[int, list[str]]:
     """Render `urls` into `out` in up to `processes` processes (fewer for a small site); returns
-    how many processes rendered."""
+    how many processes rendered and the broken links `links` found in their pages."""
     global _shared
     processes = max(1, min(processes, len(urls) // MAX_BATCH))
     batch = max(1, min(MAX_BATCH, len(urls) // (processes * 8)))
     if processes == 1:
         remaining = iter(urls)
-        render_share(settings, out, lambda: list(itertools.islice(remaining, batch)))
-        return 1
+        take = lambda: list(itertools.islice(remaining, batch))  # noqa: E731
+        return 1, render_share(settings, out, take, links)
     context = multiprocessing.get_context("fork")
-    _shared = _Shared(settings, out, urls, batch, context.Value("l", 0))
+    _shared = _Shared(settings, out, urls, links, batch, context.Value("l", 0))
     try:
         with ProcessPoolExecutor(processes, context) as pool:
             shares = [pool.submit(_render_forked_share) for _ in range(processes)]
-            for share in shares:
-                share.result()  # the first failure, if any
-        return processes
+            # The first failure, if any; else every process's broken links.
+            broken = [link for share in shares for link in share.result()]
+        return processes, broken
     finally:
         _shared = None

@@ -4,7 +4,8 @@ the site is mounted (PORTAL_SITE_URL's path), with the files they are written to
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import urlsplit
+from unicodedata import normalize
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, url_for
 from flask_frozen import walk_directory
@@ -37,8 +38,8 @@ def base_path(app: Flask) -> str:
 
 def output_path(url: str) -> str:
     """The file a URL (below the base path) is written to, relative to the output; as
-    Frozen-Flask names it."""
-    path = url.split("?", 1)[0].split("#", 1)[0].lstrip("/")
+    Frozen-Flask names it (unquoted, NFC)."""
+    path = normalize("NFC", unquote(url.split("?", 1)[0].split("#", 1)[0])).lstrip("/")
     return posixpath.join(path, "index.html") if path == "" or path.endswith("/") else path
 
 

@@ -112,13 +112,20 @@ def test_nothing_in_the_output_links_to_a_missing_file(frozen_app: Flask, tmp_pa
     check_links(out, files, "", frozen_app.config["SITE_URL"])  # raises on any broken link
 
 
+@pytest.mark.parametrize("processes", [1, 2])
 def test_a_broken_link_fails_the_freeze_naming_page_and_link(
-    frozen_app: Flask, site: SiteBuilder, tmp_path: Path
+    frozen_app: Flask, site: SiteBuilder, tmp_path: Path, processes: int
 ) -> None:
+    # The render processes check the links of their own pages: each broken link is named,
+    # whichever process rendered its page.
     site.page("about", "en", body="See [the archive](/en/archive/).")
+    site.page("about", "zh", body="见[档案](/zh/archive/)。")
     reload(frozen_app, site)
-    with pytest.raises(FreezeError, match=r"en/about/index.html -> /en/archive/"):
-        freeze(frozen_app, tmp_path / "out", pagefind=False)
+    with pytest.raises(FreezeError) as failure:
+        freeze(frozen_app, tmp_path / "out", pagefind=False, processes=processes)
+    assert str(failure.value).startswith("2 link(s) to files not in the output:")
+    assert "en/about/index.html -> /en/archive/" in str(failure.value)
+    assert "zh/about/index.html -> /zh/archive/" in str(failure.value)
 
 
 @pytest.mark.parametrize("processes", [1, 2])
