@@ -871,10 +871,19 @@ class _CopyRows:
         columns = list(columns)
         for index, convert in self.converted:
             # SQLAlchemy's JSON type stores None as JSON's null.
+            keeps_none = convert is _copy_json
+            try:
+                distinct = set(columns[index])
+            except TypeError:  # values that cannot be hashed (a JSON list): each converted
+                distinct = None
+            if distinct is None:
+                columns[index] = [
+                    convert(value) if value is not None or keeps_none else None
+                    for value in columns[index]
+                ]
+                continue
             converted = {
-                value: convert(value)
-                for value in set(columns[index])
-                if value is not None or convert is _copy_json
+                value: convert(value) for value in distinct if value is not None or keeps_none
             }
             columns[index] = list(map(converted.get, columns[index]))
         return columns
