@@ -258,4 +258,5 @@ def test_the_victim_notice_on_a_phone(page, live_server: str, lang: str) -> None
     lines = page.evaluate(
         "() => [...document.querySelectorAll('table time')].map(t => t.getClientRects().length)"
     )
-    assert lines and set(lines) == {1}
+    assert lines
+    assert set(lines) == {1}
