@@ -2,11 +2,11 @@
 
 `freeze` builds its own static-site app from the portal's settings, decides every URL of the
 copy (both languages, feeds, open data, sitemap, robots.txt, attachments, static assets, the 404
-page), removes the files of the output that are not among them, and has Frozen-Flask render and
-write them, in several processes that check each page's links as they go. Every page is
-rendered on every freeze; a file is rewritten only when its bytes changed, so a sync to a host
-moves only what changed. Then: the pages made from other files, the debtor shards, the link
-check's verdict, and Pagefind's index.
+page), and has Frozen-Flask render and write them, in several processes that check each page's
+links as they go. Every page is rendered on every freeze; a file is rewritten only when its
+bytes changed, so a sync to a host moves only what changed. Then: the pages made from other
+files and Frozen-Flask's removal of stale files, the debtor shards, the link check's verdict,
+and Pagefind's index.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def freeze(
         return _freeze(settings_of(source), Path(out), pagefind, processes)
     except (RenderError, BrokenLinks, PagefindFailed) as error:
         raise FreezeError(str(error)) from error
-    except OSError as error:  # stale files, the shards: the disk full or read-only
+    except OSError as error:  # the shards: the disk full or read-only
         what = error.filename or out
         raise FreezeError(f"{what} could not be written: {error.strerror or error}") from error
 

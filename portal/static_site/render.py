@@ -53,17 +53,13 @@ def freezer_for(app: Any, urls: Callable[[], Iterator[str]]) -> Freezer:
     return freezer
 
 
-def run_freezer(freezer: Freezer, after_each: Callable[[], None] | None = None) -> int:
-    """Run `freezer`, calling `after_each` after each page it froze; returns how many."""
-    frozen = 0
+def run_freezer(freezer: Freezer, after_each: Callable[[], None] = lambda: None) -> None:
+    """Run `freezer`, calling `after_each` after each page it froze."""
     with warnings.catch_warnings():
         # The API and the live search's feeds stay on the live server: no URL of theirs.
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)
         for _page in freezer.freeze_yield():
-            frozen += 1
-            if after_each is not None:
-                after_each()
-    return frozen
+            after_each()
 
 
 def render_with(
@@ -90,7 +86,7 @@ def render_with(
         run_freezer(freezer, check)
         return broken
     except OSError as error:
-        # A page's write may not name its file (a full disk).
+        # A stale file's removal names its file; a page's write may not (a full disk).
         target = error.filename or Path(out) / freezer.urlpath_to_filepath(current[0])
         raise RenderError(f"{target} could not be written: {error.strerror or error}") from error
     except Exception as error:
